@@ -1,0 +1,11 @@
+import { ConnectionError } from './connection-error.js';
+import type { RocketRideErrorOptions } from './rocketride-error.js';
+
+/** The engine rejected the credential. Never retried, also not in persist mode. */
+export class AuthenticationError extends ConnectionError {
+  static override readonly brand: symbol = Symbol.for('rocketride-streams.AuthenticationError');
+
+  constructor(message: string, options: RocketRideErrorOptions = {}) {
+    super(message, { code: 'ERR_AUTHENTICATION', ...options });
+  }
+}

@@ -1,0 +1,58 @@
+import { BRANDS, hasBrand } from './brand.js';
+
+/** Where on the server an error was raised, as the engine reports it (informational). */
+export interface ServerTrace {
+  file?: string;
+  lineno?: number;
+}
+
+export interface RocketRideErrorOptions {
+  /** Stable machine-readable code, e.g. `ERR_PIPE_OPEN`. */
+  code?: string;
+  cause?: unknown;
+  /** The engine's own message, verbatim, when the error came from a response. */
+  serverMessage?: string;
+  trace?: ServerTrace;
+  /** The DAP command whose response carried this error. */
+  command?: string;
+  /** The whole failed response, for diagnostics (official SDK: `dapResult`). */
+  response?: unknown;
+}
+
+const BRAND = Symbol.for('rocketride-streams.RocketRideError');
+
+/** Root of every error this library throws. Always has a stable string `code`. */
+export class RocketRideError extends Error {
+  static readonly brand: symbol = BRAND;
+  readonly code: string;
+  readonly serverMessage?: string;
+  readonly trace?: ServerTrace;
+  readonly command?: string;
+  readonly response?: unknown;
+
+  constructor(message: string, options: RocketRideErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code ?? 'ERR_ROCKETRIDE';
+    if (options.serverMessage !== undefined) this.serverMessage = options.serverMessage;
+    if (options.trace !== undefined) this.trace = options.trace;
+    if (options.command !== undefined) this.command = options.command;
+    if (options.response !== undefined) {
+      Object.defineProperty(this, 'response', { value: options.response, enumerable: false });
+    }
+    const brands = new Set<symbol>();
+    for (let c: unknown = new.target; typeof c === 'function' && 'brand' in c; c = Object.getPrototypeOf(c)) {
+      brands.add((c as { brand: symbol }).brand);
+    }
+    Object.defineProperty(this, BRANDS, { value: brands, enumerable: false });
+  }
+
+  /** Official SDK compatibility: the failed response (`dapResult`). */
+  get dapResult(): unknown {
+    return this.response;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, (this as unknown as { brand: symbol }).brand);
+  }
+}

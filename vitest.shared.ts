@@ -1,0 +1,26 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+/**
+ * Shared vitest settings: workspace packages resolve to their TypeScript sources, so a test run needs
+ * no prior build and every package sees the same module instances.
+ */
+export const shared = defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@rocketride-streams\/core$/, replacement: pkg('core') },
+      { find: /^@rocketride-streams\/testing$/, replacement: pkg('testing') },
+      { find: /^@rocketride-streams\/streams$/, replacement: pkg('streams') },
+      { find: /^@rocketride-streams\/rx$/, replacement: pkg('rx') },
+      { find: /^rocketride-streams$/, replacement: pkg('rocketride-streams') },
+    ],
+  },
+  test: {
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    pool: 'forks',
+    restoreMocks: true,
+  },
+});
