@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { modeForMime, resolvePipeOptions } from './options.js';
+
+describe('pipe options', () => {
+  it('infers the mode from the MIME type', () => {
+    expect(modeForMime('text/csv')).toBe('text');
+    expect(modeForMime('text/plain; charset=utf-8')).toBe('text');
+    expect(modeForMime('lane/text')).toBe('text');
+    expect(modeForMime('lane/documents')).toBe('documents');
+    expect(modeForMime('application/rocketride-question')).toBe('documents');
+    expect(modeForMime('application/json')).toBe('bytes');
+    expect(modeForMime('image/png')).toBe('bytes');
+  });
+
+  it('looks the MIME type up from the name, then falls back by mode', () => {
+    expect(resolvePipeOptions({ name: 'dir/report.csv' }).mimeType).toBe('text/csv');
+    expect(resolvePipeOptions({ name: 'blob' }).mimeType).toBe('application/octet-stream');
+    expect(resolvePipeOptions({ mode: 'text' }).mimeType).toBe('text/plain');
+    expect(resolvePipeOptions({ mode: 'documents' }).mimeType).toBe('lane/documents');
+    expect(resolvePipeOptions({ name: 'a.txt', mimeType: 'application/x-custom' }).mode).toBe('bytes');
+  });
+
+  it('puts name and size into objinfo without mutating the caller object', () => {
+    const objinfo = { tag: 1 };
+    const r = resolvePipeOptions({ objinfo, name: 'x.bin', size: 12 });
+    expect(r.objinfo).toEqual({ tag: 1, name: 'x.bin', size: 12 });
+    expect(objinfo).toEqual({ tag: 1 });
+    expect(r.total).toBe(12);
+  });
+
+  it('refuses nonsensical sizes', () => {
+    expect(() => resolvePipeOptions({ maxWriteBytes: 0 })).toThrow(RangeError);
+    expect(() => resolvePipeOptions({ highWaterMark: -1 })).toThrow(RangeError);
+  });
+});

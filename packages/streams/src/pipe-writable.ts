@@ -1,0 +1,138 @@
+import { Writable } from 'node:stream';
+import { AbortError, type PipelineResult, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
+import { type PipeOptions, type PipeProgress, resolvePipeOptions } from './options.js';
+import { describe, PipeSession } from './session.js';
+
+export interface PipeWritableEvents {
+  result: [PipelineResult];
+  progress: [PipeProgress];
+}
+
+/**
+ * A Node `Writable` that feeds one engine data pipe.
+ *
+ * - The pipe is opened in `_construct`, so the stream can be created synchronously and piped at once.
+ * - One write request is in flight at a time; chunks buffered meanwhile are coalesced (`_writev`) into
+ *   writes of up to `maxWriteBytes`, and a chunk's callback runs only on the engine's acknowledgement.
+ * - `'finish'` is emitted only after the engine answered `close`; the result comes first as a
+ *   `'result'` event and is kept in `sink.result`.
+ * - `destroy()`, an error, an aborted signal or a lost socket never send `close`: the object is not
+ *   committed and the engine reaps the abandoned pipe.
+ */
+export class PipeWritable extends Writable {
+  readonly #session: PipeSession;
+  readonly #mode: 'bytes' | 'text' | 'documents';
+  readonly #signal: AbortSignal | undefined;
+  readonly #onAbort = (): void => {
+    this.destroy(new AbortError('The pipe was aborted; the object was not committed', { cause: this.#signal?.reason }));
+  };
+  #resolve!: (r: PipelineResult) => void;
+  #reject!: (e: Error) => void;
+  /** The engine's result for the object, once the pipe closed. Rejects if the stream fails; never unhandled. */
+  readonly result: Promise<PipelineResult>;
+
+  constructor(client: RocketRideClient, token: string, options: PipeOptions = {}) {
+    const opts = resolvePipeOptions(options);
+    const documents = opts.mode === 'documents';
+    super({ highWaterMark: opts.highWaterMark, objectMode: documents, decodeStrings: !documents });
+    this.#mode = opts.mode;
+    this.result = new Promise<PipelineResult>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.result.catch(() => {});
+    this.#session = new PipeSession(client, token, opts, (p) => {
+      options.onProgress?.(p);
+      this.emit('progress', p);
+    });
+    this.#session.onAbandon = (reason) => {
+      if (!this.destroyed) this.destroy(reason);
+    };
+    this.#signal = options.signal;
+    if (this.#signal?.aborted) queueMicrotask(this.#onAbort);
+    else this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
+  }
+
+  /** The engine's pipe id once open. */
+  get pipeId(): number | undefined {
+    return this.#session.pipeId;
+  }
+
+  get progress(): Readonly<PipeProgress> {
+    return this.#session.progress;
+  }
+
+  /** Rejects bad chunks with a typed error and destroys the stream before anything is sent for them. */
+  override write(chunk: unknown, encoding?: BufferEncoding | ((error: Error | null | undefined) => void), cb?: (error: Error | null | undefined) => void): boolean {
+    const bad = this.#checkChunk(chunk);
+    if (bad) {
+      const callback = typeof encoding === 'function' ? encoding : cb;
+      this.destroy(bad);
+      if (callback) process.nextTick(callback, bad);
+      return false;
+    }
+    return super.write(chunk, encoding as BufferEncoding, cb);
+  }
+
+  override end(chunk?: unknown, encoding?: unknown, cb?: unknown): this {
+    if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
+      const bad = this.#checkChunk(chunk);
+      if (bad) {
+        this.destroy(bad);
+        const callback = [encoding, cb].find((f) => typeof f === 'function') as ((e?: Error) => void) | undefined;
+        if (callback) process.nextTick(callback, bad);
+        return this;
+      }
+    }
+    return super.end(chunk as never, encoding as never, cb as never);
+  }
+
+  #checkChunk(chunk: unknown): Error | undefined {
+    if (this.writableEnded) {
+      return new ValidationError('write() after end(): the pipe is closing or closed', { code: 'ERR_WRITE_AFTER_END' });
+    }
+    if (this.#mode === 'documents') return undefined; // checked when serialised, before its write
+    if (typeof chunk === 'string' || chunk instanceof Uint8Array) return undefined;
+    return new ValidationError(`A ${this.#mode} pipe takes Buffer, Uint8Array or string chunks, got ${describe(chunk)}`, {
+      code: 'ERR_INVALID_CHUNK',
+    });
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    this.#session.open().then(() => callback(), callback);
+  }
+
+  override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#push([chunk]).then(() => callback(), callback);
+  }
+
+  override _writev(chunks: Array<{ chunk: unknown }>, callback: (error?: Error | null) => void): void {
+    this.#push(chunks.map((c) => c.chunk)).then(() => callback(), callback);
+  }
+
+  #push(chunks: unknown[]): Promise<void> {
+    return this.#mode === 'documents' ? this.#session.writeDocuments(chunks) : this.#session.writeBytes(chunks as Uint8Array[]);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#session.finish().then((result) => {
+      this.#signal?.removeEventListener('abort', this.#onAbort);
+      this.emit('result', result);
+      this.#resolve(result);
+      callback();
+    }, callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    const reason =
+      error ?? new AbortError('The pipe was destroyed before it finished; the object was not committed', { code: 'ERR_PIPE_ABANDONED' });
+    this.#session.abandon(reason);
+    this.#reject(reason);
+    callback(error);
+  }
+}
+
+export function createPipe(client: RocketRideClient, token: string, options?: PipeOptions): PipeWritable {
+  return new PipeWritable(client, token, options);
+}

@@ -1,0 +1,205 @@
+import {
+  ConnectionError,
+  type PipelineResult,
+  pipeClose,
+  pipeOpen,
+  pipeWrite,
+  type RocketRideClient,
+  ValidationError,
+} from '@rocketride-streams/core';
+import { ByteQueue } from './byte-queue.js';
+import type { PipeProgress, ResolvedPipeOptions } from './options.js';
+import { startsCharacter, Utf8Validator } from './utf8.js';
+
+type State = 'new' | 'opening' | 'open' | 'closing' | 'closed' | 'abandoned';
+
+const NEWLINE = 0x0a;
+
+/**
+ * One engine data pipe driven by a stream (DESIGN.md §3): open before the first write, exactly one
+ * write request in flight, each write done only on its acknowledgement, `close` only from `finish()`,
+ * and `abandon()` that never sends `close`. The Node and WHATWG adapters are thin layers over this.
+ */
+export class PipeSession {
+  readonly #client: RocketRideClient;
+  readonly #token: string;
+  readonly #opts: ResolvedPipeOptions;
+  readonly #onProgress: ((p: PipeProgress) => void) | undefined;
+  readonly #ctl = new AbortController();
+  readonly #queue = new ByteQueue();
+  readonly #utf8: Utf8Validator | undefined;
+  readonly #progress: PipeProgress;
+  #state: State = 'new';
+  #pipeId = -1;
+  #failure: Error | undefined;
+  readonly #onDisconnected = (): void => {
+    this.abandon(new ConnectionError('The connection to the engine was lost while the pipe was open; the object was not committed', { code: 'ERR_CONNECTION_LOST' }));
+  };
+  /** Called once when the session is abandoned, e.g. on socket loss, so the owning stream can fail. */
+  onAbandon: ((reason: Error) => void) | undefined;
+
+  constructor(client: RocketRideClient, token: string, opts: ResolvedPipeOptions, onProgress?: (p: PipeProgress) => void) {
+    this.#client = client;
+    this.#token = token;
+    this.#opts = opts;
+    this.#onProgress = onProgress;
+    this.#utf8 = opts.mode === 'text' ? new Utf8Validator() : undefined;
+    this.#progress = { bytesSent: 0, bytesAcknowledged: 0, writes: 0 };
+    if (opts.total !== undefined) this.#progress.total = opts.total;
+  }
+
+  get pipeId(): number | undefined {
+    return this.#pipeId >= 0 ? this.#pipeId : undefined;
+  }
+
+  get progress(): Readonly<PipeProgress> {
+    return this.#progress;
+  }
+
+  /** Opens the engine pipe. Rejects with a typed error, and sends nothing, when the input is unusable. */
+  async open(): Promise<void> {
+    if (this.#state !== 'new') throw new Error(`open() called in state ${this.#state}`);
+    if (typeof this.#token !== 'string' || this.#token.length === 0) {
+      throw new ValidationError('A task token (a non-empty string) is required to open a pipe', { code: 'ERR_INVALID_TOKEN' });
+    }
+    if (!this.#client.isConnected()) {
+      throw new ConnectionError('The client is not connected; call connect() before opening a pipe', { code: 'ERR_NOT_CONNECTED' });
+    }
+    this.#state = 'opening';
+    this.#client.on('disconnected', this.#onDisconnected);
+    try {
+      const options: { provider?: string; signal: AbortSignal } = { signal: this.#ctl.signal };
+      if (this.#opts.provider !== undefined) options.provider = this.#opts.provider;
+      this.#pipeId = await pipeOpen(this.#client, this.#token, this.#opts.objinfo, this.#opts.mimeType, options);
+    } catch (err) {
+      throw this.#settleFailure(err);
+    }
+    this.#state = 'open';
+    this.#report();
+  }
+
+  /** Sends byte chunks (bytes and text modes). Resolves once every write it made was acknowledged. */
+  async writeBytes(chunks: readonly Uint8Array[]): Promise<void> {
+    this.#assertWritable();
+    for (const chunk of chunks) {
+      this.#utf8?.push(chunk);
+      this.#queue.push(chunk);
+    }
+    const max = this.#opts.maxWriteBytes;
+    if (this.#opts.mode === 'text') {
+      // Hold text back until a full segment is ready: every write is a segment on the engine side.
+      while (this.#queue.bytes >= max) await this.#send(this.#queue.take(this.#textCut()));
+    } else {
+      while (this.#queue.bytes > 0) await this.#send(this.#queue.take(Math.min(this.#queue.bytes, max)));
+    }
+  }
+
+  /** Sends each value as one complete JSON document in its own write (documents mode). */
+  async writeDocuments(docs: readonly unknown[]): Promise<void> {
+    this.#assertWritable();
+    for (const doc of docs) await this.#send([encodeDocument(doc)]);
+  }
+
+  /** Flushes held-back text, closes the pipe and returns the engine's result: the object is committed. */
+  async finish(): Promise<PipelineResult> {
+    this.#assertWritable();
+    this.#utf8?.end();
+    while (this.#queue.bytes > 0) await this.#send(this.#queue.take(this.#textCut()));
+    this.#state = 'closing';
+    try {
+      const result = await pipeClose(this.#client, this.#token, this.#pipeId, { signal: this.#ctl.signal });
+      this.#state = 'closed';
+      return result;
+    } catch (err) {
+      throw this.#settleFailure(err);
+    } finally {
+      this.#client.off('disconnected', this.#onDisconnected);
+    }
+  }
+
+  /**
+   * Gives the pipe up without committing it: cancels any request in flight locally and never sends
+   * `close`. The engine reaps the pipe after its idle timeout (60–90 s).
+   */
+  abandon(reason: Error): void {
+    if (this.#state === 'closed' || this.#state === 'abandoned') return;
+    this.#failure ??= reason;
+    this.#state = 'abandoned';
+    this.#client.off('disconnected', this.#onDisconnected);
+    this.#ctl.abort(reason);
+    this.onAbandon?.(reason);
+  }
+
+  #assertWritable(): void {
+    if (this.#failure) throw this.#failure;
+    if (this.#state !== 'open') throw new Error(`pipe is not open (state ${this.#state})`);
+  }
+
+  async #send(parts: Uint8Array[]): Promise<void> {
+    let n = 0;
+    for (const p of parts) n += p.byteLength;
+    this.#progress.bytesSent += n;
+    try {
+      await pipeWrite(this.#client, this.#token, this.#pipeId, parts, { signal: this.#ctl.signal });
+    } catch (err) {
+      throw this.#settleFailure(err);
+    }
+    this.#progress.bytesAcknowledged += n;
+    this.#progress.writes++;
+    this.#report();
+  }
+
+  /** Where the next text segment ends: the whole rest if it fits, else a line end or a character boundary. */
+  #textCut(): number {
+    const q = this.#queue;
+    const max = this.#opts.maxWriteBytes;
+    if (q.bytes <= max) return q.bytes;
+    const nl = q.lastIndexOf(NEWLINE, max >> 1, max);
+    if (nl !== -1) return nl + 1;
+    let cut = max;
+    while (cut > 0 && !startsCharacter(q.byteAt(cut))) cut--;
+    if (cut === 0) {
+      cut = max;
+      while (cut < q.bytes && !startsCharacter(q.byteAt(cut))) cut++;
+    }
+    return cut;
+  }
+
+  /** Records the first failure; a failure after abandon() reports the abandon reason instead. */
+  #settleFailure(err: unknown): Error {
+    const error = err instanceof Error ? err : new Error(String(err));
+    if (this.#failure) return this.#failure;
+    this.#failure = error;
+    this.#state = 'abandoned';
+    this.#client.off('disconnected', this.#onDisconnected);
+    this.#ctl.abort(error);
+    return error;
+  }
+
+  #report(): void {
+    this.#onProgress?.({ ...this.#progress });
+  }
+}
+
+function encodeDocument(doc: unknown): Uint8Array {
+  if (typeof doc !== 'object' || doc === null || ArrayBuffer.isView(doc)) {
+    throw new ValidationError(`Documents mode takes objects or arrays (one JSON document per write), got ${describe(doc)}`, {
+      code: 'ERR_INVALID_DOCUMENT',
+    });
+  }
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(doc);
+  } catch (cause) {
+    throw new ValidationError(`Document is not serialisable to JSON: ${(cause as Error).message}`, { code: 'ERR_INVALID_DOCUMENT', cause });
+  }
+  if (json === undefined) throw new ValidationError('Document serialises to nothing', { code: 'ERR_INVALID_DOCUMENT' });
+  return Buffer.from(json, 'utf8');
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (ArrayBuffer.isView(value)) return value.constructor.name;
+  if (typeof value === 'object') return value.constructor?.name ?? 'object';
+  return typeof value;
+}

@@ -1,0 +1,81 @@
+import { stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { type PipelineResult, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
+import type { PipeOptions } from './options.js';
+import { PipeWritable } from './pipe-writable.js';
+
+/** A file to read, named by its path. A plain string is content, never a path. */
+export interface FileSource {
+  path: string;
+}
+
+export type UploadSource =
+  | Readable
+  | ReadableStream<Uint8Array | string>
+  | AsyncIterable<Uint8Array | string>
+  | Iterable<Uint8Array | string>
+  | Uint8Array
+  | string
+  | FileSource
+  | URL;
+
+export interface UploadOptions extends PipeOptions {
+  /** Read size for files. Default 1 MiB. */
+  fileChunkSize?: number;
+}
+
+const DEFAULT_FILE_CHUNK = 1024 * 1024;
+
+/** Resolves a file source's path, or undefined when the source is not a file. */
+export function filePathOf(source: UploadSource): string | undefined {
+  if (source instanceof URL) {
+    if (source.protocol !== 'file:') throw new ValidationError(`Only file: URLs can be uploaded, got ${source.protocol}`, { code: 'ERR_INVALID_SOURCE' });
+    return fileURLToPath(source);
+  }
+  if (typeof source === 'object' && source !== null && 'path' in source && typeof (source as FileSource).path === 'string' && !(source instanceof Readable)) {
+    return (source as FileSource).path;
+  }
+  return undefined;
+}
+
+function toReadable(source: UploadSource, path: string | undefined, chunk: number): Readable {
+  if (path !== undefined) return createReadStream(path, { highWaterMark: chunk });
+  if (source instanceof Readable) return source;
+  if (typeof source === 'string' || source instanceof Uint8Array) return Readable.from([source], { objectMode: false });
+  if (typeof ReadableStream !== 'undefined' && source instanceof ReadableStream) return Readable.fromWeb(source as import('node:stream/web').ReadableStream);
+  if (typeof source === 'object' && source !== null && (Symbol.asyncIterator in source || Symbol.iterator in source)) {
+    return Readable.from(source as AsyncIterable<unknown>, { objectMode: false });
+  }
+  throw new ValidationError('upload() takes a Readable, a web ReadableStream, an (async) iterable of bytes or strings, a Buffer, a string or { path }', {
+    code: 'ERR_INVALID_SOURCE',
+  });
+}
+
+/**
+ * Streams one source into a new pipe on the task and resolves to the engine's result. Files get
+ * their name, size and MIME type from the path unless given. Rejects, without committing the
+ * object, when the source fails, the engine fails the pipe, or `options.signal` aborts.
+ */
+export async function upload(client: RocketRideClient, source: UploadSource, token: string, options: UploadOptions = {}): Promise<PipelineResult> {
+  const path = filePathOf(source);
+  const opts: PipeOptions = { ...options };
+  if (path !== undefined) {
+    const info = await stat(path).catch((cause: NodeJS.ErrnoException) => {
+      throw new ValidationError(`Cannot read ${path}: ${cause.code ?? cause.message}`, { code: 'ERR_INVALID_SOURCE', cause });
+    });
+    if (!info.isFile()) throw new ValidationError(`${path} is not a file`, { code: 'ERR_INVALID_SOURCE' });
+    opts.name ??= (options.objinfo?.name as string | undefined) ?? basename(path);
+    opts.size ??= info.size;
+  } else if (typeof source === 'string' || source instanceof Uint8Array) {
+    opts.size ??= typeof source === 'string' ? Buffer.byteLength(source) : source.byteLength;
+  }
+  const readable = toReadable(source, path, options.fileChunkSize ?? DEFAULT_FILE_CHUNK);
+  const sink = new PipeWritable(client, token, opts);
+  // The sink watches options.signal itself, so an abort surfaces as our typed AbortError.
+  await pipeline(readable, sink);
+  return sink.result;
+}
