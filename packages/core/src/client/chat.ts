@@ -1,0 +1,47 @@
+import { ValidationError } from '../errors/validation-error.js';
+import type { PipelineResult } from '../schema/pipeline-result.js';
+import { Question, type QuestionData } from '../schema/question.js';
+import { requireString } from './checks.js';
+import type { RocketRideClient } from './client.js';
+import { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
+
+/** Options of `chat()`. */
+export interface ChatOptions {
+  /** The chat task's token. */
+  token: string;
+  /** A Question, its JSON form, or just the question text. */
+  question: Question | QuestionData | string;
+  signal?: AbortSignal;
+}
+
+const encoder = new TextEncoder();
+const QUESTION_MIME = 'application/rocketride-question';
+
+/**
+ * Asks a chat pipeline (PROTOCOL.md §5.6): open with provider `chat`, one write with the Question's
+ * JSON, close. Resolves with the pipeline result, whose `answers` lane holds the answers (see
+ * `Answer.fromResult`). Failures are PipeErrors (the official SDK turns them into plain Errors).
+ */
+export async function chat(client: RocketRideClient, options: ChatOptions): Promise<PipelineResult> {
+  requireString(options?.token, 'token');
+  const { question, signal } = options;
+  let data: QuestionData;
+  if (typeof question === 'string') {
+    if (question.trim() === '') throw new ValidationError('Question cannot be empty', { code: 'ERR_INVALID_ARGUMENT' });
+    data = new Question().addQuestion(question).toDict();
+  } else if (question instanceof Question) {
+    data = question.toDict();
+  } else if (typeof question === 'object' && question !== null) {
+    data = question;
+  } else {
+    throw new ValidationError('question must be a Question, its JSON, or a string', { code: 'ERR_INVALID_ARGUMENT' });
+  }
+  if (!Array.isArray(data.questions) || data.questions.length === 0) {
+    throw new ValidationError('Question cannot be empty', { code: 'ERR_INVALID_ARGUMENT' });
+  }
+  const payload = encoder.encode(JSON.stringify(data));
+  const object = { name: `Question ${client.nextChatNumber()}` };
+  const pipeId = await pipeOpen(client, options.token, object, QUESTION_MIME, { provider: 'chat', signal });
+  await pipeWrite(client, options.token, pipeId, payload, { signal });
+  return pipeClose(client, options.token, pipeId, { signal });
+}

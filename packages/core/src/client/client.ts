@@ -1,0 +1,404 @@
+import { decodeFrame } from '../codec/decode.js';
+import { encodeMessage } from '../codec/encode.js';
+import type { DAPEvent, DAPMessage, DAPRequest, DAPResponse } from '../codec/types.js';
+import { ENV_APIKEY, ENV_URI, type EnvMap, loadEnv } from '../config/env.js';
+import { type CallOptions, type ClientOptions, DEFAULTS, type RequestOptions } from '../config/options.js';
+import { DEFAULT_URI, normalizeUri } from '../config/uri.js';
+import { AuthenticationError } from '../errors/authentication-error.js';
+import { ConnectionError } from '../errors/connection-error.js';
+import { RocketRideError } from '../errors/rocketride-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import type { ConnectResult } from '../schema/connect-result.js';
+import type { RocketRideEvent } from '../schema/events.js';
+import type { PipelineResult, UploadResult } from '../schema/pipeline-result.js';
+import type { TaskStatus, UseResult } from '../schema/task-status.js';
+import { abortError, PendingRequests } from '../transport/pending.js';
+import { VERSION } from '../version.js';
+import { type ChatOptions, chat } from './chat.js';
+import { responseError } from './checks.js';
+import { addMonitor, type MonitorOptions, removeMonitor, setEvents } from './commands/events.js';
+import { getServerInfo, ping, type ServerInfo } from './commands/misc.js';
+import { getService, getServices, type ServicesResult, type ValidateOptions, validate } from './commands/services.js';
+import { getTaskStatus, type RestartOptions, restart, terminate, type UseOptions, use } from './commands/tasks.js';
+import { send } from './commands/data.js';
+import { DataPipe, type DataPipeOptions } from './data-pipe.js';
+import { TypedEmitter, safeCall } from './emitter.js';
+import { Lifecycle, type LifecycleHost, type LifecycleSettings } from './lifecycle.js';
+import { type MonitorKey, MonitorRegistry } from './monitors.js';
+import { type SendFilesInput, type SendFilesOptions, sendFiles } from './send-files.js';
+
+/** What `getConnectionInfo()` reports. */
+export interface ConnectionInfo {
+  /** The normalised WebSocket URI. */
+  uri: string;
+  connected: boolean;
+  state: 'idle' | 'connecting' | 'open' | 'reconnecting';
+  generation: number;
+  persist: boolean;
+  clientName: string;
+  clientVersion: string;
+  /** Requests waiting for a response. */
+  pendingRequests: number;
+  /** The last ConnectResult (identity), if ever authenticated. */
+  connectResult: ConnectResult | undefined;
+}
+
+function redactAuth(message: DAPMessage): DAPMessage {
+  if (message.type === 'request' && message.command === 'auth' && message.arguments !== undefined) {
+    return { ...message, arguments: { ...message.arguments, auth: '***' } };
+  }
+  if (message.type === 'response' && message.command === 'auth' && message.body !== undefined) {
+    return { ...message, body: { ...message.body, userToken: '***' } };
+  }
+  if (message.type === 'event' && message.event === 'apaext_account' && message.body !== undefined) {
+    return { ...message, body: { ...message.body, userToken: '***' } };
+  }
+  return message;
+}
+
+/**
+ * A client for one RocketRide engine: the connection lifecycle and the whole command surface of the
+ * official SDK. Orchestration only; the work is done in `lifecycle.ts`, `transport/` and `commands/`.
+ */
+export class RocketRideClient extends TypedEmitter {
+  /** The environment `ROCKETRIDE_*` variables are read from (see `ClientOptions.env`). */
+  readonly env: EnvMap;
+  private readonly options: ClientOptions;
+  private readonly pending = new PendingRequests();
+  private readonly monitors = new MonitorRegistry();
+  private readonly lifecycle: Lifecycle;
+  private uri: string;
+  private credential: string;
+  private chatCounter = 0;
+
+  constructor(options: ClientOptions = {}) {
+    super();
+    this.options = { ...options };
+    this.env = loadEnv(options.env);
+    this.uri = normalizeUri(options.uri ?? this.env[ENV_URI] ?? DEFAULT_URI, options.wsPath ?? DEFAULTS.wsPath);
+    this.credential = options.auth ?? this.env[ENV_APIKEY] ?? '';
+    this.lifecycle = new Lifecycle(this.host());
+  }
+
+  /** Increments on every successful (re)connect; compare it to spot a reconnect. */
+  get generation(): number {
+    return this.lifecycle.generation;
+  }
+
+  // ---- connection ----------------------------------------------------------------------------
+
+  /**
+   * Opens the socket and authenticates. `credential` (if given) replaces the configured one for this
+   * and later reconnects. Resolves with the ConnectResult; when already connected, returns it at once.
+   * @throws AuthenticationError (`ERR_AUTHENTICATION`, `ERR_NO_CREDENTIAL`), ConnectionError
+   *   (`ERR_CONNECT_FAILED`), TimeoutError (`ERR_CONNECT_TIMEOUT`), AbortError.
+   */
+  connect(credential?: string, options: CallOptions = {}): Promise<ConnectResult> {
+    if (credential !== undefined) {
+      if (typeof credential !== 'string') {
+        return Promise.reject(new ValidationError('credential must be a string', { code: 'ERR_INVALID_ARGUMENT' }));
+      }
+      this.credential = credential;
+    }
+    if (this.credential.trim() === '') {
+      return Promise.reject(
+        new AuthenticationError('No credential: pass one to connect(), set options.auth or ROCKETRIDE_APIKEY', {
+          code: 'ERR_NO_CREDENTIAL',
+        }),
+      );
+    }
+    return this.lifecycle.connect(options.signal);
+  }
+
+  /** Closes the connection and stops any reconnecting. Pending requests reject with `ERR_DISCONNECTED`. */
+  disconnect(): Promise<void> {
+    return this.lifecycle.disconnect();
+  }
+
+  /** Whether the client is connected and authenticated. */
+  isConnected(): boolean {
+    return this.lifecycle.connection?.isOpen === true;
+  }
+
+  getConnectionInfo(): ConnectionInfo {
+    return {
+      uri: this.uri,
+      connected: this.isConnected(),
+      state: this.lifecycle.status,
+      generation: this.lifecycle.generation,
+      persist: this.options.persist === true,
+      clientName: this.options.clientName ?? DEFAULTS.clientName,
+      clientVersion: this.options.clientVersion ?? VERSION,
+      pendingRequests: this.pending.size,
+      connectResult: this.lifecycle.connectResult,
+    };
+  }
+
+  /** Changes the address and/or credential; takes effect at the next (re)connect. */
+  setConnectionParams(params: { uri?: string; auth?: string }): void {
+    if (params.uri !== undefined) this.uri = normalizeUri(params.uri, this.options.wsPath ?? DEFAULTS.wsPath);
+    if (params.auth !== undefined) this.credential = params.auth;
+  }
+
+  // ---- requests ------------------------------------------------------------------------------
+
+  /** Builds a request envelope (no seq yet; `request()` assigns one). */
+  buildRequest(command: string, args?: Record<string, unknown>, token?: string): DAPRequest {
+    const a: Record<string, unknown> = { ...args };
+    if (token !== undefined) a.token = token;
+    return { type: 'request', command, arguments: a };
+  }
+
+  /** Whether a response reports a failure (`success` not true). */
+  didFail(response: DAPResponse<unknown> | undefined): boolean {
+    return response?.success !== true;
+  }
+
+  /**
+   * Sends one request and resolves with its response, whatever its `success`. `args.data` (a
+   * Uint8Array or a list of them) makes it a binary frame, sent as fragments without concatenation.
+   * @throws ConnectionError (`ERR_NOT_CONNECTED`, `ERR_CONNECTION_LOST`, `ERR_DISCONNECTED`),
+   *   TimeoutError (`ERR_TIMEOUT`), AbortError (`ERR_ABORTED`), ValidationError (`ERR_ENCODE`).
+   */
+  request<B = Record<string, unknown>>(
+    command: string,
+    args?: Record<string, unknown>,
+    options?: RequestOptions,
+  ): Promise<DAPResponse<B>> {
+    const conn = this.lifecycle.connection;
+    if (conn === undefined) {
+      return Promise.reject(
+        new ConnectionError('Not connected: call connect() first', { code: 'ERR_NOT_CONNECTED', command }),
+      );
+    }
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(abortError(signal, `Request "${command}"`));
+    const seq = this.pending.nextSeq();
+    const message: DAPRequest =
+      args === undefined ? { type: 'request', seq, command } : { type: 'request', seq, command, arguments: args };
+    let encoded: ReturnType<typeof encodeMessage>;
+    try {
+      encoded = encodeMessage(message);
+    } catch (cause) {
+      return Promise.reject(
+        new ValidationError(`Could not encode "${command}": ${(cause as Error).message}`, { code: 'ERR_ENCODE', cause, command }),
+      );
+    }
+    const timeout = options?.timeout ?? this.options.requestTimeout ?? 0;
+    const reply = this.pending.add<B>(seq, command, timeout, signal);
+    try {
+      conn.send(encoded);
+    } catch (cause) {
+      this.pending.fail(seq, new ConnectionError('Could not send request', { code: 'ERR_SEND_FAILED', cause, command }));
+    }
+    if (this.options.onProtocolMessage !== undefined) safeCall(this.options.onProtocolMessage, message, 'send');
+    return reply;
+  }
+
+  /**
+   * Sends a request and resolves with its body.
+   * @throws RocketRideError `ERR_REQUEST_FAILED` on `success:false` (message = the server's message).
+   */
+  async dapRequest<B = Record<string, unknown>>(
+    command: string,
+    args?: Record<string, unknown>,
+    options?: RequestOptions,
+  ): Promise<B | undefined> {
+    const response = await this.request<B>(command, args, options);
+    if (!response.success) {
+      throw responseError(RocketRideError, 'ERR_REQUEST_FAILED', response, `${command} failed`);
+    }
+    return response.body;
+  }
+
+  // ---- commands ------------------------------------------------------------------------------
+
+  /** Starts a pipeline (`execute`). See {@link UseOptions}. */
+  use(options: UseOptions): Promise<UseResult> {
+    return use(this, options);
+  }
+  /** Stops a task. */
+  terminate(token: string, options?: CallOptions): Promise<void> {
+    return terminate(this, token, options);
+  }
+  /** Restarts a task (sends the given token, unlike the official SDKs). */
+  restart(options: RestartOptions): Promise<void> {
+    return restart(this, options);
+  }
+  /** The task's TASK_STATUS. */
+  getTaskStatus(token: string, options?: RequestOptions): Promise<TaskStatus> {
+    return getTaskStatus(this, token, options);
+  }
+  /** Sends one whole object through a new pipe and resolves with the pipeline's result. */
+  send(
+    token: string,
+    data: string | Uint8Array,
+    objinfo?: Record<string, unknown>,
+    mimetype?: string,
+    options?: CallOptions,
+  ): Promise<PipelineResult> {
+    return send(this, token, data, objinfo, mimetype, options);
+  }
+  /** A promise-style pipe (not yet opened). */
+  openPipe(token: string, objinfo?: Record<string, unknown>, mimetype?: string, options?: DataPipeOptions): DataPipe {
+    return new DataPipe(this, token, objinfo, mimetype, options);
+  }
+  /** Uploads files with bounded concurrency; one result per file, in input order. */
+  sendFiles(files: readonly SendFilesInput[], token: string, options?: SendFilesOptions): Promise<UploadResult[]> {
+    return sendFiles(this, files, token, options);
+  }
+  /** Asks a chat pipeline a question; resolves with the pipeline result (`answers`). */
+  chat(options: ChatOptions): Promise<PipelineResult> {
+    return chat(this, options);
+  }
+  /** Sets the event types of a token directly (deprecated in the SDKs; not replayed after reconnect). */
+  setEvents(token: string, types: readonly string[], options?: CallOptions): Promise<void> {
+    return setEvents(this, token, types, options);
+  }
+  /** Adds a ref-counted subscription; the engine is told the union of types per key. Replayed after reconnects. */
+  addMonitor(key: MonitorKey, types: readonly string[], options?: MonitorOptions): Promise<void> {
+    return addMonitor(this, this.monitors, key, types, options);
+  }
+  /** Removes a ref-counted subscription added with {@link addMonitor}. */
+  removeMonitor(key: MonitorKey, types: readonly string[], options?: MonitorOptions): Promise<void> {
+    return removeMonitor(this, this.monitors, key, types, options);
+  }
+  /** Every service definition. */
+  getServices(options?: CallOptions): Promise<ServicesResult> {
+    return getServices(this, options);
+  }
+  /** One service definition. */
+  getService(name: string, options?: CallOptions): Promise<Record<string, unknown>> {
+    return getService(this, name, options);
+  }
+  /** Validates a pipeline on the engine. */
+  validate(pipeline: Record<string, unknown>, options?: ValidateOptions): Promise<Record<string, unknown>> {
+    return validate(this, pipeline, options);
+  }
+  /** Round trip to the engine (`rrext_ping`). */
+  ping(options?: RequestOptions): Promise<void> {
+    return ping(this, options);
+  }
+  /** Engine version and capabilities (`rrext_public_probe`; needs no credential). */
+  getServerInfo(options?: CallOptions): Promise<ServerInfo> {
+    return getServerInfo(this, this.uri, options);
+  }
+
+  // ---- internals used by the command modules ---------------------------------------------------
+
+  /** @internal Dispatches an event to `onEvent` and the `'event'` listeners. */
+  dispatchEvent(event: RocketRideEvent): void {
+    safeCall(this.options.onEvent, event);
+    this.emit('event', event);
+  }
+
+  /** @internal The next `Question <n>` number for chat(). */
+  nextChatNumber(): number {
+    this.chatCounter += 1;
+    return this.chatCounter;
+  }
+
+  /** @internal Connection settings for the socket (used by getServerInfo). */
+  socketSettings(): { connectTimeout: number; perMessageDeflate: boolean; maxPayload: number } {
+    return {
+      connectTimeout: this.options.connectTimeout ?? DEFAULTS.connectTimeout,
+      perMessageDeflate: this.options.perMessageDeflate ?? false,
+      maxPayload: this.options.maxPayload ?? DEFAULTS.maxPayload,
+    };
+  }
+
+  private debug(line: string): void {
+    safeCall(this.options.onDebugMessage, line);
+  }
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    const decoded = decodeFrame(data, isBinary);
+    if (!decoded.ok) {
+      if (this.options.onDebugMessage !== undefined) this.debug(`protocol error: ${decoded.error.message}`);
+      this.emit('protocolError', decoded.error);
+      return;
+    }
+    const message = decoded.message;
+    if (this.options.onProtocolMessage !== undefined) safeCall(this.options.onProtocolMessage, redactAuth(message), 'receive');
+    if (message.type === 'response') {
+      if (!this.pending.resolve(message) && this.options.onDebugMessage !== undefined) {
+        this.debug(`dropped response to unknown request_seq ${String(message.request_seq)} (${String(message.command)})`);
+      }
+      return;
+    }
+    if (message.type === 'event') this.onServerEvent(message);
+  }
+
+  private onServerEvent(event: DAPEvent): void {
+    if (event.event === 'apaext_account' && event.body !== undefined) {
+      const body = event.body as ConnectResult;
+      this.lifecycle.connectResult = body;
+      if (typeof body.userToken === 'string' && body.userToken !== '') this.credential = body.userToken;
+    }
+    this.dispatchEvent(event as RocketRideEvent);
+  }
+
+  private replayMonitors(): void {
+    for (const update of this.monitors.replay()) {
+      this.request('rrext_monitor', update.args).then(
+        (response) => {
+          if (!response.success) {
+            this.emit(
+              'protocolError',
+              responseError(ConnectionError, 'ERR_MONITOR_REPLAY', response, 'Monitor replay failed', 'Monitor replay failed: '),
+            );
+          }
+        },
+        (error: RocketRideError) => this.debug(`monitor replay failed: ${error.message}`),
+      );
+    }
+  }
+
+  private host(): LifecycleHost {
+    const o = this.options;
+    const settings = (): LifecycleSettings => ({
+      uri: this.uri,
+      credential: this.credential,
+      clientName: o.clientName ?? DEFAULTS.clientName,
+      clientVersion: o.clientVersion ?? VERSION,
+      persist: o.persist === true,
+      reconnectDelay: o.reconnectDelay ?? DEFAULTS.reconnectDelay,
+      maxReconnectDelay: o.maxReconnectDelay ?? DEFAULTS.maxReconnectDelay,
+      maxRetryTime: o.maxRetryTime,
+      connectTimeout: o.connectTimeout ?? DEFAULTS.connectTimeout,
+      keepaliveInterval: o.keepaliveInterval ?? DEFAULTS.keepaliveInterval,
+      keepaliveTimeout: o.keepaliveTimeout ?? DEFAULTS.keepaliveTimeout,
+      perMessageDeflate: o.perMessageDeflate ?? false,
+      maxPayload: o.maxPayload ?? DEFAULTS.maxPayload,
+    });
+    return {
+      pending: this.pending,
+      settings,
+      receive: (data, isBinary) => this.receive(data, isBinary),
+      connected: (result, generation) => {
+        this.replayMonitors();
+        safeCall(o.onConnected, result);
+        this.emit('connected', { result, generation });
+      },
+      disconnected: (reason, hasError, generation) => {
+        safeCall(o.onDisconnected, reason, hasError);
+        this.emit('disconnected', { reason, hasError, generation });
+      },
+      reconnecting: (attempt, delay) => {
+        if (o.onDebugMessage !== undefined) this.debug(`reconnect attempt ${attempt} in ${delay}ms`);
+        this.emit('reconnecting', { attempt, delay });
+      },
+      connectError: (error) => {
+        safeCall(o.onConnectError, error);
+        this.emit('connectError', error);
+      },
+      credentialChanged: (credential) => {
+        this.credential = credential;
+      },
+      sent: (message) => {
+        if (o.onProtocolMessage !== undefined) safeCall(o.onProtocolMessage, redactAuth(message), 'send');
+      },
+      debug: o.onDebugMessage === undefined ? undefined : (line) => this.debug(line),
+    };
+  }
+}

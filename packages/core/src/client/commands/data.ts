@@ -1,0 +1,37 @@
+import type { CallOptions } from '../../config/options.js';
+import { ValidationError } from '../../errors/validation-error.js';
+import type { PipelineResult } from '../../schema/pipeline-result.js';
+import { requireObject, requireString } from '../checks.js';
+import type { RocketRideClient } from '../client.js';
+import { mimeTypeOf } from '../mime.js';
+import { pipeClose, pipeOpen, pipeWrite } from '../pipe-protocol.js';
+
+const encoder = new TextEncoder();
+
+/**
+ * Sends one whole object: open, one write, close (PROTOCOL.md §12.1). The MIME type defaults to the
+ * one of `objinfo.name`; `size` is set to the byte length (0 is sent as 1, as the SDKs do).
+ * A failed write abandons the pipe (never closes it).
+ */
+export async function send(
+  client: RocketRideClient,
+  token: string,
+  data: string | Uint8Array,
+  objinfo?: Record<string, unknown>,
+  mimetype?: string,
+  options?: CallOptions,
+): Promise<PipelineResult> {
+  requireString(token, 'token');
+  requireObject(objinfo, 'objinfo', true);
+  if (mimetype !== undefined) requireString(mimetype, 'mimetype');
+  let bytes: Uint8Array;
+  if (typeof data === 'string') bytes = encoder.encode(data);
+  else if (data instanceof Uint8Array) bytes = data;
+  else throw new ValidationError('data must be a string or a Uint8Array', { code: 'ERR_INVALID_DATA' });
+  const object: Record<string, unknown> = { ...objinfo, size: bytes.byteLength || 1 };
+  const mimeType = mimetype ?? mimeTypeOf(objinfo?.name);
+  const signal = options?.signal;
+  const pipeId = await pipeOpen(client, token, object, mimeType, { signal });
+  await pipeWrite(client, token, pipeId, bytes, { signal });
+  return pipeClose(client, token, pipeId, { signal });
+}

@@ -1,0 +1,72 @@
+import { decodeFrame } from '../../codec/decode.js';
+import { encodeMessage } from '../../codec/encode.js';
+import type { CallOptions, RequestOptions } from '../../config/options.js';
+import { ConnectionError } from '../../errors/connection-error.js';
+import { RocketRideError } from '../../errors/rocketride-error.js';
+import { TimeoutError } from '../../errors/timeout-error.js';
+import { abortError } from '../../transport/pending.js';
+import { sendEncoded } from '../../transport/send.js';
+import { openSocket } from '../../transport/socket.js';
+import { responseError } from '../checks.js';
+import type { RocketRideClient } from '../client.js';
+
+/** Round trip to the engine (`rrext_ping`). @throws RocketRideError `ERR_PING` on failure. */
+export async function ping(client: RocketRideClient, options?: RequestOptions): Promise<void> {
+  const response = await client.request('rrext_ping', undefined, options);
+  if (!response.success) throw responseError(RocketRideError, 'ERR_PING', response, 'Ping failed', 'Ping failed: ');
+}
+
+/** The body of `rrext_public_probe`. */
+export interface ServerInfo {
+  version: unknown;
+  capabilities: string[];
+  platform: string;
+  apps: unknown[];
+  [key: string]: unknown;
+}
+
+/**
+ * Engine information (`rrext_public_probe`), which needs no credential: sent on the connection when
+ * connected, otherwise on a short-lived socket of its own (nothing is authenticated).
+ */
+export async function getServerInfo(client: RocketRideClient, uri: string, options?: CallOptions): Promise<ServerInfo> {
+  if (client.isConnected()) {
+    const response = await client.request<ServerInfo>('rrext_public_probe', {}, { signal: options?.signal });
+    if (!response.success) throw responseError(RocketRideError, 'ERR_SERVER_INFO', response, 'Server probe failed');
+    return response.body as ServerInfo;
+  }
+  const s = client.socketSettings();
+  const signal = options?.signal;
+  const ws = await openSocket(uri, { timeout: s.connectTimeout, signal, perMessageDeflate: s.perMessageDeflate, maxPayload: s.maxPayload });
+  try {
+    return await new Promise<ServerInfo>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new TimeoutError(`Server probe timed out after ${s.connectTimeout}ms`, { code: 'ERR_TIMEOUT' })),
+        s.connectTimeout,
+      );
+      const onAbort = (): void => reject(abortError(signal!, 'getServerInfo'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      ws.on('message', (data: Buffer, isBinary: boolean) => {
+        const decoded = decodeFrame(data, isBinary);
+        if (!decoded.ok || decoded.message.type !== 'response' || decoded.message.request_seq !== 1) return;
+        done();
+        const response = decoded.message;
+        if (!response.success) reject(responseError(RocketRideError, 'ERR_SERVER_INFO', response, 'Server probe failed'));
+        else resolve(response.body as ServerInfo);
+      });
+      ws.on('close', () => {
+        done();
+        reject(new ConnectionError('Connection closed during the server probe', { code: 'ERR_CONNECTION_LOST' }));
+      });
+      ws.on('error', () => {});
+      sendEncoded(ws, encodeMessage({ type: 'request', seq: 1, command: 'rrext_public_probe', arguments: {} }));
+    });
+  } finally {
+    ws.removeAllListeners('close');
+    ws.close(1000);
+  }
+}

@@ -1,0 +1,61 @@
+import type { CallOptions } from '../../config/options.js';
+import { RocketRideError } from '../../errors/rocketride-error.js';
+import { ValidationError } from '../../errors/validation-error.js';
+import { requireObject, requireString, responseError } from '../checks.js';
+import type { RocketRideClient } from '../client.js';
+
+/** The body of `rrext_services` without arguments. */
+export interface ServicesResult {
+  services: Record<string, Record<string, unknown>>;
+  version?: unknown;
+  [key: string]: unknown;
+}
+
+/** Every service definition the engine knows. */
+export async function getServices(client: RocketRideClient, options?: CallOptions): Promise<ServicesResult> {
+  const response = await client.request<ServicesResult>('rrext_services', {}, { signal: options?.signal });
+  if (!response.success) throw responseError(RocketRideError, 'ERR_SERVICES', response, 'Listing services failed');
+  return response.body ?? { services: {} };
+}
+
+/**
+ * One service definition.
+ * @throws RocketRideError `ERR_SERVICES` when the engine does not know it (as the TS SDK does).
+ */
+export async function getService(client: RocketRideClient, name: string, options?: CallOptions): Promise<Record<string, unknown>> {
+  requireString(name, 'Service name');
+  const response = await client.request('rrext_services', { service: name }, { signal: options?.signal });
+  if (!response.success) throw responseError(RocketRideError, 'ERR_SERVICES', response, `Service ${name} not found`);
+  return response.body ?? {};
+}
+
+/** Options of `validate()`. */
+export interface ValidateOptions {
+  /** Source component to validate from. Default: the pipeline's. */
+  source?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Validates a pipeline on the engine; resolves with its report (`errors`, `warnings`, …).
+ * @throws ValidationError `ERR_VALIDATE` when the engine refused to validate.
+ */
+export async function validate(
+  client: RocketRideClient,
+  pipeline: Record<string, unknown>,
+  options?: ValidateOptions,
+): Promise<Record<string, unknown>> {
+  requireObject(pipeline, 'pipeline');
+  const inner = (pipeline as { pipeline?: unknown }).pipeline;
+  const p = typeof inner === 'object' && inner !== null ? inner : pipeline;
+  const args: Record<string, unknown> = { pipeline: p };
+  if (options?.source !== undefined) {
+    if (typeof options.source !== 'string') throw new ValidationError('source must be a string', { code: 'ERR_INVALID_ARGUMENT' });
+    args.source = options.source;
+  }
+  const response = await client.request('rrext_validate', args, { signal: options?.signal });
+  if (!response.success) {
+    throw responseError(ValidationError, 'ERR_VALIDATE', response, 'Pipeline validation failed', 'Pipeline validation failed: ');
+  }
+  return response.body ?? {};
+}

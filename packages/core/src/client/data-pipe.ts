@@ -1,0 +1,124 @@
+import { PipeError } from '../errors/pipe-error.js';
+import type { PipelineResult } from '../schema/pipeline-result.js';
+import { requireBytes, requireObject, requireString } from './checks.js';
+import type { RocketRideClient } from './client.js';
+import { mimeTypeOf } from './mime.js';
+import { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
+
+/** Options of `openPipe()`. */
+export interface DataPipeOptions {
+  /** Ask for a specific source provider (e.g. `'chat'`); the engine refuses a mismatch. Default: none. */
+  provider?: string;
+}
+
+type State = 'new' | 'opening' | 'open' | 'closing' | 'closed' | 'failed';
+
+/**
+ * A promise-style data pipe, as the official SDK's `DataPipe`: `open()`, `write(bytes)` any number of
+ * times, `close()` for the result. Writes are serialised (one in flight at a time, as the engine
+ * requires); a zero-length payload still sends one write. `await using` disposal abandons an unclosed
+ * pipe: it never sends `close`, so a truncated object is never committed.
+ */
+export class DataPipe {
+  private state: State = 'new';
+  private id: number | undefined;
+  private tail: Promise<void> = Promise.resolve();
+  private failure: unknown;
+  readonly mimeType: string;
+  readonly objinfo: Record<string, unknown>;
+
+  constructor(
+    private readonly client: RocketRideClient,
+    readonly token: string,
+    objinfo?: Record<string, unknown>,
+    mimeType?: string,
+    private readonly options: DataPipeOptions = {},
+  ) {
+    requireString(token, 'token');
+    requireObject(objinfo, 'objinfo', true);
+    if (mimeType !== undefined) requireString(mimeType, 'mimeType');
+    this.objinfo = { ...objinfo };
+    this.mimeType = mimeType ?? mimeTypeOf(this.objinfo.name);
+  }
+
+  /** The engine's pipe id once open. */
+  get pipeId(): number | undefined {
+    return this.id;
+  }
+
+  get isOpened(): boolean {
+    return this.state === 'open';
+  }
+
+  /** Opens the pipe on the engine. @throws PipeError `ERR_PIPE_STATE` when called twice. */
+  async open(options?: { signal?: AbortSignal }): Promise<this> {
+    if (this.state !== 'new') throw new PipeError('Pipe already opened', { code: 'ERR_PIPE_STATE' });
+    this.state = 'opening';
+    try {
+      const openOptions: { provider?: string; signal?: AbortSignal } = { signal: options?.signal };
+      if (this.options.provider !== undefined) openOptions.provider = this.options.provider;
+      this.id = await pipeOpen(this.client, this.token, this.objinfo, this.mimeType, openOptions);
+      this.state = 'open';
+      return this;
+    } catch (error) {
+      this.state = 'failed';
+      this.failure = error;
+      throw error;
+    }
+  }
+
+  /** Writes one chunk; resolves when the engine acknowledged it. Calls queue behind each other. */
+  write(data: Uint8Array | readonly Uint8Array[], options?: { signal?: AbortSignal }): Promise<void> {
+    try {
+      requireBytes(data);
+      this.requireWritable();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const run = this.tail.then(() => {
+      if (this.state === 'failed') throw this.failure;
+      return pipeWrite(this.client, this.token, this.id!, data, options);
+    });
+    this.tail = run.catch((error: unknown) => {
+      if (this.state !== 'failed') {
+        this.state = 'failed';
+        this.failure = error;
+      }
+    });
+    return run;
+  }
+
+  /** Waits for queued writes, closes the pipe (committing the object) and resolves with the result. */
+  async close(options?: { signal?: AbortSignal }): Promise<PipelineResult> {
+    this.requireWritable();
+    this.state = 'closing';
+    await this.tail;
+    if ((this.state as State) === 'failed') throw this.failure;
+    try {
+      const result = await pipeClose(this.client, this.token, this.id!, options);
+      this.state = 'closed';
+      return result;
+    } catch (error) {
+      this.state = 'failed';
+      this.failure = error;
+      throw error;
+    }
+  }
+
+  /** Abandons the pipe if it was not closed (no `close` is sent); the engine reaps it. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.state === 'closed') return;
+    if (this.state !== 'failed') {
+      this.state = 'failed';
+      this.failure = new PipeError('Pipe was abandoned', { code: 'ERR_PIPE_ABANDONED' });
+    }
+    await this.tail;
+  }
+
+  private requireWritable(): void {
+    if (this.state === 'open') return;
+    if (this.state === 'failed') throw this.failure;
+    if (this.state === 'new' || this.state === 'opening') throw new PipeError('Pipe not opened', { code: 'ERR_PIPE_STATE' });
+    throw new PipeError('Pipe is closed', { code: 'ERR_PIPE_STATE' });
+  }
+}

@@ -1,0 +1,265 @@
+import { encodeMessage } from '../codec/encode.js';
+import type { DAPRequest, DAPResponse } from '../codec/types.js';
+import { AuthenticationError } from '../errors/authentication-error.js';
+import { ConnectionError } from '../errors/connection-error.js';
+import { RocketRideError } from '../errors/rocketride-error.js';
+import type { ConnectResult } from '../schema/connect-result.js';
+import type { PendingRequests } from '../transport/pending.js';
+import { Connection, openSocket, REASON_REQUESTED } from '../transport/socket.js';
+
+/** Settings the lifecycle reads at every attempt (so `setConnectionParams` applies to the next one). */
+export interface LifecycleSettings {
+  uri: string;
+  credential: string;
+  clientName: string;
+  clientVersion: string;
+  persist: boolean;
+  reconnectDelay: number;
+  maxReconnectDelay: number;
+  maxRetryTime: number | undefined;
+  connectTimeout: number;
+  keepaliveInterval: number;
+  keepaliveTimeout: number;
+  perMessageDeflate: boolean;
+  maxPayload: number;
+}
+
+/** What the lifecycle needs from the client that owns it. */
+export interface LifecycleHost {
+  readonly pending: PendingRequests;
+  settings(): LifecycleSettings;
+  /** A frame from the current connection. */
+  receive(data: Buffer, isBinary: boolean): void;
+  /** Authenticated; `generation` is the new generation. */
+  connected(result: ConnectResult, generation: number): void;
+  disconnected(reason: string, hasError: boolean, generation: number): void;
+  reconnecting(attempt: number, delay: number): void;
+  connectError(error: RocketRideError): void;
+  /** The stored credential changed (a `userToken` from the engine). */
+  credentialChanged(credential: string): void;
+  sent(message: DAPRequest): void;
+  debug: ((line: string) => void) | undefined;
+}
+
+type State = 'idle' | 'connecting' | 'open';
+
+/**
+ * Connection lifecycle: open, authenticate (auth is the first request and nothing else is sent
+ * before its reply), lose, and in persist mode reconnect with jittered exponential backoff.
+ * Every socket belongs to one attempt; callbacks from a socket that is no longer current change nothing.
+ */
+export class Lifecycle {
+  private state: State = 'idle';
+  private conn: Connection | undefined;
+  private inFlight: Promise<ConnectResult> | undefined;
+  private attemptAbort: AbortController | undefined;
+  private wanted = false;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private attempts = 0;
+  private lostAt: number | undefined;
+  private result: ConnectResult | undefined;
+  private gen = 0;
+
+  constructor(private readonly host: LifecycleHost) {}
+
+  /** Increments on every successful (re)connect. */
+  get generation(): number {
+    return this.gen;
+  }
+
+  /** The authenticated connection, or undefined. */
+  get connection(): Connection | undefined {
+    return this.state === 'open' ? this.conn : undefined;
+  }
+
+  get connectResult(): ConnectResult | undefined {
+    return this.result;
+  }
+
+  set connectResult(value: ConnectResult | undefined) {
+    this.result = value;
+  }
+
+  get status(): State | 'reconnecting' {
+    return this.state === 'idle' && this.reconnectTimer !== undefined ? 'reconnecting' : this.state;
+  }
+
+  /** Connects and authenticates; resolves with the ConnectResult. Returns the current one when already connected. */
+  connect(signal?: AbortSignal): Promise<ConnectResult> {
+    if (this.state === 'open' && this.result !== undefined) return Promise.resolve(this.result);
+    if (this.inFlight !== undefined) return this.inFlight;
+    this.cancelReconnect();
+    this.wanted = true;
+    this.attempts = 0;
+    this.lostAt = undefined;
+    return this.run(signal);
+  }
+
+  /** Closes the connection and stops reconnecting. Pending requests reject with `ERR_DISCONNECTED`. */
+  async disconnect(): Promise<void> {
+    this.wanted = false;
+    this.cancelReconnect();
+    this.attemptAbort?.abort(new ConnectionError(REASON_REQUESTED, { code: 'ERR_DISCONNECTED' }));
+    const conn = this.conn;
+    if (conn === undefined) return;
+    this.host.pending.rejectAll(
+      (command) => new ConnectionError(REASON_REQUESTED, { code: 'ERR_DISCONNECTED', command }),
+    );
+    await conn.close(REASON_REQUESTED);
+  }
+
+  private run(signal: AbortSignal | undefined): Promise<ConnectResult> {
+    const promise = this.attempt(signal).then(
+      (result) => {
+        this.inFlight = undefined;
+        this.attempts = 0;
+        this.lostAt = undefined;
+        return result;
+      },
+      (error: unknown) => {
+        this.inFlight = undefined;
+        const err =
+          error instanceof RocketRideError
+            ? error
+            : new ConnectionError(String((error as Error)?.message ?? error), { code: 'ERR_CONNECT_FAILED', cause: error });
+        this.host.connectError(err);
+        if (err instanceof AuthenticationError || err.code === 'ERR_DISCONNECTED' || err.code === 'ERR_ABORTED') {
+          this.wanted = false;
+        } else if (this.wanted && this.host.settings().persist) {
+          this.scheduleReconnect();
+        } else {
+          this.wanted = false;
+        }
+        throw err;
+      },
+    );
+    this.inFlight = promise;
+    return promise;
+  }
+
+  private async attempt(userSignal: AbortSignal | undefined): Promise<ConnectResult> {
+    const s = this.host.settings();
+    const abort = new AbortController();
+    this.attemptAbort = abort;
+    const signal = userSignal === undefined ? abort.signal : AbortSignal.any([abort.signal, userSignal]);
+    const started = Date.now();
+    this.state = 'connecting';
+    this.host.debug?.(`connecting to ${s.uri}`);
+    let conn: Connection | undefined;
+    try {
+      const ws = await openSocket(s.uri, {
+        timeout: s.connectTimeout,
+        signal,
+        perMessageDeflate: s.perMessageDeflate,
+        maxPayload: s.maxPayload,
+      });
+      const current: Connection = new Connection(
+        ws,
+        {
+          message: (data, isBinary) => {
+            if (this.conn === current) this.host.receive(data, isBinary);
+          },
+          close: (reason, hasError) => this.onClose(current, reason, hasError),
+        },
+        { interval: s.keepaliveInterval, timeout: s.keepaliveTimeout },
+      );
+      conn = current;
+      this.conn = current;
+      this.host.debug?.('socket open, authenticating');
+      const remaining = Math.max(1, s.connectTimeout - (Date.now() - started));
+      const response = await this.authenticate(current, s, remaining, signal);
+      if (!response.success) {
+        const message = response.message ?? 'Authentication failed';
+        throw new AuthenticationError(message, {
+          serverMessage: response.message,
+          trace: response.trace,
+          command: 'auth',
+          response,
+        });
+      }
+      const body = (response.body ?? {}) as ConnectResult;
+      this.result = body;
+      if (typeof body.userToken === 'string' && body.userToken !== '') this.host.credentialChanged(body.userToken);
+      this.state = 'open';
+      this.gen += 1;
+      this.host.debug?.(`authenticated (generation ${this.gen})`);
+      this.host.connected(body, this.gen);
+      return body;
+    } catch (error) {
+      if (this.attemptAbort === abort) this.attemptAbort = undefined;
+      if (this.state === 'connecting') this.state = 'idle';
+      if (conn !== undefined && this.conn === conn) {
+        this.conn = undefined;
+        conn.terminate('Connect failed', true);
+      }
+      throw error;
+    } finally {
+      if (this.attemptAbort === abort) this.attemptAbort = undefined;
+    }
+  }
+
+  private authenticate(
+    conn: Connection,
+    s: LifecycleSettings,
+    timeout: number,
+    signal: AbortSignal,
+  ): Promise<DAPResponse> {
+    const pending = this.host.pending;
+    const seq = pending.nextSeq();
+    const args: Record<string, unknown> = { auth: s.credential };
+    if (s.clientName !== '') args.clientName = s.clientName;
+    if (s.clientVersion !== '') args.clientVersion = s.clientVersion;
+    const message: DAPRequest = { type: 'request', seq, command: 'auth', arguments: args };
+    const reply = pending.add<Record<string, unknown>>(seq, 'auth', timeout, signal);
+    conn.send(encodeMessage(message));
+    this.host.sent(message);
+    return reply;
+  }
+
+  private onClose(conn: Connection, reason: string, hasError: boolean): void {
+    if (this.conn !== conn) return;
+    this.conn = undefined;
+    const wasOpen = this.state === 'open';
+    this.state = 'idle';
+    const code = reason === REASON_REQUESTED ? 'ERR_DISCONNECTED' : 'ERR_CONNECTION_LOST';
+    this.host.pending.rejectAll((command) => new ConnectionError(reason, { code, command }));
+    this.host.debug?.(`socket closed: ${reason}`);
+    if (!wasOpen) return;
+    this.host.disconnected(reason, hasError, this.gen);
+    if (this.wanted && this.host.settings().persist) {
+      this.lostAt = Date.now();
+      this.attempts = 0;
+      this.scheduleReconnect();
+    } else {
+      this.wanted = false;
+    }
+  }
+
+  private scheduleReconnect(): void {
+    const s = this.host.settings();
+    const now = Date.now();
+    this.lostAt ??= now;
+    if (s.maxRetryTime !== undefined && now - this.lostAt >= s.maxRetryTime) {
+      this.wanted = false;
+      this.host.connectError(
+        new ConnectionError(`Gave up reconnecting after ${s.maxRetryTime}ms`, { code: 'ERR_RECONNECT_GAVE_UP' }),
+      );
+      return;
+    }
+    this.attempts += 1;
+    const ceiling = Math.min(s.maxReconnectDelay, s.reconnectDelay * 2 ** Math.min(this.attempts - 1, 30));
+    let delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+    if (s.maxRetryTime !== undefined) delay = Math.min(delay, Math.max(0, this.lostAt + s.maxRetryTime - now));
+    this.host.reconnecting(this.attempts, delay);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (!this.wanted) return;
+      this.run(undefined).catch(() => {});
+    }, delay);
+  }
+
+  private cancelReconnect(): void {
+    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+  }
+}

@@ -1,0 +1,68 @@
+import { ValidationError } from '../errors/validation-error.js';
+
+/** The engine's default port (PROTOCOL.md §1.1). */
+export const DEFAULT_PORT = 5565;
+/** The WebSocket path of the task service. */
+export const DEFAULT_WS_PATH = '/task/service';
+/** The URI used when neither the options nor the environment name one (the official SDKs' default). */
+export const DEFAULT_URI = 'https://cloud.rocketride.ai:80';
+
+const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
+
+/** Whether the authority part of `withScheme` names a port explicitly (`host:1`, `[::1]:1`). */
+function hasExplicitPort(withScheme: string): boolean {
+  const start = withScheme.indexOf('://') + 3;
+  let end = withScheme.length;
+  for (const ch of ['/', '?', '#']) {
+    const i = withScheme.indexOf(ch, start);
+    if (i !== -1 && i < end) end = i;
+  }
+  let authority = withScheme.slice(start, end);
+  const at = authority.lastIndexOf('@');
+  if (at !== -1) authority = authority.slice(at + 1);
+  const colon = authority.startsWith('[') ? authority.indexOf(']:') + 1 : authority.lastIndexOf(':');
+  if (colon <= 0) return false;
+  return /^\d+$/.test(authority.slice(colon + 1));
+}
+
+const DEFAULT_SCHEME_PORT: Record<string, string> = { 'http:': '80', 'ws:': '80', 'https:': '443', 'wss:': '443' };
+
+/**
+ * Turns whatever a user gives as the engine address into the WebSocket URI, as the official
+ * TypeScript SDK does (PROTOCOL.md §1.2):
+ * 1. trim; without a `scheme://` prefix, `http://` is assumed;
+ * 2. without an explicit port, port 5565 is added unless the host name contains `rocketride.ai`;
+ * 3. `https`/`wss` become `wss`, every other scheme `ws`;
+ * 4. the path becomes `wsPath`; query, fragment and user info are dropped.
+ * A port that is the default of the resulting scheme is left out (`https://h:443` → `wss://h/…`).
+ * IPv6 literals keep their brackets.
+ *
+ * @throws ValidationError (`ERR_INVALID_URI`) for an empty or unparsable address.
+ */
+export function normalizeUri(input: string, wsPath: string = DEFAULT_WS_PATH): string {
+  if (typeof input !== 'string' || input.trim() === '') {
+    throw new ValidationError('The engine URI is empty', { code: 'ERR_INVALID_URI' });
+  }
+  const trimmed = input.trim();
+  const withScheme = SCHEME.test(trimmed) ? trimmed : `http://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch (cause) {
+    throw new ValidationError(`Invalid engine URI: ${JSON.stringify(input)}`, { code: 'ERR_INVALID_URI', cause });
+  }
+  if (url.hostname === '') {
+    throw new ValidationError(`Invalid engine URI (no host): ${JSON.stringify(input)}`, { code: 'ERR_INVALID_URI' });
+  }
+  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
+  const scheme = secure ? 'wss:' : 'ws:';
+  let port: string;
+  if (hasExplicitPort(withScheme)) {
+    port = url.port === '' ? (DEFAULT_SCHEME_PORT[url.protocol] ?? '') : url.port;
+  } else {
+    port = url.hostname.includes('rocketride.ai') ? '' : String(DEFAULT_PORT);
+  }
+  if (port === DEFAULT_SCHEME_PORT[scheme]) port = '';
+  const path = wsPath.startsWith('/') ? wsPath : `/${wsPath}`;
+  return `${scheme}//${url.hostname}${port === '' ? '' : `:${port}`}${path}`;
+}

@@ -1,0 +1,80 @@
+import { type AddressInfo } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
+import { decodeFrame } from '../codec/decode.js';
+import type { DAPRequest } from '../codec/types.js';
+
+/** What a raw test server's handler can do for one request. */
+export interface RawContext {
+  ws: WebSocket;
+  reply(body?: Record<string, unknown>, extra?: Record<string, unknown>): void;
+  fail(message: string): void;
+}
+
+export type RawHandler = (request: DAPRequest, ctx: RawContext) => void;
+
+/**
+ * A tiny WebSocket server on 127.0.0.1 for transport edge cases the simulator cannot produce.
+ * The default handler answers `auth` and `rrext_ping`; give `handler` to change anything.
+ */
+export async function startRawServer(handler?: RawHandler) {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const port = (wss.address() as AddressInfo).port;
+  const received: DAPRequest[] = [];
+  const frames: Array<{ binary: boolean; fragments: number }> = [];
+  let seq = 0;
+  const sockets = new Set<WebSocket>();
+  wss.on('connection', (ws) => {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      const decoded = decodeFrame(data, isBinary);
+      if (!decoded.ok) return;
+      const request = decoded.message as DAPRequest;
+      received.push(request);
+      frames.push({ binary: isBinary, fragments: 1 });
+      const ctx: RawContext = {
+        ws,
+        reply: (body, extra) =>
+          ws.send(
+            JSON.stringify({
+              type: 'response',
+              seq: ++seq,
+              request_seq: request.seq ?? null,
+              command: request.command,
+              success: true,
+              ...(body === undefined ? {} : { body }),
+              ...extra,
+            }),
+          ),
+        fail: (message) =>
+          ws.send(
+            JSON.stringify({ type: 'response', seq: ++seq, request_seq: request.seq ?? null, command: request.command, success: false, message }),
+          ),
+      };
+      (handler ?? defaultHandler)(request, ctx);
+    });
+  });
+  return {
+    port,
+    uri: `ws://127.0.0.1:${port}`,
+    received,
+    sockets,
+    /** Sends a raw frame to every connected client. */
+    broadcast(data: string | Buffer, binary = false) {
+      for (const ws of sockets) ws.send(data, { binary });
+    },
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+export function defaultHandler(request: DAPRequest, ctx: RawContext): void {
+  if (request.command === 'auth') ctx.reply({ userToken: String(request.arguments?.auth ?? ''), userId: 'local' });
+  else if (request.command === 'rrext_ping') ctx.reply({ pong: true });
+  else ctx.fail(`Invalid command: ${request.command}`);
+}
+
+export type RawServer = Awaited<ReturnType<typeof startRawServer>>;

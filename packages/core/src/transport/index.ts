@@ -1,0 +1,3 @@
+export { Connection, type ConnectionHandlers, type KeepaliveOptions, openSocket, type OpenOptions, REASON_REQUESTED } from './socket.js';
+export { sendEncoded } from './send.js';
+export { abortError, PendingRequests } from './pending.js';
