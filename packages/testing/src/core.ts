@@ -1,0 +1,87 @@
+import type { Connection } from './connection.js';
+import { Faults } from './faults.js';
+import { EventHub } from './monitor/hub.js';
+import type { PipeRecordImpl } from './pipes/record.js';
+import { TaskRegistry } from './tasks/registry.js';
+import {
+  DEFAULT_TIMING,
+  type EngineOptions,
+  type EngineProfile,
+  type EngineTiming,
+  type MalformedKind,
+  type ReceivedRequest,
+} from './types.js';
+
+/** Everything the connections, handlers and HTTP routes share. */
+export class EngineCore {
+  readonly timing: EngineTiming;
+  readonly profile: EngineProfile;
+  readonly apiKey: string | undefined;
+  readonly maxUnauthenticatedPerIp: number;
+  readonly hub = new EventHub();
+  readonly registry: TaskRegistry;
+  readonly faults: Faults;
+  readonly pipeHistory: PipeRecordImpl[] = [];
+  readonly requestLog: ReceivedRequest[] = [];
+  readonly connections = new Set<Connection>();
+  /** Unauthenticated connections per client IP. */
+  readonly unauthenticated = new Map<string, number>();
+  readonly startTime = Date.now();
+  private readonly logFn: ((line: string) => void) | undefined;
+
+  constructor(options: EngineOptions, pushMalformed: (kind: MalformedKind) => void) {
+    this.timing = { ...DEFAULT_TIMING, ...options.timing };
+    this.profile = options.profile ?? 'intended';
+    this.apiKey = options.apiKey;
+    this.maxUnauthenticatedPerIp = options.maxUnauthenticatedPerIp ?? 10;
+    this.logFn = options.log;
+    this.faults = new Faults(
+      { ackDelayMs: options.ackDelayMs ?? 0, writeJitterMs: options.writeJitterMs ?? 0 },
+      pushMalformed,
+    );
+    this.registry = new TaskRegistry({
+      hub: this.hub,
+      statusThrottleMs: this.timing.statusThrottleMs,
+      recordPipe: (r) => this.pipeHistory.push(r),
+      log: (line) => this.log(line),
+    });
+  }
+
+  log(line: string): void {
+    this.logFn?.(line);
+  }
+
+  /** Adds a request to the inspection log. */
+  logRequest(connectionId: number, msg: Record<string, unknown>): ReceivedRequest {
+    const args = isObject(msg.arguments) ? msg.arguments : {};
+    const { data, ...rest } = args;
+    const dataBytes = Buffer.isBuffer(data)
+      ? data.length
+      : typeof data === 'string'
+        ? Buffer.byteLength(data)
+        : data instanceof Uint8Array
+          ? data.byteLength
+          : 0;
+    const entry: ReceivedRequest = { connectionId, seq: msg.seq, command: msg.command, arguments: rest, dataBytes, type: msg.type };
+    this.requestLog.push(entry);
+    return entry;
+  }
+
+  /** Checks a credential (PROTOCOL.md §2.3); returns the failure message, or undefined when accepted. */
+  checkCredential(raw: unknown): { ok: true; credential: string } | { ok: false; message: string } {
+    let credential = typeof raw === 'string' ? raw : '';
+    if (credential.startsWith('Bearer ')) credential = credential.slice(7);
+    if (credential.trim() === '') return { ok: false, message: 'No authorization provided' };
+    if (credential.startsWith('tk_') || credential.startsWith('pk_')) {
+      const task = credential.startsWith('tk_') ? this.registry.get(credential) : this.registry.byPublicToken(credential);
+      if (!task || task.completed) return { ok: false, message: 'Bad request' };
+      return { ok: true, credential };
+    }
+    if (this.apiKey !== undefined && credential !== this.apiKey) return { ok: false, message: 'Invalid API key' };
+    return { ok: true, credential };
+  }
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,15 @@
+export { startEngine } from './server.js';
+export {
+  DEFAULT_TIMING,
+  type Engine,
+  type EngineOptions,
+  type EngineProfile,
+  type EngineTiming,
+  type FaultControls,
+  type MalformedKind,
+  type PipeRecord,
+  type ReceivedRequest,
+  type RequestMatcher,
+  type TaskRecord,
+} from './types.js';
+export { NAMESPACE_URL, publicToken, pyJsonDumps, taskId, taskToken, uuid5 } from './ids.js';

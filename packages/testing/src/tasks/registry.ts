@@ -1,0 +1,142 @@
+import { serverFailure } from '../failure.js';
+import { publicToken, taskId, taskToken, uuid4 } from '../ids.js';
+import { PipelineGraph } from './graph.js';
+import { normalisePipeline, resolveSource } from './resolve.js';
+import { Task, type TaskEnv } from './task.js';
+
+export interface ExecuteArgs {
+  pipeline?: unknown;
+  token?: unknown;
+  source?: unknown;
+  threads?: unknown;
+  useExisting?: unknown;
+  ttl?: unknown;
+  name?: unknown;
+  pipelineTraceLevel?: unknown;
+}
+
+/** The body of a successful `execute`. */
+export function executeBody(task: Task): Record<string, unknown> {
+  return {
+    id: task.id,
+    token: task.token,
+    publicToken: task.publicToken,
+    projectId: task.projectId,
+    source: task.source,
+    provider: task.provider,
+  };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** All tasks by token: running ones and completed ones still retained. */
+export class TaskRegistry {
+  private readonly tasks = new Map<string, Task>();
+
+  constructor(private readonly env: TaskEnv) {}
+
+  list(): Task[] {
+    return [...this.tasks.values()];
+  }
+
+  get(token: string): Task | undefined {
+    return this.tasks.get(token);
+  }
+
+  byPublicToken(token: string): Task | undefined {
+    for (const t of this.tasks.values()) if (t.publicToken === token && !t.completed) return t;
+    return undefined;
+  }
+
+  /** Looks a token up, failing with the server's messages. */
+  require(token: unknown): Task {
+    if (typeof token !== 'string' || token === '') throw serverFailure('Task token is required', 'task_server.py', 220);
+    const task = this.tasks.get(token);
+    if (!task) throw serverFailure('Your pipeline is not running', 'task_server.py', 224);
+    return task;
+  }
+
+  /** Starts a pipeline (PROTOCOL.md §5.2); resolves once it is RUNNING. */
+  async execute(args: ExecuteArgs, defaults: { threads: number }): Promise<Task> {
+    if (!isObject(args.pipeline)) {
+      throw serverFailure("'NoneType' object has no attribute 'get'", 'cmd_task.py', 128);
+    }
+    const resolved = resolveSource(args.pipeline, args.source);
+    const pipeline = normalisePipeline(args.pipeline, resolved);
+    const projectId =
+      typeof pipeline.project_id === 'string' && pipeline.project_id !== '' ? pipeline.project_id : uuid4();
+    const token =
+      typeof args.token === 'string' && args.token !== '' ? args.token : taskToken(projectId, resolved.source);
+    const existing = this.tasks.get(token);
+    if (existing && !existing.completed) {
+      if (args.useExisting === true) {
+        await existing.whenRunning();
+        return existing;
+      }
+      throw serverFailure('Pipeline is already running.', 'cmd_task.py', 196);
+    }
+    const id = taskId(token, resolved.source);
+    const comp = resolved.component;
+    const compConfig = isObject(comp.config) ? comp.config : {};
+    const compName =
+      typeof comp.name === 'string' && comp.name !== ''
+        ? comp.name
+        : typeof compConfig.name === 'string' && compConfig.name !== ''
+          ? compConfig.name
+          : resolved.source;
+    const display = typeof args.name === 'string' && args.name !== '' ? args.name : id;
+    const traceLevel = typeof args.pipelineTraceLevel === 'string' ? args.pipelineTraceLevel : undefined;
+    const task = new Task(
+      {
+        token,
+        publicToken: publicToken(projectId, resolved.source),
+        id,
+        projectId,
+        source: resolved.source,
+        provider: String(comp.provider),
+        name: `${display}.${compName}`,
+        pipeline,
+        graph: new PipelineGraph(pipeline.components, resolved.source),
+        threads: positiveInt(args.threads, defaults.threads),
+        ttl: nonNegativeInt(args.ttl, 900),
+        ...(traceLevel ? { pipelineTraceLevel: traceLevel } : {}),
+      },
+      this.env,
+    );
+    existing?.dispose();
+    this.tasks.set(token, task);
+    await task.start();
+    return task;
+  }
+
+  /** Idle-TTL termination and completed-task retention (run on the TTL scan). */
+  scan(now: number, retentionMs: number): void {
+    for (const [token, task] of this.tasks) {
+      if (task.completed) {
+        if (now - task.endTime * 1000 > retentionMs) {
+          this.tasks.delete(token);
+          task.dispose();
+          this.env.log(`task ${task.id} removed after retention`);
+        }
+      } else if (task.ttl > 0 && task.state === 3 && now - task.lastActivity > task.ttl * 1000) {
+        this.env.log(`task ${task.id} idle for ${task.ttl} s, stopping`);
+        void task.stop(1, `Task idle for ${task.ttl} seconds`);
+      }
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.tasks.values()) t.dispose();
+    this.tasks.clear();
+  }
+}
+
+function positiveInt(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.floor(v) : fallback;
+}
+
+function nonNegativeInt(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : fallback;
+}
