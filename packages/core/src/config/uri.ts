@@ -25,7 +25,7 @@ function hasExplicitPort(withScheme: string): boolean {
   return /^\d+$/.test(authority.slice(colon + 1));
 }
 
-const DEFAULT_SCHEME_PORT: Record<string, string> = { 'http:': '80', 'ws:': '80', 'https:': '443', 'wss:': '443' };
+const DEFAULT_SCHEME_PORT: Record<string, string> = { 'http:': '80', 'ws:': '80', 'https:': '443', 'wss:': '443', 'ftp:': '21' };
 
 /**
  * Turns whatever a user gives as the engine address into the WebSocket URI, as the official

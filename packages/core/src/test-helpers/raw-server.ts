@@ -16,12 +16,12 @@ export type RawHandler = (request: DAPRequest, ctx: RawContext) => void;
  * A tiny WebSocket server on 127.0.0.1 for transport edge cases the simulator cannot produce.
  * The default handler answers `auth` and `rrext_ping`; give `handler` to change anything.
  */
-export async function startRawServer(handler?: RawHandler) {
-  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+export async function startRawServer(handler?: RawHandler, options: { autoPong?: boolean } = {}) {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong: options.autoPong ?? true });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   const port = (wss.address() as AddressInfo).port;
   const received: DAPRequest[] = [];
-  const frames: Array<{ binary: boolean; fragments: number }> = [];
+  const raw: Array<{ binary: boolean; bytes: Buffer }> = [];
   let seq = 0;
   const sockets = new Set<WebSocket>();
   wss.on('connection', (ws) => {
@@ -32,7 +32,7 @@ export async function startRawServer(handler?: RawHandler) {
       if (!decoded.ok) return;
       const request = decoded.message as DAPRequest;
       received.push(request);
-      frames.push({ binary: isBinary, fragments: 1 });
+      raw.push({ binary: isBinary, bytes: Buffer.from(data) });
       const ctx: RawContext = {
         ws,
         reply: (body, extra) =>
@@ -59,6 +59,8 @@ export async function startRawServer(handler?: RawHandler) {
     port,
     uri: `ws://127.0.0.1:${port}`,
     received,
+    /** Every message as received: whether binary, and its bytes (fragments reassembled by ws). */
+    raw,
     sockets,
     /** Sends a raw frame to every connected client. */
     broadcast(data: string | Buffer, binary = false) {

@@ -45,3 +45,89 @@ describe('transport against a raw server', () => {
     expect(error.serverMessage).toBe('Invalid API key');
   });
 });
+
+describe('framing and diagnostics', () => {
+  it('sends a list payload as one binary message made of its fragments, in order', async () => {
+    server = await startRawServer((req, ctx) => (req.command === 'auth' ? ctx.reply({ userToken: 'K' }) : ctx.reply()));
+    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {} });
+    await client.connect();
+    const a = Buffer.from('hello\n');
+    const b = Buffer.from([0, 1, 2, 10, 255]);
+    const response = await client.request('rrext_process', { subcommand: 'write', pipe_id: 0, token: 'T', data: [a, b] });
+    expect(response.success).toBe(true);
+    const frame = server.raw[1]!;
+    expect(frame.binary).toBe(true);
+    const nl = frame.bytes.indexOf(10);
+    expect(JSON.parse(frame.bytes.subarray(0, nl).toString())).toEqual({
+      type: 'request',
+      seq: 2,
+      command: 'rrext_process',
+      arguments: { subcommand: 'write', pipe_id: 0, token: 'T' },
+    });
+    expect(frame.bytes.subarray(nl + 1)).toEqual(Buffer.concat([a, b]));
+    expect(server.received[1]!.arguments!.data).toEqual(Buffer.concat([a, b]));
+  });
+
+  it('redacts the credential in onProtocolMessage and builds no debug output unless asked', async () => {
+    server = await startRawServer();
+    const seen: unknown[] = [];
+    client = new RocketRideClient({
+      uri: server.uri,
+      auth: 'SECRET',
+      env: {},
+      onProtocolMessage: (m, d) => seen.push([d, m]),
+    });
+    await client.connect();
+    const text = JSON.stringify(seen);
+    expect(text).not.toContain('SECRET');
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toMatchObject(['send', { command: 'auth', arguments: { auth: '***' } }]);
+  });
+
+  it('rejects requests before connect and an empty credential without opening a socket', async () => {
+    server = await startRawServer();
+    let connections = 0;
+    server.sockets.add = new Proxy(server.sockets.add, {
+      apply(target, thisArg, args) {
+        connections++;
+        return Reflect.apply(target, thisArg, args);
+      },
+    });
+    client = new RocketRideClient({ uri: server.uri, env: {} });
+    const notConnected = (await client.ping().catch((e: unknown) => e)) as ConnectionError;
+    expect(notConnected.code).toBe('ERR_NOT_CONNECTED');
+    const noCredential = (await client.connect().catch((e: unknown) => e)) as AuthenticationError;
+    expect(noCredential).toBeInstanceOf(AuthenticationError);
+    expect(noCredential.code).toBe('ERR_NO_CREDENTIAL');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(connections).toBe(0);
+  });
+
+  it('terminates a connection whose peer stops answering pings', async () => {
+    server = await startRawServer((req, ctx) => req.command === 'auth' && ctx.reply({ userToken: 'K' }), { autoPong: false });
+    const reasons: Array<[string, boolean]> = [];
+    client = new RocketRideClient({
+      uri: server.uri,
+      auth: 'K',
+      env: {},
+      keepaliveInterval: 20,
+      keepaliveTimeout: 60,
+      onDisconnected: (reason, hasError) => reasons.push([reason, hasError]),
+    });
+    await client.connect();
+    const pending = client.request('never-answered', {}).catch((e: unknown) => e);
+    await new Promise<void>((resolve) => client!.once('disconnected', () => resolve()));
+    expect(reasons).toEqual([['Keepalive timeout: no pong for 60ms', true]]);
+    const error = (await pending) as ConnectionError;
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(error.code).toBe('ERR_CONNECTION_LOST');
+  });
+
+  it('keeps a healthy connection alive through many keepalive ticks', async () => {
+    server = await startRawServer();
+    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, keepaliveInterval: 10, keepaliveTimeout: 60 });
+    await client.connect();
+    await new Promise((r) => setTimeout(r, 150));
+    expect(client.isConnected()).toBe(true);
+  });
+});
