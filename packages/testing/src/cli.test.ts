@@ -1,0 +1,72 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { build } from 'tsup';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+
+const pkgDir = fileURLToPath(new URL('..', import.meta.url));
+const outDir = `${pkgDir}node_modules/.cache/rocketride-sim-test`;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  // Bundle the bin as tsup does for the package, with core taken from its sources.
+  await build({
+    entry: { cli: `${pkgDir}src/cli.ts` },
+    outDir,
+    format: ['esm'],
+    target: 'node20',
+    dts: false,
+    silent: true,
+    clean: true,
+    banner: { js: '#!/usr/bin/env node' },
+    noExternal: ['@rocketride-streams/core'],
+    esbuildOptions(options) {
+      options.alias = { '@rocketride-streams/core': `${pkgDir}../core/src/index.ts` };
+    },
+  });
+}, 30_000);
+
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+function startCli(args: string[]): { child: ChildProcess; line: Promise<string> } {
+  const child = spawn(process.execPath, [`${outDir}/cli.js`, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const line = new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl !== -1) resolve(out.slice(0, nl));
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code} before listening`)));
+  });
+  line.catch(() => {}); // awaited by the tests that expect it
+  return { child, line };
+}
+
+describe('rocketride-sim CLI', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('prints the listening line, serves, and exits 0 on %s', async (signal) => {
+    const { child, line } = startCli(['--port', '0', '--apikey', 'K']);
+    const text = await line;
+    expect(text).toMatch(/^listening ws:\/\/127\.0\.0\.1:\d+\/task\/service$/);
+    const uri = text.slice('listening '.length);
+    const ws = new WebSocket(uri);
+    await once(ws, 'open');
+    ws.send(JSON.stringify({ type: 'request', seq: 1, command: 'auth', arguments: { auth: 'wrong' } }));
+    const [reply] = (await once(ws, 'message')) as [Buffer];
+    expect(JSON.parse(reply.toString())).toMatchObject({ success: false, message: 'Invalid API key' });
+    ws.terminate();
+    child.kill(signal);
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+  });
+
+  it('refuses an unknown profile with exit code 2', async () => {
+    const { child } = startCli(['--profile', 'weird']);
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+  });
+});

@@ -1,0 +1,65 @@
+import { parseArgs } from 'node:util';
+import { startEngine } from './server.js';
+import type { EngineProfile } from './types.js';
+
+const USAGE = `Usage: rocketride-sim [--port 5565] [--host 127.0.0.1] [--apikey KEY] [--profile intended|head] [--verbose]`;
+
+async function main(): Promise<void> {
+  let values: { port?: string; host?: string; apikey?: string; profile?: string; verbose?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        apikey: { type: 'string' },
+        profile: { type: 'string' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = values.port === undefined ? 5565 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`Invalid --port ${values.port}\n${USAGE}`);
+    process.exit(2);
+  }
+  const profile = (values.profile ?? 'intended') as EngineProfile;
+  if (profile !== 'intended' && profile !== 'head') {
+    console.error(`Invalid --profile ${values.profile}\n${USAGE}`);
+    process.exit(2);
+  }
+  const engine = await startEngine({
+    host: values.host ?? '127.0.0.1',
+    port,
+    profile,
+    ...(values.apikey ? { apiKey: values.apikey } : {}),
+    ...(values.verbose ? { log: (line: string) => console.error(line) } : {}),
+  });
+  console.log(`listening ${engine.uri}`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    engine.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
