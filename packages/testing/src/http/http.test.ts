@@ -84,11 +84,11 @@ describe('HTTP routes', () => {
     expect(json.data.objectsCompleted).toBe(3);
     expect(json.data.resultTypes).toEqual({ text: 'text' });
     expect(Object.keys(json.data.objects).sort()).toEqual(['doc', 'note_0', 'note_1']);
-    expect(json.data.objects.note_0.text).toEqual(['first\n\n']);
-    expect(json.data.objects.note_1.text).toEqual(['second\n\n']);
-    expect(json.data.objects.note_0.name).toMatch(/^note-[0-9a-f-]{36}$/);
+    expect(json.data.objects.note_0!.text).toEqual(['first\n\n']);
+    expect(json.data.objects.note_1!.text).toEqual(['second\n\n']);
+    expect(json.data.objects.note_0!.name).toMatch(/^note-[0-9a-f-]{36}$/);
     // A file part travels in 64 KiB writes: two text segments.
-    expect(json.data.objects.doc.text).toEqual([`${'x'.repeat(65_536)}\n\n${'x'.repeat(70_000 - 65_536)}\n\n`]);
+    expect(json.data.objects.doc!.text).toEqual([`${'x'.repeat(65_536)}\n\n${'x'.repeat(70_000 - 65_536)}\n\n`]);
     const doc = e.pipes({ token: 'T1' }).find((p) => p.object.name === 'doc.txt')!;
     expect(doc.writes).toBe(2);
     expect(doc.received.length).toBe(70_000);
