@@ -100,7 +100,7 @@ export class TaskRegistry {
         pipeline,
         graph: new PipelineGraph(pipeline.components, resolved.source),
         threads: positiveInt(args.threads, defaults.threads),
-        ttl: nonNegativeInt(args.ttl, 900),
+        ttl: nonNegative(args.ttl, 900),
         ...(traceLevel ? { pipelineTraceLevel: traceLevel } : {}),
       },
       this.env,
@@ -137,6 +137,7 @@ function positiveInt(v: unknown, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 1 ? Math.floor(v) : fallback;
 }
 
-function nonNegativeInt(v: unknown, fallback: number): number {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? Math.floor(v) : fallback;
+/** Seconds; fractions are kept (the real server takes integers; tests use short TTLs). */
+function nonNegative(v: unknown, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback;
 }
