@@ -2,7 +2,7 @@
  * PROTOCOL.md §14 cases 1–11: connection and authentication (§1.1, §2).
  */
 import { describe, expect, it } from 'vitest';
-import { KEY, useEngine } from './helpers/env.js';
+import { KEY, echoPipeline, useEngine } from './helpers/env.js';
 import { RawClient } from './helpers/raw-client.js';
 
 /** Every frame after index 0 of a connection that must have sent exactly one response, then closed. */
@@ -61,6 +61,37 @@ describe('connection and auth (key K)', () => {
     const c = await ctx.connect();
     c.send({ type: 'request', seq: 7, command: 'rrext_ping', arguments: {} });
     await expectOneFailureThenClose(c, 7, 'Not authenticated', 'rrext_ping');
+  });
+
+  it('§2.4 before auth, deauth, a non-request frame and an empty command are each refused with one response and a close', async () => {
+    const frames = [
+      { type: 'request', seq: 3, command: 'deauth', arguments: {} },
+      { type: 'event', seq: 3, event: 'x', body: {} },
+      { type: 'request', seq: 3, command: '', arguments: {} },
+    ];
+    for (const frame of frames) {
+      const c = await ctx.connect();
+      c.send(frame);
+      await c.waitClosed();
+      expect(c.frames.length, JSON.stringify(frame)).toBe(1);
+      expect(c.frames[0]!.msg, JSON.stringify(frame)).toMatchObject({ success: false, message: 'Not authenticated' });
+    }
+  });
+
+  it('§2.1 a tk_ credential locks the connection to its task: arguments.token is ignored', async () => {
+    const admin = await ctx.authed();
+    const { token } = (await admin.request('execute', { pipeline: echoPipeline(), args: [] }, 5000)).body;
+    expect(token).toMatch(/^tk_/);
+    const c = await ctx.authed(token);
+    const opened = await c.request('rrext_process', {
+      subcommand: 'open',
+      object: { name: 'locked.txt' },
+      mimeType: 'text/plain',
+      token: 'some-other-token',
+    });
+    expect(opened).toMatchObject({ success: true, body: { pipe_id: 0 } });
+    const status = await c.request('rrext_get_task_status', { token: 'nope' });
+    expect(status).toMatchObject({ success: true, body: { source: 'webhook_1', state: 3 } });
   });
 
   it('§14.8 rrext_public_probe works before auth and keeps the connection open', async () => {

@@ -83,6 +83,31 @@ describe('data plane', () => {
     expect(second.msg).toMatchObject({ success: true, body: { pipe_id: 0 } });
   });
 
+  it('§12.1 objinfo: url and unknown keys are ignored, so objectId derives from the name alone', async () => {
+    const c = await ctx.authed();
+    await execute(c, { token: 'T1' });
+    const pipe = await openPipe(c, 'T1', {
+      object: { name: 'o.txt', url: 'https://example.com/o.txt', filepath: '/tmp/o.txt', custom: 1 },
+      mimeType: 'text/plain',
+    });
+    expectWriteOk(await write(c, 'T1', pipe, 'x'));
+    const res = await close(c, 'T1', pipe);
+    expect(res.body).toMatchObject({ name: 'o.txt', path: '', objectId: streamObjectId('o.txt') });
+    expect(res.body).not.toHaveProperty('filepath');
+    expect(res.body).not.toHaveProperty('custom');
+  });
+
+  it('§6.6 pipes belong to the task: another connection can use them, also after the opener disconnects', async () => {
+    const a = await ctx.authed();
+    await execute(a, { token: 'T1' });
+    const pipe = await openPipe(a, 'T1', { object: { name: 'shared.txt' } });
+    expectWriteOk(await write(a, 'T1', pipe, 'from a'));
+    await a.close();
+    const b = await ctx.authed();
+    expectWriteOk(await write(b, 'T1', pipe, 'from b'));
+    expect((await close(b, 'T1', pipe)).body.text).toEqual(['from a\n\nfrom b\n\n']);
+  });
+
   it('§14.39 mimeType "lane/text" is a text pipe', async () => {
     const c = await ctx.authed();
     await execute(c, { token: 'T1' });
@@ -167,6 +192,16 @@ describe.each(PROFILES)('data-plane errors (profile %s)', (profile) => {
     expectSubprocessError(await write(c, 'C1', pipe, '{"type":"question","questions":['), profile);
     expectSubprocessError(await write(c, 'C1', pipe, question('hi')), profile, `Write pipe with id ${pipe} has failed`);
     expect(pipeRecord(ctx.engine, 'C1', pipe)?.state).toBe('failed');
+  });
+
+  it('§5.5 a write without pipe_id → "No pipe_id specified"; an unknown subcommand → "Invalid subcommand X" (HEAD⚠)', async () => {
+    const c = await ctx.authed();
+    await execute(c, { token: 'T1' });
+    await openPipe(c, 'T1');
+    const noPipe = await c.request('rrext_process', { subcommand: 'write', token: 'T1', data: 'x' });
+    expectSubprocessError(noPipe, profile, 'No pipe_id specified');
+    const bad = await c.request('rrext_process', { subcommand: 'rewind', pipe_id: 0, token: 'T1' });
+    expectSubprocessError(bad, profile, 'Invalid subcommand rewind');
   });
 
   it('§14.41 after terminate, open fails with the exit message (§15.5)', async () => {

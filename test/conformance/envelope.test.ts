@@ -70,6 +70,15 @@ describe('envelope and framing', () => {
     expect(c.isOpen).toBe(true);
   });
 
+  it('§4 after auth, frames of type response or event from the client are ignored', async () => {
+    const c = await ctx.authed();
+    const before = c.frames.length;
+    c.send({ type: 'response', seq: 50, request_seq: 1, command: 'rrext_ping', success: true });
+    c.send({ type: 'event', seq: 51, event: 'output', body: {} });
+    expect((await c.request('rrext_ping')).success).toBe(true);
+    expect(c.frames.length - before).toBe(1);
+  });
+
   it('§14.18 a binary frame is split at its first 0x0A only: payload newlines arrive intact', async () => {
     const c = await ctx.authed();
     await execute(c, { token: 'T1' });

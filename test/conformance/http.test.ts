@@ -82,6 +82,13 @@ describe('HTTP endpoints', () => {
     expect(await fifth).toMatchObject({ success: true, body: { pipe_id: 2 } });
   });
 
+  it('§11 ?auth= works on /status but the task routes require the Authorization header (422)', async () => {
+    expect((await fetch(url(`/status?auth=${KEY}`), { headers: { Accept: 'application/json' } })).status).toBe(200);
+    await execute(await ctx.authed(), { token: 'T1' });
+    const res = await fetch(url(`/task?token=T1&auth=${KEY}`), { headers: { Accept: 'application/json' } });
+    expect(res.status).toBe(422);
+  });
+
   it('§14.60 GET /ping is not served (EaaS entrypoint) → 404', async () => {
     const res = await fetch(url('/ping'));
     expect(res.status).toBe(404);

@@ -85,6 +85,17 @@ describe('monitoring and events', () => {
     expect(res).toMatchObject({ success: false, message: 'You must specifiy either token or project_id/source' });
   });
 
+  it('§5.8 monitor: an unknown token → "Your pipeline is not running"; token and project together are refused', async () => {
+    const c = await ctx.authed();
+    expect(await c.request('rrext_monitor', { token: 'nope', types: ['SUMMARY'] })).toMatchObject({
+      success: false,
+      message: 'Your pipeline is not running',
+    });
+    const both = await c.request('rrext_monitor', { token: 'T1', projectId: 'p', source: 's', types: ['SUMMARY'] });
+    expect(both.success).toBe(false);
+    expect(both.message).toMatch(/not both$/);
+  });
+
   it('§14.46 types 36 and "36" mean SUMMARY|TASK; ["bogus"] is accepted and unsubscribes', async () => {
     await execute(await ctx.authed(), { token: 'T1' });
     const catchUps = (seen: { msg?: Msg }[]) => seen.map((f) => f.msg?.event).sort();

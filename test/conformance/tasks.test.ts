@@ -104,6 +104,27 @@ describe('tasks', () => {
     });
   });
 
+  it('§5.2 a pipeline with no source and no Source-mode component → "Pipeline does not have a source component defined"', async () => {
+    const c = await ctx.authed();
+    const pipeline = echoPipeline();
+    delete pipeline.source;
+    pipeline.components[0].config.mode = 'Target';
+    const res = await c.request('execute', { pipeline, args: [] });
+    expect(res).toMatchObject({ success: false, message: 'Pipeline does not have a source component defined' });
+  });
+
+  it('§5.3 terminate: unknown token → "Your pipeline is not running"; a finished task can be terminated again', async () => {
+    const c = await ctx.authed();
+    expect(await c.request('terminate', { token: 'nope' })).toMatchObject({
+      success: false,
+      message: 'Your pipeline is not running',
+    });
+    expect(await c.request('terminate', {})).toMatchObject({ success: false, message: 'Task token is required' });
+    await execute(c, { token: 'T1' });
+    expect((await c.request('terminate', { token: 'T1' }, 15_000)).success).toBe(true);
+    expect((await c.request('terminate', { token: 'T1' }, 15_000)).success).toBe(true);
+  });
+
   it('§14.24 status of an unknown token → "Your pipeline is not running"; no token → "Task token is required"', async () => {
     const c = await ctx.authed();
     expect(await c.request('rrext_get_task_status', { token: 'nope' })).toMatchObject({
