@@ -53,7 +53,10 @@ export const onAuth: Handler = async ({ core, conn, args }) => {
   // The real check is asynchronous: frames arriving meanwhile are still unauthenticated (PROTOCOL.md §2.1).
   await new Promise((resolve) => setImmediate(resolve));
   const checked = core.checkCredential(args.auth);
-  if (!checked.ok) throw authFailure(checked.message, 312);
+  if (!checked.ok) {
+    core.dashboard('auth_failed', { connectionId: conn.id, reason: checked.message });
+    throw authFailure(checked.message, 312);
+  }
   const credential = checked.credential;
   let lock: { kind: 'tk' | 'pk'; token: string } | undefined;
   if (credential.startsWith('tk_')) lock = { kind: 'tk', token: credential };

@@ -47,6 +47,7 @@ export class Connection implements Subscriber {
     });
     ws.on('close', () => this.onClosed());
     ws.on('error', (err) => core.log(`connection ${this.id}: socket error ${err.message}`));
+    core.dashboard('connection_added', { connectionId: this.id });
   }
 
   get isOpen(): boolean {
@@ -200,5 +201,10 @@ export class Connection implements Subscriber {
     this.monitors.clear();
     this.core.hub.remove(this);
     this.core.connections.delete(this);
+    this.core.dashboard('connection_removed', {
+      connectionId: this.id,
+      clientName: this.clientName,
+      clientVersion: this.clientVersion,
+    });
   }
 }

@@ -1,5 +1,6 @@
 import type { Connection } from './connection.js';
 import { Faults } from './faults.js';
+import { EventFlag } from './monitor/flags.js';
 import { EventHub } from './monitor/hub.js';
 import type { PipeRecordImpl } from './pipes/record.js';
 import { TaskRegistry } from './tasks/registry.js';
@@ -43,8 +44,14 @@ export class EngineCore {
       hub: this.hub,
       statusThrottleMs: this.timing.statusThrottleMs,
       recordPipe: (r) => this.pipeHistory.push(r),
+      taskRemoved: (taskId) => this.dashboard('task_removed', { taskId }),
       log: (line) => this.log(line),
     });
+  }
+
+  /** Broadcasts an `apaevt_dashboard` event to `*` DASHBOARD subscribers. */
+  dashboard(action: string, fields: Record<string, unknown> = {}): void {
+    this.hub.emitServer(EventFlag.DASHBOARD, 'apaevt_dashboard', { action, timestamp: Date.now() / 1000, ...fields });
   }
 
   log(line: string): void {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEngine } from './server.js';
-import { ECHO_PIPELINE, RawClient } from './test-client.js';
+import { CHAT_PIPELINE, ECHO_PIPELINE, RawClient } from './test-client.js';
 import type { Engine } from './types.js';
 
 let engine: Engine | undefined;
@@ -51,5 +51,57 @@ describe('engine basics and inspection', () => {
     await c.call('terminate', { token: 'T1' });
     expect(engine.tasks()[0]).toMatchObject({ state: 6, exitMessage: 'Task cancelled by request' });
     expect(engine.connectionCount()).toBe(1);
+  });
+
+  it('locks tk_ and pk_ credentials to their task; pk_ connections get SSE only', async () => {
+    engine = await startEngine({ apiKey: 'K' });
+    const admin = await client();
+    const exec = (await admin.call('execute', { pipeline: CHAT_PIPELINE })).body as { token: string; publicToken: string };
+    await admin.call('execute', { pipeline: ECHO_PIPELINE, token: 'OTHER' });
+    const tk = await client(exec.token);
+    // The credential's task wins over arguments.token.
+    expect((await tk.call('rrext_get_task_status', { token: 'OTHER' })).body).toMatchObject({ source: 'chat_1' });
+    const pk = await client(exec.publicToken);
+    expect(await pk.call('rrext_get_task_status', {})).toMatchObject({ success: false, message: "Permission 'task.monitor' denied" });
+    expect(await pk.call('terminate', {})).toMatchObject({ success: false, message: "Permission 'task.control' denied" });
+    await pk.call('rrext_monitor', { token: exec.token, types: ['SSE', 'SUMMARY', 'TASK'] });
+    const open = await pk.call('rrext_process', {
+      subcommand: 'open',
+      object: { name: 'Question 1' },
+      mimeType: 'application/rocketride-question',
+      provider: 'chat',
+    });
+    const pipeId = (open.body as { pipe_id: number }).pipe_id;
+    const q = { type: 'question', questions: [{ text: 'Why?' }], expectJson: false };
+    await pk.call('rrext_process', { subcommand: 'write', pipe_id: pipeId, data: Buffer.from(JSON.stringify(q)) });
+    const closed = await pk.call('rrext_process', { subcommand: 'close', pipe_id: pipeId });
+    expect(closed.body).toMatchObject({ result_types: { answers: 'answers' }, answers: ['Why?'] });
+    await pk.next((m) => m.event === 'apaevt_sse' && (m.body as { type: string }).type === 'answer');
+    expect(pk.frames.filter((f) => f.type === 'event').every((f) => f.event === 'apaevt_sse')).toBe(true);
+    const bad = await RawClient.open(engine.uri);
+    expect(await bad.call('auth', { auth: 'tk_00000000000000000000000000000000' })).toMatchObject({ message: 'Bad request' });
+    bad.close();
+  });
+
+  it('emits OUTPUT, FLOW (only with pipelineTraceLevel) and DASHBOARD events to subscribers', async () => {
+    engine = await startEngine();
+    const watcher = await client('anything');
+    await watcher.call('rrext_monitor', { token: '*', types: ['OUTPUT', 'FLOW', 'DASHBOARD'] });
+    const c = await client('x');
+    await c.call('execute', { pipeline: ECHO_PIPELINE, token: 'TR', pipelineTraceLevel: 'full' });
+    await c.call('execute', { pipeline: { ...ECHO_PIPELINE, project_id: 'p2' }, token: 'NT' });
+    for (const token of ['TR', 'NT']) {
+      await c.call('rrext_process', { subcommand: 'open', token, object: {}, mimeType: 'text/plain' });
+      await c.call('rrext_process', { subcommand: 'write', token, pipe_id: 0, data: Buffer.from('hi') });
+      await c.call('rrext_process', { subcommand: 'close', token, pipe_id: 0 });
+    }
+    await watcher.call('rrext_ping');
+    const flows = watcher.events('apaevt_flow').map((f) => f.body as Record<string, unknown>);
+    expect(flows.length).toBeGreaterThan(0);
+    expect(flows.every((b) => b.__id === 'TR.webhook_1')).toBe(true);
+    expect(flows.map((b) => b.op)).toEqual(expect.arrayContaining(['begin', 'enter', 'end']));
+    expect(watcher.events('output').map((f) => (f.body as { __id: string }).__id)).toEqual(['TR.webhook_1', 'NT.webhook_1']);
+    const actions = watcher.events('apaevt_dashboard').map((f) => (f.body as { action: string }).action);
+    expect(actions).toContain('connection_added');
   });
 });

@@ -55,6 +55,7 @@ export const onMonitor: Handler = async ({ core, conn, args, msg }) => {
   const before = conn.monitors.get(scope.key) ?? 0;
   if (mask === 0) conn.monitors.delete(scope.key);
   else conn.monitors.set(scope.key, mask);
+  if (mask !== before) core.dashboard('monitor_changed', { connectionId: conn.id, key: scope.key, change: mask });
 
   const visible = (t: Task) => conn.access(t) !== 'none';
   const fullAccess = !conn.lock || conn.lock.kind === 'tk';

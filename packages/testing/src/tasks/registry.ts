@@ -118,6 +118,7 @@ export class TaskRegistry {
         if (now - task.endTime * 1000 > retentionMs) {
           this.tasks.delete(token);
           task.dispose();
+          this.env.taskRemoved(task.id);
           this.env.log(`task ${task.id} removed after retention`);
         }
       } else if (task.ttl > 0 && task.state === 3 && now - task.lastActivity > task.ttl * 1000) {

@@ -14,6 +14,8 @@ export interface TaskEnv {
   readonly hub: EventHub;
   readonly statusThrottleMs: number;
   recordPipe(record: PipeRecordImpl): void;
+  /** A completed task left the registry. */
+  taskRemoved(taskId: string): void;
   log(line: string): void;
 }
 
@@ -107,6 +109,7 @@ export class Task implements TaskScope, PipeHost {
   async start(): Promise<void> {
     this.emitTask({ action: 'begin', name: this.name, projectId: this.projectId, source: this.source });
     this.setState(TaskState.STARTING, 'Starting');
+    this.env.hub.emitTask(this, EventFlag.OUTPUT, 'output', { category: 'console', output: `Starting pipeline ${this.id}\n` });
     await tick();
     this.setState(TaskState.INITIALIZING, 'Initializing');
     await tick();
