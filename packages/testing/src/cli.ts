@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     host: values.host ?? '127.0.0.1',
     port,
     profile,
+    record: false,
     ...(values.apikey ? { apiKey: values.apikey } : {}),
     ...(values.verbose ? { log: (line: string) => console.error(line) } : {}),
   });

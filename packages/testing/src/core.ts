@@ -19,6 +19,8 @@ export class EngineCore {
   readonly profile: EngineProfile;
   readonly apiKey: string | undefined;
   readonly maxUnauthenticatedPerIp: number;
+  /** Keep payloads and the request log (EngineOptions.record). */
+  readonly record: boolean;
   readonly hub = new EventHub();
   readonly registry: TaskRegistry;
   readonly faults: Faults;
@@ -35,6 +37,7 @@ export class EngineCore {
     this.profile = options.profile ?? 'intended';
     this.apiKey = options.apiKey;
     this.maxUnauthenticatedPerIp = options.maxUnauthenticatedPerIp ?? 10;
+    this.record = options.record ?? true;
     this.logFn = options.log;
     this.faults = new Faults(
       { ackDelayMs: options.ackDelayMs ?? 0, writeJitterMs: options.writeJitterMs ?? 0 },
@@ -43,6 +46,7 @@ export class EngineCore {
     this.registry = new TaskRegistry({
       hub: this.hub,
       statusThrottleMs: this.timing.statusThrottleMs,
+      record: this.record,
       recordPipe: (r) => this.pipeHistory.push(r),
       taskRemoved: (taskId) => this.dashboard('task_removed', { taskId }),
       log: (line) => this.log(line),
@@ -70,7 +74,7 @@ export class EngineCore {
           ? data.byteLength
           : 0;
     const entry: ReceivedRequest = { connectionId, seq: msg.seq, command: msg.command, arguments: rest, dataBytes, type: msg.type };
-    this.requestLog.push(entry);
+    if (this.record) this.requestLog.push(entry);
     return entry;
   }
 

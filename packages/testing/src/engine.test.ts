@@ -42,6 +42,7 @@ describe('engine basics and inspection', () => {
     const [rec] = engine.pipes({ token: 'T1' });
     expect(rec).toMatchObject({ pipeId: 0, lane: 'text', writes: 2, state: 'closed', mimeType: 'text/plain' });
     expect(rec!.received.toString()).toBe('Hello from ');
+    expect(rec!.bytes).toBe(11);
     expect(rec!.result).toEqual(close.body);
     const status = await c.call('rrext_get_task_status', { token: 'T1' });
     expect(status.body).toMatchObject({ state: 3, totalCount: 1, completedCount: 1, completedSize: 11, name: 'T1.webhook_1.My webhook' });
@@ -103,5 +104,20 @@ describe('engine basics and inspection', () => {
     expect(watcher.events('output').map((f) => (f.body as { __id: string }).__id)).toEqual(['TR.webhook_1', 'NT.webhook_1']);
     const actions = watcher.events('apaevt_dashboard').map((f) => (f.body as { action: string }).action);
     expect(actions).toContain('connection_added');
+  });
+});
+
+describe('record: false', () => {
+  it('counts payload bytes without keeping them, and keeps no request log', async () => {
+    engine = await startEngine({ record: false });
+    const c = await client('x');
+    await c.call('execute', { pipeline: ECHO_PIPELINE, token: 'T1' });
+    await c.call('rrext_process', { subcommand: 'open', token: 'T1', object: {}, mimeType: 'text/plain' });
+    await c.call('rrext_process', { subcommand: 'write', token: 'T1', pipe_id: 0, data: Buffer.from('abc') });
+    const closed = await c.call('rrext_process', { subcommand: 'close', token: 'T1', pipe_id: 0 });
+    expect(closed.body).toMatchObject({ text: ['abc\n\n'] });
+    expect(engine.pipes()[0]).toMatchObject({ writes: 1, bytes: 3 });
+    expect(engine.pipes()[0]!.received.length).toBe(0);
+    expect(engine.requests()).toEqual([]);
   });
 });

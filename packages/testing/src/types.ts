@@ -60,6 +60,11 @@ export interface EngineOptions {
   maxUnauthenticatedPerIp?: number;
   /** Receives diagnostic lines (dropped frames, reaped pipes…). Default: none. */
   log?: (line: string) => void;
+  /**
+   * Keep every written payload byte in {@link PipeRecord.received} and every request in `requests()`. Default true.
+   * Turn it off for long-running servers (the CLI does) so memory does not grow with the data streamed.
+   */
+  record?: boolean;
 }
 
 /** One request as the simulator received it. */
@@ -85,10 +90,12 @@ export interface PipeRecord {
   object: Record<string, unknown>;
   mimeType: string;
   lane: string;
-  /** Every payload byte, in the order the writes were applied. */
+  /** Every payload byte, in the order the writes were applied (empty when the engine runs with `record: false`). */
   readonly received: Buffer;
   /** Number of write requests applied. */
   writes: number;
+  /** Total payload bytes applied (counted even with `record: false`). */
+  bytes: number;
   /** `'abandoned'`: reaped, or its task ended, without a close. */
   state: 'open' | 'closed' | 'failed' | 'abandoned';
   /** The close result body. */

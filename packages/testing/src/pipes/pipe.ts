@@ -19,7 +19,6 @@ export class Pipe {
   failed = false;
   inFlight = 0;
   lastActivity = Date.now();
-  bytesWritten = 0;
   private readonly collector = new ResultCollector();
   private readonly media: Buffer[] = [];
 
@@ -45,7 +44,6 @@ export class Pipe {
       throw err;
     }
     this.record.append(data);
-    this.bytesWritten += data.length;
   }
 
   /** Ends the object: flushes media lanes and returns the PIPELINE_RESULT. */

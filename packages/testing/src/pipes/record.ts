@@ -3,6 +3,7 @@ import type { PipeRecord } from '../types.js';
 /** The inspection record of one pipe; payload chunks are joined only when `received` is read. */
 export class PipeRecordImpl implements PipeRecord {
   writes = 0;
+  bytes = 0;
   state: PipeRecord['state'] = 'open';
   result?: Record<string, unknown>;
   private chunks: Buffer[] = [];
@@ -13,6 +14,7 @@ export class PipeRecordImpl implements PipeRecord {
     readonly object: Record<string, unknown>,
     readonly mimeType: string,
     readonly lane: string,
+    private readonly keep: boolean,
   ) {}
 
   get received(): Buffer {
@@ -22,7 +24,8 @@ export class PipeRecordImpl implements PipeRecord {
 
   append(chunk: Buffer): void {
     // Kept as given: frame and request-body buffers are not reused by their producers.
-    this.chunks.push(chunk);
+    if (this.keep) this.chunks.push(chunk);
     this.writes++;
+    this.bytes += chunk.length;
   }
 }

@@ -13,6 +13,8 @@ import { TaskState, notRunningStatus } from './state.js';
 export interface TaskEnv {
   readonly hub: EventHub;
   readonly statusThrottleMs: number;
+  /** Keep pipe payloads for inspection. */
+  readonly record: boolean;
   recordPipe(record: PipeRecordImpl): void;
   /** A completed task left the registry. */
   taskRemoved(taskId: string): void;
@@ -161,7 +163,7 @@ export class Task implements TaskScope, PipeHost {
 
   /** Opens a pipe on an acquired slot. */
   openPipe(pipeId: number, object: EngineObject, mimeType: string, lane: string): Pipe {
-    const record = new PipeRecordImpl(this.token, pipeId, { ...object }, mimeType, lane);
+    const record = new PipeRecordImpl(this.token, pipeId, { ...object }, mimeType, lane, this.env.record);
     this.env.recordPipe(record);
     const pipe = new Pipe(pipeId, object, mimeType, lane, record, this);
     this.pipes.set(pipeId, pipe);
@@ -189,7 +191,7 @@ export class Task implements TaskScope, PipeHost {
     if (this.pipes.get(pipe.id) !== pipe) return;
     this.pipes.delete(pipe.id);
     this.slots.release(pipe.id);
-    const size = typeof pipe.object.size === 'number' ? pipe.object.size : pipe.bytesWritten;
+    const size = typeof pipe.object.size === 'number' ? pipe.object.size : pipe.record.bytes;
     if (how === 'closed' && !pipe.failed) {
       this.counters.completedCount++;
       this.counters.completedSize += size;
