@@ -68,6 +68,11 @@ export class TypedEmitter {
     return this.on(name, wrapper);
   }
 
+  /** How many listeners `name` has (used to check that nothing outlives its subscriber). */
+  listenerCount(name: ClientEventName): number {
+    return this.listeners[name]?.length ?? 0;
+  }
+
   /** Whether anything listens to `name`. */
   hasListeners(name: ClientEventName): boolean {
     return (this.listeners[name]?.length ?? 0) > 0;
