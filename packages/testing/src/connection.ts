@@ -1,7 +1,7 @@
 import { decodeFrame } from '@rocketride-streams/core';
 import type { WebSocket } from 'ws';
 import type { EngineCore } from './core.js';
-import { isObject } from './core.js';
+import { isObject } from './util.js';
 import { dispatch } from './dispatch.js';
 import { EngineFailure, toFailure } from './failure.js';
 import type { Subscriber, TaskScope } from './monitor/hub.js';

@@ -4,6 +4,7 @@ import { EventFlag } from './monitor/flags.js';
 import { EventHub } from './monitor/hub.js';
 import type { PipeRecordImpl } from './pipes/record.js';
 import { TaskRegistry } from './tasks/registry.js';
+import { isObject } from './util.js';
 import {
   DEFAULT_TIMING,
   type EngineOptions,
@@ -91,8 +92,4 @@ export class EngineCore {
     if (this.apiKey !== undefined && credential !== this.apiKey) return { ok: false, message: 'Invalid API key' };
     return { ok: true, credential };
   }
-}
-
-export function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

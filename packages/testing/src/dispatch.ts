@@ -1,5 +1,5 @@
 import { onAuth, onDeauth } from './auth.js';
-import type { Handler, HandlerContext } from './context.js';
+import { type Handler, type HandlerContext, requestToken } from './context.js';
 import { serverFailure } from './failure.js';
 import { onMonitor } from './monitor/command.js';
 import { onDashboard, onPing, onPublicCatalog, onPublicProbe, onServices, onValidate } from './misc.js';
@@ -47,7 +47,6 @@ export async function dispatch(ctx: HandlerContext): Promise<Record<string, unkn
     throw serverFailure(`Invalid command: ${command}`, 'task_conn.py', 402);
   }
   // Anything else is a debugger command for the task's debugger; `execute` tasks have none.
-  const token = ctx.conn.lock ? ctx.conn.lock.token : (ctx.args.token ?? ctx.msg.token);
-  ctx.core.registry.require(token);
+  ctx.core.registry.require(requestToken(ctx));
   throw serverFailure('Debug interface not available', 'cmd_debug.py', 58);
 }

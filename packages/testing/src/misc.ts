@@ -1,6 +1,6 @@
 import { ENGINE_VERSION, SERVICES, SERVICES_VERSION } from './catalog.js';
 import type { Handler } from './context.js';
-import { isObject } from './core.js';
+import { isObject } from './util.js';
 import { EngineFailure, serverFailure } from './failure.js';
 import { resolveSource } from './tasks/resolve.js';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ENGINE_VERSION } from '../catalog.js';
 import type { EngineCore } from '../core.js';
-import { isObject } from '../core.js';
+import { isObject } from '../util.js';
 import { serverFailure, toFailure } from '../failure.js';
 import { servicesBody } from '../misc.js';
 import { dataTask } from '../pipes/process.js';

@@ -1,4 +1,5 @@
 import { subprocessFailure } from '../failure.js';
+import { isObject } from '../util.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -23,10 +24,6 @@ export function parseJsonChunk(data: Buffer | string, what: string): unknown {
     const reason = err instanceof Error ? err.message : String(err);
     throw subprocessFailure(`1 validation error for ${what}: Invalid JSON: ${reason}`, 231);
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** One JSON object of the given model name; arrays and scalars fail validation. */

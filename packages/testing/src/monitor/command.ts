@@ -1,4 +1,4 @@
-import type { Handler } from '../context.js';
+import { type Handler, requestToken } from '../context.js';
 import { serverFailure } from '../failure.js';
 import { TaskState, notRunningStatus } from '../tasks/state.js';
 import type { Task } from '../tasks/task.js';
@@ -19,9 +19,10 @@ interface Scope {
  * `rrext_monitor`: sets (replaces) the event mask stored under one key for this connection, sends the SUMMARY and
  * TASK catch-up events, then answers with no body (PROTOCOL.md §5.8).
  */
-export const onMonitor: Handler = async ({ core, conn, args, msg }) => {
+export const onMonitor: Handler = async (ctx) => {
+  const { core, conn, args } = ctx;
   const mask = parseTypes(args.types ?? args.listenType);
-  const token = conn.lock ? conn.lock.token : (args.token ?? msg.token);
+  const token = requestToken(ctx);
   const projectId = args.projectId ?? args.project_id;
   const source = args.source;
   const pipeId = typeof args.pipeId === 'number' ? args.pipeId : undefined;

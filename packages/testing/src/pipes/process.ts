@@ -1,6 +1,6 @@
 import { type Handler, type HandlerContext, requestToken } from '../context.js';
 import type { EngineCore } from '../core.js';
-import { isObject } from '../core.js';
+import { isObject } from '../util.js';
 import { serverFailure, subprocessFailure } from '../failure.js';
 import { selectLane } from '../lanes/select.js';
 import type { Task } from '../tasks/task.js';

@@ -1,5 +1,6 @@
 import { serverFailure } from '../failure.js';
 import { publicToken, taskId, taskToken, uuid4 } from '../ids.js';
+import { isObject } from '../util.js';
 import { PipelineGraph } from './graph.js';
 import { normalisePipeline, resolveSource } from './resolve.js';
 import { Task, type TaskEnv } from './task.js';
@@ -25,10 +26,6 @@ export function executeBody(task: Task): Record<string, unknown> {
     source: task.source,
     provider: task.provider,
   };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** All tasks by token: running ones and completed ones still retained. */

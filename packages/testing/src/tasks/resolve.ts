@@ -1,12 +1,9 @@
 import { serverFailure } from '../failure.js';
+import { isObject } from '../util.js';
 
 export interface ResolvedSource {
   source: string;
   component: Record<string, unknown> & { id: string };
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**
