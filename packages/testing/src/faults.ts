@@ -107,6 +107,7 @@ export class Faults implements FaultControls {
   /** Decides how the response to `req` goes out, consuming the matching rules' counts. */
   planResponse(req: ReceivedRequest): ResponsePlan {
     const plan: ResponsePlan = { withhold: false, delayMs: 0 };
+    if (this.rules.length === 0) return plan;
     for (const rule of this.rules) {
       if (rule.remaining <= 0 || !matches(rule.match, req)) continue;
       rule.remaining--;
