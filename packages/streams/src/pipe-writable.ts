@@ -49,8 +49,10 @@ export class PipeWritable extends Writable {
       if (!this.destroyed) this.destroy(reason);
     };
     this.#signal = options.signal;
-    if (this.#signal?.aborted) queueMicrotask(this.#onAbort);
-    else this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
+    if (this.#signal?.aborted) {
+      // Fail in _construct, before the pipe is opened.
+      this.#session.abandon(new AbortError('The pipe was aborted before it opened', { cause: this.#signal.reason }), false);
+    } else this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   /** The engine's pipe id once open. */
@@ -98,6 +100,16 @@ export class PipeWritable extends Writable {
     });
   }
 
+  /**
+   * Node defers `_destroy` until `_construct` has finished, and `_construct` waits for the engine's
+   * `open` reply, which the engine withholds while the task's pipe slots are taken. So the session is
+   * abandoned here first: that cancels a pending open and lets the destroy go through at once.
+   */
+  override destroy(error?: Error): this {
+    if (!this.destroyed) this.#session.abandon(error ?? abandoned(), false);
+    return super.destroy(error);
+  }
+
   override _construct(callback: (error?: Error | null) => void): void {
     this.#session.open().then(() => callback(), callback);
   }
@@ -125,12 +137,15 @@ export class PipeWritable extends Writable {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.#signal?.removeEventListener('abort', this.#onAbort);
-    const reason =
-      error ?? new AbortError('The pipe was destroyed before it finished; the object was not committed', { code: 'ERR_PIPE_ABANDONED' });
-    this.#session.abandon(reason);
+    const reason = error ?? abandoned();
+    this.#session.abandon(reason, false);
     this.#reject(reason);
     callback(error);
   }
+}
+
+function abandoned(): AbortError {
+  return new AbortError('The pipe was destroyed before it finished; the object was not committed', { code: 'ERR_PIPE_ABANDONED' });
 }
 
 export function createPipe(client: RocketRideClient, token: string, options?: PipeOptions): PipeWritable {

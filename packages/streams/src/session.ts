@@ -58,6 +58,7 @@ export class PipeSession {
 
   /** Opens the engine pipe. Rejects with a typed error, and sends nothing, when the input is unusable. */
   async open(): Promise<void> {
+    if (this.#failure) throw this.#failure;
     if (this.#state !== 'new') throw new Error(`open() called in state ${this.#state}`);
     if (typeof this.#token !== 'string' || this.#token.length === 0) {
       throw new ValidationError('A task token (a non-empty string) is required to open a pipe', { code: 'ERR_INVALID_TOKEN' });
@@ -119,15 +120,16 @@ export class PipeSession {
 
   /**
    * Gives the pipe up without committing it: cancels any request in flight locally and never sends
-   * `close`. The engine reaps the pipe after its idle timeout (60–90 s).
+   * `close`. The engine reaps the pipe after its idle timeout (60–90 s). `notify: false` when the
+   * owner is the one abandoning, so `onAbandon` is kept for failures the owner did not see yet.
    */
-  abandon(reason: Error): void {
+  abandon(reason: Error, notify = true): void {
     if (this.#state === 'closed' || this.#state === 'abandoned') return;
     this.#failure ??= reason;
     this.#state = 'abandoned';
     this.#client.off('disconnected', this.#onDisconnected);
     this.#ctl.abort(reason);
-    this.onAbandon?.(reason);
+    if (notify) this.onAbandon?.(reason);
   }
 
   #assertWritable(): void {

@@ -42,7 +42,7 @@ export function createWritable(client: RocketRideClient, token: string, options:
 
   const fail = (err: Error): Error => {
     failure ??= err;
-    session.abandon(failure);
+    session.abandon(failure, false);
     rejectResult(failure);
     return failure;
   };
