@@ -1,13 +1,22 @@
-/** Task states (PROTOCOL.md §5.4). */
-export const TaskState = {
-  NONE: 0,
-  STARTING: 1,
-  INITIALIZING: 2,
-  RUNNING: 3,
-  STOPPING: 4,
-  COMPLETED: 5,
-  CANCELLED: 6,
-} as const;
+import { TaskState } from '@rocketride-streams/core';
+
+export { TaskState };
+
+/** The data counters of a TASK_STATUS, all zero. */
+export function zeroCounters() {
+  return {
+    totalSize: 0,
+    totalCount: 0,
+    completedSize: 0,
+    completedCount: 0,
+    failedSize: 0,
+    failedCount: 0,
+    wordsSize: 0,
+    wordsCount: 0,
+    rateSize: 0,
+    rateCount: 0,
+  };
+}
 
 const zeroMetrics = () => ({
   cpu_percent: 0,
@@ -39,16 +48,7 @@ export function notRunningStatus(projectId: string, source: string): Record<stri
     currentObject: '',
     currentSize: 0,
     notes: [],
-    totalSize: 0,
-    totalCount: 0,
-    completedSize: 0,
-    completedCount: 0,
-    failedSize: 0,
-    failedCount: 0,
-    wordsSize: 0,
-    wordsCount: 0,
-    rateSize: 0,
-    rateCount: 0,
+    ...zeroCounters(),
     exitCode: 0,
     exitMessage: '',
     pipeflow: { totalPipes: 0, byPipe: {} },
@@ -57,4 +57,3 @@ export function notRunningStatus(projectId: string, source: string): Record<stri
   };
 }
 
-export { zeroMetrics };

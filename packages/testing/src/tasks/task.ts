@@ -7,7 +7,7 @@ import { PipeRecordImpl } from '../pipes/record.js';
 import { SlotPool } from '../pipes/slots.js';
 import type { TaskRecord } from '../types.js';
 import type { PipelineGraph } from './graph.js';
-import { TaskState, notRunningStatus } from './state.js';
+import { TaskState, notRunningStatus, zeroCounters } from './state.js';
 
 /** What a task needs from the engine. */
 export interface TaskEnv {
@@ -64,18 +64,7 @@ export class Task implements TaskScope, PipeHost {
   exitMessage = '';
   /** Last `rrext_process` (idle TTL). */
   lastActivity = Date.now();
-  readonly counters = {
-    totalSize: 0,
-    totalCount: 0,
-    completedSize: 0,
-    completedCount: 0,
-    failedSize: 0,
-    failedCount: 0,
-    wordsSize: 0,
-    wordsCount: 0,
-    rateSize: 0,
-    rateCount: 0,
-  };
+  readonly counters = zeroCounters();
   currentObject = '';
   currentSize = 0;
 
