@@ -131,3 +131,14 @@ describe('framing and diagnostics', () => {
     expect(client.isConnected()).toBe(true);
   });
 });
+
+describe('large binary messages', () => {
+  it('are sent as fragments of one message and arrive intact', async () => {
+    server = await startRawServer((req, ctx) => (req.command === 'auth' ? ctx.reply({ userToken: 'K' }) : ctx.reply()));
+    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {} });
+    await client.connect();
+    const parts = [Buffer.alloc(40_000, 1), Buffer.alloc(3, 10), Buffer.alloc(30_000, 2)];
+    await client.request('rrext_process', { subcommand: 'write', pipe_id: 0, token: 'T', data: parts });
+    expect(server.received[1]!.arguments!.data).toEqual(Buffer.concat(parts));
+  });
+});
