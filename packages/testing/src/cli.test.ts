@@ -64,8 +64,8 @@ describe('rocketride-sim CLI', () => {
     expect(code).toBe(0);
   });
 
-  it('refuses an unknown profile with exit code 2', async () => {
-    const { child } = startCli(['--profile', 'weird']);
+  it.each([['--profile', 'weird'], ['--ack-delay', '-1'], ['--write-jitter', 'soon']])('refuses %s %s with exit code 2', async (flag, value) => {
+    const { child } = startCli([flag, value]);
     const [code] = await once(child, 'exit');
     expect(code).toBe(2);
   });

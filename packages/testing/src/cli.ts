@@ -2,10 +2,19 @@ import { parseArgs } from 'node:util';
 import { startEngine } from './server.js';
 import type { EngineProfile } from './types.js';
 
-const USAGE = `Usage: rocketride-sim [--port 5565] [--host 127.0.0.1] [--apikey KEY] [--profile intended|head] [--verbose]`;
+const USAGE = `Usage: rocketride-sim [--port 5565] [--host 127.0.0.1] [--apikey KEY] [--profile intended|head] [--ack-delay MS] [--write-jitter MS] [--verbose]`;
 
 async function main(): Promise<void> {
-  let values: { port?: string; host?: string; apikey?: string; profile?: string; verbose?: boolean; help?: boolean };
+  let values: {
+    port?: string;
+    host?: string;
+    apikey?: string;
+    profile?: string;
+    'ack-delay'?: string;
+    'write-jitter'?: string;
+    verbose?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       options: {
@@ -13,6 +22,8 @@ async function main(): Promise<void> {
         host: { type: 'string' },
         apikey: { type: 'string' },
         profile: { type: 'string' },
+        'ack-delay': { type: 'string' },
+        'write-jitter': { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -35,7 +46,19 @@ async function main(): Promise<void> {
     console.error(`Invalid --profile ${values.profile}\n${USAGE}`);
     process.exit(2);
   }
+  const millis = (name: 'ack-delay' | 'write-jitter'): number => {
+    const n = Number(values[name] ?? 0);
+    if (!Number.isFinite(n) || n < 0) {
+      console.error(`Invalid --${name} ${values[name]}\n${USAGE}`);
+      process.exit(2);
+    }
+    return n;
+  };
+  const ackDelayMs = millis('ack-delay');
+  const writeJitterMs = millis('write-jitter');
   const engine = await startEngine({
+    ackDelayMs,
+    writeJitterMs,
     host: values.host ?? '127.0.0.1',
     port,
     profile,
