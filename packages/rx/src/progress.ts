@@ -29,7 +29,7 @@ export interface ProgressSource {
 /**
  * The progress of a sink: its current progress (when it has a `progress` getter), then every
  * `'progress'` event. Completes on `'finish'` (the engine committed the object), errors on
- * `'error'`, and errors with a `PipeError` (`ERR_PIPE_DESTROYED`) when the sink closes without
+ * `'error'`, and errors with a `PipeError` (`ERR_PIPE_ABANDONED`) when the sink closes without
  * finishing (destroyed: the object was not committed). Unsubscribing removes every listener.
  */
 export function progress$(sink: ProgressSource): Observable<SinkProgress> {
@@ -40,7 +40,7 @@ export function progress$(sink: ProgressSource): Observable<SinkProgress> {
       return undefined;
     }
     const destroyedError = () =>
-      new PipeError('The sink closed before finishing; the object was not committed', { code: 'ERR_PIPE_DESTROYED' });
+      new PipeError('The sink closed before finishing; the object was not committed', { code: 'ERR_PIPE_ABANDONED' });
     if (sink.destroyed === true) {
       subscriber.error(sink.errored ?? destroyedError());
       return undefined;
