@@ -55,25 +55,46 @@ function toReadable(source: UploadSource, path: string | undefined, chunk: numbe
   });
 }
 
+/** A source made ready to stream: its Readable, and the name and size learnt from it. */
+export interface OpenedSource {
+  readable: Readable;
+  /** The file's base name, for a file source. */
+  name?: string;
+  /** The byte length, for a file, a Buffer or a string. */
+  size?: number;
+}
+
+/**
+ * Turns any {@link UploadSource} into a Readable, checking a file source first (it must exist and be a
+ * regular file) and reporting its name and size. Shared by `upload()` and `httpUpload()`.
+ * @throws ValidationError `ERR_INVALID_SOURCE` for an unreadable file or an unsupported source.
+ */
+export async function openSource(source: UploadSource, fileChunkSize: number = DEFAULT_FILE_CHUNK): Promise<OpenedSource> {
+  const path = filePathOf(source);
+  const opened: Omit<OpenedSource, 'readable'> = {};
+  if (path !== undefined) {
+    const info = await stat(path).catch((cause: NodeJS.ErrnoException) => {
+      throw new ValidationError(`Cannot read ${path}: ${cause.code ?? cause.message}`, { code: 'ERR_INVALID_SOURCE', cause });
+    });
+    if (!info.isFile()) throw new ValidationError(`${path} is not a file`, { code: 'ERR_INVALID_SOURCE' });
+    opened.name = basename(path);
+    opened.size = info.size;
+  } else if (typeof source === 'string' || source instanceof Uint8Array) {
+    opened.size = typeof source === 'string' ? Buffer.byteLength(source) : source.byteLength;
+  }
+  return { ...opened, readable: toReadable(source, path, fileChunkSize) };
+}
+
 /**
  * Streams one source into a new pipe on the task and resolves to the engine's result. Files get
  * their name, size and MIME type from the path unless given. Rejects, without committing the
  * object, when the source fails, the engine fails the pipe, or `options.signal` aborts.
  */
 export async function upload(client: RocketRideClient, source: UploadSource, token: string, options: UploadOptions = {}): Promise<PipelineResult> {
-  const path = filePathOf(source);
+  const { readable, name, size } = await openSource(source, options.fileChunkSize ?? DEFAULT_FILE_CHUNK);
   const opts: PipeOptions = { ...options };
-  if (path !== undefined) {
-    const info = await stat(path).catch((cause: NodeJS.ErrnoException) => {
-      throw new ValidationError(`Cannot read ${path}: ${cause.code ?? cause.message}`, { code: 'ERR_INVALID_SOURCE', cause });
-    });
-    if (!info.isFile()) throw new ValidationError(`${path} is not a file`, { code: 'ERR_INVALID_SOURCE' });
-    opts.name ??= (options.objinfo?.name as string | undefined) ?? basename(path);
-    opts.size ??= info.size;
-  } else if (typeof source === 'string' || source instanceof Uint8Array) {
-    opts.size ??= typeof source === 'string' ? Buffer.byteLength(source) : source.byteLength;
-  }
-  const readable = toReadable(source, path, options.fileChunkSize ?? DEFAULT_FILE_CHUNK);
+  if (name !== undefined) opts.name ??= (options.objinfo?.name as string | undefined) ?? name;
+  if (size !== undefined) opts.size ??= size;
   const sink = new PipeWritable(client, token, opts);
   // The sink watches options.signal itself, so an abort surfaces as our typed AbortError.
   await pipeline(readable, sink);

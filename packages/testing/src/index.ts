@@ -13,3 +13,4 @@ export {
   type TaskRecord,
 } from './types.js';
 export { NAMESPACE_URL, publicToken, pyJsonDumps, taskId, taskToken, uuid5 } from './ids.js';
+export { startEngineProcess, type EngineProcess, type EngineProcessOptions } from './process.js';

@@ -1,0 +1,68 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { RocketRideClient } from '@rocketride-streams/core';
+import { type EngineProcess, startEngineProcess } from '@rocketride-streams/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createPipe } from './pipe-writable.js';
+import { ECHO_PIPELINE } from './test-support/fixture.js';
+
+const MiB = 1024 * 1024;
+const TOTAL = 256 * MiB;
+const CHUNK = 64 * 1024;
+/**
+ * The stated bound on live memory growth in the client while 256 MiB stream into a slow engine:
+ * highWaterMark (1 MiB) + one write being framed and masked by ws (2 × 1 MiB) + socket buffers,
+ * with generous slack for V8 and the test's own bookkeeping. Unbounded buffering would grow by
+ * hundreds of MiB here.
+ */
+const BOUND = 24 * MiB;
+
+let sim: EngineProcess | undefined;
+let client: RocketRideClient | undefined;
+afterEach(async () => {
+  await client?.disconnect().catch(() => {});
+  await sim?.stop();
+  client = undefined;
+  sim = undefined;
+});
+
+describe('memory', () => {
+  it(`stays within ${BOUND / MiB} MiB of growth while a fast 256 MiB source feeds a slow engine`, { timeout: 60_000 }, async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (!gc) throw new Error('run with --expose-gc (packages/streams/vitest.config.ts sets it)');
+    // The engine in another process (it keeps no payload), acknowledging each write 3 ms late.
+    sim = await startEngineProcess({ ackDelayMs: 3 });
+    client = new RocketRideClient({ uri: sim.uri, auth: 'k', env: {} });
+    await client.connect();
+    const { token } = await client.use({ pipeline: ECHO_PIPELINE, token: 'memory' });
+
+    const live = () => {
+      gc();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.arrayBuffers;
+    };
+    const baseline = live();
+    let peak = 0;
+    let produced = 0;
+    // A source far faster than the engine: fresh 64 KiB buffers as fast as they are asked for.
+    const source = new Readable({
+      highWaterMark: CHUNK,
+      read() {
+        if (produced >= TOTAL) return void this.push(null);
+        produced += CHUNK;
+        this.push(Buffer.allocUnsafe(CHUNK));
+      },
+    });
+    let writes = 0;
+    const sink = createPipe(client, token, {
+      onProgress: () => {
+        if (++writes % 8 === 0) peak = Math.max(peak, live() - baseline);
+      },
+    });
+    await pipeline(source, sink);
+    expect(sink.progress.bytesAcknowledged).toBe(TOTAL);
+    expect(writes).toBeGreaterThan(64); // enough samples to see a leak
+    console.log(`memory: peak live growth ${(peak / MiB).toFixed(1)} MiB over ${writes} writes (bound ${BOUND / MiB} MiB)`);
+    expect(peak).toBeLessThan(BOUND);
+  });
+});
