@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExecutionError, RocketRideError, ValidationError } from '../errors/index.js';
+import { ExecutionError, RocketRideError, type ValidationError } from '../errors/index.js';
 import { Answer, Question } from '../schema/question.js';
 import type { RocketRideEvent } from '../schema/events.js';
 import { useEngines } from '../test-helpers/engine.js';
@@ -225,7 +225,8 @@ describe('bad input is rejected before anything is sent', () => {
       expect(error, String(call)).toBeInstanceOf(RocketRideError);
       expect((error as RocketRideError).code).toMatch(/^ERR_/);
     }
-    const pipe = await (await client.use({ pipeline: ECHO_PIPELINE, token: 'T' }), client.openPipe('T').open());
+    await client.use({ pipeline: ECHO_PIPELINE, token: 'T' });
+    const pipe = await client.openPipe('T').open();
     const count = engine.requests().length;
     const error = (await pipe.write('text' as never).catch((e: unknown) => e)) as ValidationError;
     expect(error.code).toBe('ERR_INVALID_DATA');

@@ -1,5 +1,5 @@
-import { type AddressInfo } from 'node:net';
-import { WebSocket, WebSocketServer } from 'ws';
+import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
 import { decodeFrame } from '../codec/decode.js';
 import type { DAPRequest } from '../codec/types.js';
 
