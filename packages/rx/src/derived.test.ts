@@ -50,10 +50,13 @@ describe('task$', () => {
   it('reports running, then end, and completes', async () => {
     const { client } = await h.connected();
     const task = await client.use({ pipeline: ECHO_PIPELINE });
-    const steps = lastValueFrom(task$(client, task.token, { graceMs: 0 }).pipe(toArray()));
-    await until(() => footprint(client).event > 0, 'the subscription');
+    const actions: string[] = [];
+    let completed = false;
+    task$(client, task.token, { graceMs: 0 }).subscribe({ next: (s) => actions.push(s.action), complete: () => (completed = true) });
+    await until(() => actions.length === 1, 'the first step');
+    expect(actions).toEqual(['running']);
     await client.terminate(task.token);
-    const actions = (await steps).map((s) => s.action);
+    await until(() => completed, 'completion');
     expect(actions).toEqual(['running', 'end']);
   });
 

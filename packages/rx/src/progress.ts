@@ -18,7 +18,9 @@ export interface ProgressSource {
   on(event: 'progress', listener: (progress: SinkProgress) => void): unknown;
   on(event: 'finish' | 'close', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
-  off(event: string, listener: (...args: never[]) => void): unknown;
+  off(event: 'progress', listener: (progress: SinkProgress) => void): unknown;
+  off(event: 'finish' | 'close', listener: () => void): unknown;
+  off(event: 'error', listener: (error: Error) => void): unknown;
   /** The current progress, emitted first when present. */
   readonly progress?: Readonly<SinkProgress>;
   readonly writableFinished?: boolean;

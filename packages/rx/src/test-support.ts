@@ -40,10 +40,9 @@ export async function until(check: () => boolean, what: string): Promise<void> {
 const NAMES: ClientEventName[] = ['connected', 'disconnected', 'reconnecting', 'connectError', 'event', 'protocolError'];
 
 /** Listener counts of every client event, plus the number of live shared streams. */
-export function footprint(client: RocketRideClient): Record<string, number> {
-  const out: Record<string, number> = {};
+export function footprint(client: RocketRideClient): Record<ClientEventName | 'shared', number> {
+  const out = { shared: registryFor(client).size } as Record<ClientEventName | 'shared', number>;
   for (const n of NAMES) out[n] = client.listenerCount(n);
-  out.shared = registryFor(client).size;
   return out;
 }
 
