@@ -1,4 +1,18 @@
-import { type ClientOptions, type PipelineResult, RocketRideClient } from '@rocketride-streams/core';
+import { type ClientOptions, type PipelineResult, RocketRideClient, type RocketRideEvent, type TaskStatus } from '@rocketride-streams/core';
+import {
+  type ConnectionState,
+  connection$,
+  type EventsFilter,
+  type EventsOptions,
+  events$,
+  type SseMessage,
+  type SseOptions,
+  sse$,
+  status$,
+  type TaskLifecycle,
+  type TaskStreamOptions,
+  task$,
+} from '@rocketride-streams/rx';
 import {
   createWritable,
   type FileEntry,
@@ -13,6 +27,7 @@ import {
   type UploadSource,
 } from '@rocketride-streams/streams';
 import type { Engine } from '@rocketride-streams/testing';
+import type { Observable } from 'rxjs';
 
 /**
  * The connected client most users hold: every command of the core client, plus stream methods so that
@@ -49,6 +64,34 @@ export class RocketRide extends RocketRideClient {
   /** Uploads files through a bounded pool of pipes; one result per file, in input order. */
   uploadFiles(files: readonly FileEntry[], token: string, options?: UploadFilesOptions): Promise<FileResult[]> {
     return uploadFiles(this, files, token, options);
+  }
+
+  /**
+   * The engine's events as a shared Observable: a token (events of that task), or a filter
+   * (`{ token | '*', types?, pipeId? }` or `{ projectId, source, ... }`). See `events$` in `@rocketride-streams/rx`.
+   */
+  events$(filter: string | EventsFilter, options?: EventsOptions): Observable<RocketRideEvent> {
+    return events$(this, typeof filter === 'string' ? { token: filter } : filter, options);
+  }
+
+  /** The task's latest TASK_STATUS, replayed to late subscribers; completes after the final one. */
+  status$(token: string, options?: TaskStreamOptions): Observable<TaskStatus> {
+    return status$(this, token, options);
+  }
+
+  /** The task's lifecycle (`running`/`begin`/`restart`, then `end`, then completion). */
+  task$(token: string, options?: TaskStreamOptions): Observable<TaskLifecycle> {
+    return task$(this, token, options);
+  }
+
+  /** The task's SSE messages, optionally of one pipe. */
+  sse$(token: string, pipeId?: number, options?: SseOptions): Observable<SseMessage> {
+    return sse$(this, token, pipeId, options);
+  }
+
+  /** The connection state: the current one at once, then every change. */
+  connection$(): Observable<ConnectionState> {
+    return connection$(this);
   }
 
   /** Disconnects, and stops the embedded simulator when this client started one. */
