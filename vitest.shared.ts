@@ -15,6 +15,7 @@ export const shared = defineConfig({
       { find: /^@rocketride-streams\/streams$/, replacement: pkg('streams') },
       { find: /^@rocketride-streams\/rx$/, replacement: pkg('rx') },
       { find: /^rocketride-streams$/, replacement: pkg('rocketride-streams') },
+      { find: /^@rocketride-streams\/nest$/, replacement: pkg('nest') },
     ],
   },
   test: {
