@@ -12,3 +12,5 @@ export {
   type PipeProgress,
 } from './options.js';
 export { PipeSession } from './session.js';
+export { httpUpload, httpBaseUrl, type HttpTarget, type HttpUploadOptions } from './http-upload.js';
+export { openSource, type OpenedSource } from './upload.js';
