@@ -16,6 +16,7 @@ export const shared = defineConfig({
       { find: /^@rocketride-streams\/rx$/, replacement: pkg('rx') },
       { find: /^rocketride-streams$/, replacement: pkg('rocketride-streams') },
       { find: /^@rocketride-streams\/nest$/, replacement: pkg('nest') },
+      { find: /^@rocketride-streams\/express$/, replacement: pkg('express') },
     ],
   },
   test: {

@@ -1,0 +1,4 @@
+export { uploadHandler, type UploadClient, type UploadHandlerOptions, type UploadRequestHandler } from './upload-handler.js';
+export { httpStatusOf, errorBody, ERR_PAYLOAD_TOO_LARGE, type ErrorBody } from './http-errors.js';
+export { mimeTypeOf, nameOf, NAME_HEADER, type RequestLike } from './request-info.js';
+export type { NextLike } from './respond.js';

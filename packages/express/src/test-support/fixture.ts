@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { connect, type Engine, type EngineOptions, type RocketRide } from 'rocketride-streams';
+
+/** The echo pipeline (webhook source → response on the text lane), as in examples/demo/echo.json. */
+export const ECHO_PIPELINE = {
+  components: [
+    { id: 'webhook_1', provider: 'webhook', config: { mode: 'Source', type: 'webhook', hideForm: true } },
+    { id: 'response_1', provider: 'response', config: { lanes: [] }, input: [{ lane: 'text', from: 'webhook_1' }] },
+  ],
+  source: 'webhook_1',
+  project_id: 'e612b741-748c-4b35-a8b7-186797a8ea42',
+};
+
+export interface EngineFixture {
+  rocketride: RocketRide;
+  engine: Engine;
+  token: string;
+  /** `rrext_process` subcommands the engine received, in order. */
+  dataOps(): string[];
+  close(): Promise<void>;
+}
+
+/** `connect({ embedded: true })` (whatever the environment says) and the echo pipeline running. */
+export async function startEngineFixture(engineOptions: EngineOptions = {}): Promise<EngineFixture> {
+  const rocketride = await connect({ embedded: engineOptions, env: {} });
+  const engine = rocketride.engine!;
+  const { token } = await rocketride.use({ pipeline: ECHO_PIPELINE });
+  return {
+    rocketride,
+    engine,
+    token,
+    dataOps: () =>
+      engine
+        .requests()
+        .filter((r) => r.command === 'rrext_process')
+        .map((r) => String(r.arguments.subcommand)),
+    close: () => rocketride.disconnect(),
+  };
+}
+
+/** Listens on 127.0.0.1 and a free port; resolves to the base URL. */
+export async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Closes a server, cutting any connection still open. */
+export async function closeServer(server: Server | undefined): Promise<void> {
+  if (!server?.listening) return;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+export const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
+/** Waits until `check()` holds, polling on timers (bounded, so a broken test fails rather than hangs). */
+export async function until(check: () => boolean, what: string, tries = 400): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
