@@ -1,4 +1,13 @@
-import { type ClientOptions, type PipelineResult, RocketRideClient, type RocketRideEvent, type TaskStatus } from '@rocketride-streams/core';
+import {
+  type CallOptions,
+  type ClientOptions,
+  type ConnectResult,
+  ENV_APIKEY,
+  type PipelineResult,
+  RocketRideClient,
+  type RocketRideEvent,
+  type TaskStatus,
+} from '@rocketride-streams/core';
 import {
   type ConnectionState,
   connection$,
@@ -17,6 +26,8 @@ import {
   createWritable,
   type FileEntry,
   type FileResult,
+  httpUpload,
+  type HttpUploadOptions,
   type PipeOptions,
   PipeWritable,
   type PipeWritableStream,
@@ -29,12 +40,48 @@ import {
 import type { Engine } from '@rocketride-streams/testing';
 import type { Observable } from 'rxjs';
 
+/** HTTP uploads bound to a client's engine address and credential (see {@link RocketRide.http}). */
+export interface RocketRideHttp {
+  /**
+   * Streams a source to `POST /task/data?token=` (PROTOCOL.md §11) with backpressure, and resolves to the
+   * object's result; for environments where a WebSocket is not an option. See `httpUpload` in
+   * `@rocketride-streams/streams` for the options and errors.
+   */
+  upload(source: UploadSource, token: string, options?: HttpUploadOptions): Promise<PipelineResult>;
+}
+
 /**
  * The connected client most users hold: every command of the core client, plus stream methods so that
  * `source.pipe(rocketride.pipe(token))` reads as written.
  */
 export class RocketRide extends RocketRideClient {
   #engine: Engine | undefined;
+  /** The credential as configured (not the engine's session `userToken`), for the HTTP routes. */
+  #credential: string;
+
+  /**
+   * HTTP uploads to the same engine with the same credential: `rocketride.http.upload(source, token)`.
+   * The base URL comes from the client's URI (`ws://` → `http://`, `wss://` → `https://`, path dropped).
+   * Needs no open WebSocket.
+   */
+  readonly http: RocketRideHttp = {
+    upload: (source, token, options) => httpUpload({ uri: this.getConnectionInfo().uri, auth: this.#credential }, source, token, options),
+  };
+
+  constructor(options: ClientOptions = {}) {
+    super(options);
+    this.#credential = options.auth ?? this.env[ENV_APIKEY] ?? '';
+  }
+
+  override connect(credential?: string, options?: CallOptions): Promise<ConnectResult> {
+    if (typeof credential === 'string') this.#credential = credential;
+    return super.connect(credential, options);
+  }
+
+  override setConnectionParams(params: { uri?: string; auth?: string }): void {
+    super.setConnectionParams(params);
+    if (params.auth !== undefined) this.#credential = params.auth;
+  }
 
   /** The embedded simulator this client started, if any (see `connect({ embedded: true })`). */
   get engine(): Engine | undefined {

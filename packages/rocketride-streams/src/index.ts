@@ -1,5 +1,5 @@
 export { connect, type ConnectOptions } from './connect.js';
-export { RocketRide } from './client.js';
+export { RocketRide, type RocketRideHttp } from './client.js';
 export * from '@rocketride-streams/core';
 export * from '@rocketride-streams/streams';
 export * from '@rocketride-streams/rx';
