@@ -86,6 +86,25 @@ describe('reconnect (persist mode)', () => {
     }
   });
 
+  it('an add cut off by a drop is registered again and goes out with the replay', async () => {
+    const { engine, client } = await h.connected({}, persist);
+    const task = await client.use({ pipeline: ECHO_PIPELINE, ttl: 0 });
+    engine.faults.closeAfterFrames(1); // the rrext_monitor frame itself kills the socket
+    const got: RocketRideEvent[] = [];
+    let ended: unknown;
+    const sub = events$(client, { token: task.token, types: ['SUMMARY'] }, { graceMs: 0 }).subscribe({
+      next: (e) => got.push(e),
+      error: (e) => (ended = e),
+    });
+    await until(() => client.generation === 2 && got.length === 1, 'the reconnect and the catch-up');
+    expect(ended).toBeUndefined();
+    const sent = monitorRequests(engine);
+    expect(sent).toHaveLength(1); // the first frame was dropped unprocessed; this is the replay
+    expect(sent[0]?.args).toEqual({ token: task.token, types: ['SUMMARY'] });
+    sub.unsubscribe();
+    await until(() => engine.monitorCount() === 0, 'the remove');
+  });
+
   it('errors with AuthenticationError when the re-auth is rejected (terminal)', async () => {
     const { engine, client } = await h.connected({}, persist);
     const task = await client.use({ pipeline: ECHO_PIPELINE });
