@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,7 +164,22 @@ async function rssChild(who: 'ours' | 'raw', uri: string): Promise<void> {
   else await raw.stream(token, source, { name: 'big.bin' }, 'application/octet-stream');
   await client.disconnect();
   raw.close();
-  console.log((process.resourceUsage().maxRSS / 1024).toFixed(1));
+  console.log((peakRss() / MiB).toFixed(1));
+}
+
+/**
+ * This process's peak resident set, from the kernel's high-water mark. Not `resourceUsage().maxRSS`:
+ * Linux carries that figure across exec, so a child would report its parent's peak.
+ */
+function peakRss(): number {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+    if (kb) return Number(kb) * 1024;
+  } catch {
+    // not Linux: fall through
+  }
+  return process.memoryUsage.rss();
 }
 
 await main();

@@ -62,6 +62,8 @@ export class RawClient {
   readonly frames: Frame[] = [];
   /** Payloads of the WebSocket pings received from the server. */
   readonly pings: Buffer[] = [];
+  /** `performance.now()` at each ping received, parallel to `pings`. */
+  readonly pingTimes: number[] = [];
   /** Resolves when the socket closes, with the close code and reason seen by the client. */
   readonly closed: Promise<{ code: number; reason: string }>;
   private readonly waiters = new Set<Waiter>();
@@ -80,7 +82,10 @@ export class RawClient {
         }
       }
     });
-    ws.on('ping', (data: Buffer) => this.pings.push(data));
+    ws.on('ping', (data: Buffer) => {
+      this.pings.push(data);
+      this.pingTimes.push(performance.now());
+    });
     // Errors after the upgrade show up as a close; keep them from becoming unhandled events.
     ws.on('error', () => {});
     this.closed = new Promise((resolve) => {
