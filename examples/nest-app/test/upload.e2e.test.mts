@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type RunningApp, sha256, startApp } from './support.mjs';
+
+let running: RunningApp | undefined;
+
+afterEach(async () => {
+  await running?.app.close();
+  running = undefined;
+});
+
+/** A request body that yields `chunks` one by one, after `before(i)` resolves for each. */
+function body(chunks: Uint8Array[], before: (i: number) => Promise<void> = async () => {}): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream({
+    async pull(controller) {
+      if (i === chunks.length) return controller.close();
+      await before(i);
+      controller.enqueue(chunks[i++]!);
+    },
+  });
+}
+
+function post(url: string, payload: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(`${url}/upload`, { method: 'POST', body: payload, headers, duplex: 'half' } as RequestInit);
+}
+
+describe('POST /upload', () => {
+  it('streams a file into the pipeline: the engine receives exactly its bytes and the result is answered as JSON', async () => {
+    running = await startApp();
+    const file = randomBytes(5 * 1024 * 1024 + 123);
+    const chunks = Array.from({ length: Math.ceil(file.length / 65536) }, (_, i) => file.subarray(i * 65536, (i + 1) * 65536));
+
+    const res = await post(running.url, body(chunks), { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent('big file.bin') });
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    const result = await res.json();
+    expect(result).toMatchObject({ name: 'big file.bin', objectId: expect.any(String) });
+    const [pipe] = running.engine.pipes({ token: running.token });
+    expect(pipe).toMatchObject({ state: 'closed', mimeType: 'application/octet-stream', bytes: file.length });
+    expect(sha256(pipe!.received)).toBe(sha256(file));
+  });
+
+  it('streams as the body arrives: the engine has the first chunk before the client sends the second', async () => {
+    running = await startApp();
+    const { engine, token } = running;
+    const chunks = [randomBytes(100_000), randomBytes(100_000)];
+    const received = () => engine.pipes({ token }).at(0)?.bytes ?? 0;
+
+    const res = await post(
+      running.url,
+      body(chunks, async (i) => {
+        if (i === 1) await vi.waitFor(() => expect(received()).toBe(100_000), { timeout: 5000 });
+      }),
+    );
+
+    expect(res.status).toBe(200);
+    expect(received()).toBe(200_000);
+  });
+
+  it('a text upload goes to the text lane (Content-Type, parameters ignored), named by ?name=', async () => {
+    running = await startApp();
+    const res = await fetch(`${running.url}/upload?name=notes.txt`, { method: 'POST', body: 'first line\nsecond line\n', headers: { 'content-type': 'text/plain; charset=utf-8' } });
+
+    expect(res.status).toBe(200);
+    const result = await res.json();
+    expect(result.name).toBe('notes.txt');
+    expect(result.text.join('')).toContain('first line\nsecond line\n');
+    expect(running.engine.pipes({ token: running.token })[0]?.lane).toBe('text');
+  });
+
+  it('a JSON body is streamed as is, not parsed by Nest (the app has no body parser)', async () => {
+    running = await startApp();
+    const json = JSON.stringify({ hello: 'world', list: [1, 2, 3] });
+    const res = await post(running.url, json, { 'content-type': 'application/json', 'x-file-name': 'data.json' });
+
+    expect(res.status).toBe(200);
+    expect(Buffer.from(running.engine.pipes({ token: running.token })[0]!.received).toString()).toBe(json);
+  });
+
+  it('bad input is 400 with the error code; the object is not committed', async () => {
+    running = await startApp();
+    const res = await post(running.url, Buffer.from([0x61, 0xff, 0xfe, 0x62]), { 'content-type': 'text/plain' });
+
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ statusCode: 400, error: { code: 'ERR_INVALID_UTF8' } });
+    expect(running.engine.pipes({ token: running.token })[0]?.state).not.toBe('closed');
+  });
+
+  it('an engine failure is 502', async () => {
+    running = await startApp();
+    running.engine.faults.failPipeline(true, 'the model is down');
+    const res = await post(running.url, randomBytes(1000));
+
+    expect(res.status).toBe(502);
+    const answer = await res.json();
+    expect(answer.error.message).toContain('the model is down');
+  });
+
+  it('an engine that is not connected is 503, answered although the body was never read', async () => {
+    running = await startApp();
+    const { engine, rocketride } = running;
+    engine.faults.closeAfterFrames(1);
+    await rocketride.ping().catch(() => {});
+    await vi.waitFor(() => expect(rocketride.isConnected()).toBe(false));
+
+    const res = await post(running.url, randomBytes(4 * 1024 * 1024), { 'content-type': 'application/octet-stream' });
+
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: 'ERR_NOT_CONNECTED' } });
+    expect(engine.pipes()).toEqual([]);
+  });
+});
