@@ -17,6 +17,7 @@ export const shared = defineConfig({
       { find: /^rocketride-streams$/, replacement: pkg('rocketride-streams') },
       { find: /^@rocketride-streams\/nest$/, replacement: pkg('nest') },
       { find: /^@rocketride-streams\/express$/, replacement: pkg('express') },
+      { find: /^@rocketride-streams\/cli$/, replacement: pkg('cli') },
     ],
   },
   test: {
@@ -24,5 +25,8 @@ export const shared = defineConfig({
     hookTimeout: 20_000,
     pool: 'forks',
     restoreMocks: true,
+    // The JSON report feeds scripts/test-summary.mjs, which prints one closing line for the whole run.
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest-results.json' },
   },
 });
