@@ -21,7 +21,7 @@ function body(chunks: Uint8Array[], before: (i: number) => Promise<void> = async
   });
 }
 
-function post(url: string, payload: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
+function post(url: string, payload: RequestInit['body'], headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${url}/upload`, { method: 'POST', body: payload, headers, duplex: 'half' } as RequestInit);
 }
 
@@ -64,7 +64,7 @@ describe('POST /upload', () => {
     const res = await fetch(`${running.url}/upload?name=notes.txt`, { method: 'POST', body: 'first line\nsecond line\n', headers: { 'content-type': 'text/plain; charset=utf-8' } });
 
     expect(res.status).toBe(200);
-    const result = await res.json();
+    const result = (await res.json()) as { name: string; text: string[] };
     expect(result.name).toBe('notes.txt');
     expect(result.text.join('')).toContain('first line\nsecond line\n');
     expect(running.engine.pipes({ token: running.token })[0]?.lane).toBe('text');
@@ -94,7 +94,7 @@ describe('POST /upload', () => {
     const res = await post(running.url, randomBytes(1000));
 
     expect(res.status).toBe(502);
-    const answer = await res.json();
+    const answer = (await res.json()) as { error: { code: string; message: string } };
     expect(answer.error.message).toContain('the model is down');
   });
 
