@@ -110,3 +110,33 @@ describe('documents mode', () => {
     expect(fx.dataOps()).toEqual(['open']);
   });
 });
+
+describe('text held back from a trickling source', () => {
+  // A source trickling small pieces, never quiet for long, but never filling a segment either.
+  const pieces = Array.from({ length: 8 }, (_, i) => `piece ${i}; `);
+  const slowText = async function* () {
+    for (const p of pieces) {
+      yield Buffer.from(p);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  // Scaled: the engine reaps after 60 s idle (scan every 30 s) → 300 ms (scan 100 ms); flush after 100 ms.
+  const timing = { reapIdleMs: 300, reapScanMs: 100 };
+
+  it('is flushed as a segment before the engine would reap the pipe', async () => {
+    fx = await startFixture({ timing });
+    const sink = createPipe(fx.client, fx.token, { mimeType: 'text/plain', idleFlushMs: 100 });
+    await pipeline(Readable.from(slowText()), sink);
+    const segments = ((await sink.result).text as string[])[0]!.split('\n\n');
+    expect(segments.join('')).toBe(pieces.join(''));
+    expect(segments.length).toBeGreaterThan(2);
+  });
+
+  it('without the flush, the engine reaps the pipe and the sink fails (what the flush prevents)', async () => {
+    fx = await startFixture({ timing });
+    const sink = createPipe(fx.client, fx.token, { mimeType: 'text/plain', idleFlushMs: 0 });
+    const err = await pipeline(Readable.from(slowText()), sink).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(fx.engine.pipes().at(-1)!.state).toBe('abandoned');
+  });
+});

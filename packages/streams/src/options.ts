@@ -40,6 +40,13 @@ export interface PipeOptions {
   highWaterMark?: number;
   /** Largest payload of one write request. Default 1 MiB. */
   maxWriteBytes?: number;
+  /**
+   * Text mode holds text back to make large segments, but the engine reaps a pipe that sees no write
+   * for 60 s (PROTOCOL.md §6.5). Text held back while the source is quiet for this long is sent as a
+   * segment. Default 30000; 0 turns it off. (Bytes and documents are sent as they arrive, so a pipe
+   * in those modes is only reaped when the source itself is quiet for a minute.)
+   */
+  idleFlushMs?: number;
   /** Aborting destroys the stream with an AbortError; the pipe is abandoned, never closed. */
   signal?: AbortSignal;
   /** Called after every acknowledged write (and once after open with zeros). */
@@ -49,6 +56,7 @@ export interface PipeOptions {
 export const DEFAULT_MAX_WRITE_BYTES = 1024 * 1024;
 export const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
 export const DEFAULT_DOCUMENT_HIGH_WATER_MARK = 16;
+export const DEFAULT_IDLE_FLUSH_MS = 30_000;
 
 const DOCUMENT_TYPES = new Set(['lane/documents', 'lane/answers', 'lane/classifications', 'lane/questions']);
 
@@ -66,6 +74,7 @@ export interface ResolvedPipeOptions {
   provider?: string;
   highWaterMark: number;
   maxWriteBytes: number;
+  idleFlushMs: number;
   total?: number;
 }
 
@@ -83,8 +92,10 @@ export function resolvePipeOptions(options: PipeOptions = {}): ResolvedPipeOptio
   const highWaterMark = options.highWaterMark ?? (mode === 'documents' ? DEFAULT_DOCUMENT_HIGH_WATER_MARK : DEFAULT_HIGH_WATER_MARK);
   if (!Number.isInteger(maxWriteBytes) || maxWriteBytes < 1) throw new RangeError(`maxWriteBytes must be a positive integer, got ${maxWriteBytes}`);
   if (!Number.isInteger(highWaterMark) || highWaterMark < 0) throw new RangeError(`highWaterMark must be a non-negative integer, got ${highWaterMark}`);
+  const idleFlushMs = options.idleFlushMs ?? DEFAULT_IDLE_FLUSH_MS;
+  if (!Number.isFinite(idleFlushMs) || idleFlushMs < 0) throw new RangeError(`idleFlushMs must be a non-negative number, got ${idleFlushMs}`);
   const total = typeof objinfo.size === 'number' ? objinfo.size : undefined;
-  const resolved: ResolvedPipeOptions = { objinfo, mimeType, mode, highWaterMark, maxWriteBytes };
+  const resolved: ResolvedPipeOptions = { objinfo, mimeType, mode, highWaterMark, maxWriteBytes, idleFlushMs };
   if (options.provider !== undefined) resolved.provider = options.provider;
   if (total !== undefined) resolved.total = total;
   return resolved;

@@ -32,6 +32,9 @@ export class PipeSession {
   #state: State = 'new';
   #pipeId = -1;
   #failure: Error | undefined;
+  #idleTimer: NodeJS.Timeout | undefined;
+  #idleSend: Promise<void> | undefined;
+  #sending = false;
   readonly #onDisconnected = (): void => {
     this.abandon(new ConnectionError('The connection to the engine was lost while the pipe was open; the object was not committed', { code: 'ERR_CONNECTION_LOST' }));
   };
@@ -77,10 +80,12 @@ export class PipeSession {
     }
     this.#state = 'open';
     this.#report();
+    this.#armIdle();
   }
 
   /** Sends byte chunks (bytes and text modes). Resolves once every write it made was acknowledged. */
   async writeBytes(chunks: readonly Uint8Array[]): Promise<void> {
+    await this.#quiesce();
     this.#assertWritable();
     for (const chunk of chunks) {
       this.#utf8?.push(chunk);
@@ -93,19 +98,23 @@ export class PipeSession {
     } else {
       while (this.#queue.bytes > 0) await this.#send(this.#queue.take(Math.min(this.#queue.bytes, max)));
     }
+    this.#armIdle();
   }
 
   /** Sends each value as one complete JSON document in its own write (documents mode). */
   async writeDocuments(docs: readonly unknown[]): Promise<void> {
+    await this.#quiesce();
     this.#assertWritable();
     for (const doc of docs) await this.#send([encodeDocument(doc)]);
   }
 
   /** Flushes held-back text, closes the pipe and returns the engine's result: the object is committed. */
   async finish(): Promise<PipelineResult> {
+    await this.#quiesce();
     this.#assertWritable();
     this.#utf8?.end();
     while (this.#queue.bytes > 0) await this.#send(this.#queue.take(this.#textCut()));
+    clearTimeout(this.#idleTimer);
     this.#state = 'closing';
     try {
       const result = await pipeClose(this.#client, this.#token, this.#pipeId, { signal: this.#ctl.signal });
@@ -127,10 +136,49 @@ export class PipeSession {
     if (this.#state === 'closed' || this.#state === 'abandoned') return;
     this.#failure ??= reason;
     this.#state = 'abandoned';
+    clearTimeout(this.#idleTimer);
     this.#client.off('disconnected', this.#onDisconnected);
     this.#ctl.abort(reason);
     if (notify) this.onAbandon?.(reason);
   }
+
+  /** Waits for an idle flush in flight, so writes never overlap. */
+  async #quiesce(): Promise<void> {
+    if (this.#idleSend) await this.#idleSend;
+  }
+
+  /**
+   * Starts the idle-flush clock when text is held back and the clock is not running. The clock
+   * measures time since the last write sent (each send restarts it), not since the last input: a
+   * source trickling small pieces would otherwise keep the text back for ever.
+   */
+  #armIdle(): void {
+    const ms = this.#opts.idleFlushMs;
+    if (ms <= 0 || this.#idleTimer || this.#state !== 'open' || this.#opts.mode !== 'text' || this.#queue.bytes === 0) return;
+    this.#idleTimer = setTimeout(this.#onIdle, ms);
+    this.#idleTimer.unref();
+  }
+
+  /**
+   * Text has been held back while the source was quiet for idleFlushMs: send it as a segment, so
+   * the engine does not reap the pipe (60 s without a write) because of our own holding back.
+   */
+  readonly #onIdle = (): void => {
+    this.#idleTimer = undefined;
+    if (this.#sending) return; // a write is on its way; it restarts the clock
+    const complete = this.#queue.bytes - (this.#utf8?.pendingBytes ?? 0);
+    if (complete <= 0) return; // only part of a character: nothing can be sent yet
+    this.#idleSend = this.#send(this.#queue.take(complete)).then(
+      () => {
+        this.#idleSend = undefined;
+        this.#armIdle();
+      },
+      (err: Error) => {
+        this.#idleSend = undefined;
+        this.onAbandon?.(err); // no write of the owner's is waiting to see it
+      },
+    );
+  };
 
   #assertWritable(): void {
     if (this.#failure) throw this.#failure;
@@ -141,10 +189,15 @@ export class PipeSession {
     let n = 0;
     for (const p of parts) n += p.byteLength;
     this.#progress.bytesSent += n;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+    this.#sending = true;
     try {
       await pipeWrite(this.#client, this.#token, this.#pipeId, parts, { signal: this.#ctl.signal });
     } catch (err) {
       throw this.#settleFailure(err);
+    } finally {
+      this.#sending = false;
     }
     this.#progress.bytesAcknowledged += n;
     this.#progress.writes++;
@@ -173,6 +226,7 @@ export class PipeSession {
     if (this.#failure) return this.#failure;
     this.#failure = error;
     this.#state = 'abandoned';
+    clearTimeout(this.#idleTimer);
     this.#client.off('disconnected', this.#onDisconnected);
     this.#ctl.abort(error);
     return error;

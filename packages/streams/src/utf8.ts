@@ -28,6 +28,11 @@ export class Utf8Validator {
   #carry: Uint8Array = new Uint8Array(0);
   #offset = 0;
 
+  /** Bytes of a character begun at the end of the input so far and not complete yet (0–3). */
+  get pendingBytes(): number {
+    return this.#carry.byteLength;
+  }
+
   /** Validates the next chunk; throws a ValidationError (code ERR_INVALID_UTF8) at the first bad sequence. */
   push(chunk: Uint8Array): void {
     let body = chunk;
