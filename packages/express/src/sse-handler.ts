@@ -23,7 +23,7 @@ export interface SseHandlerOptions {
 }
 
 /** A route handler for Express 4 and 5 (and plain `node:http`). */
-export type SseRequestHandler = (req: RequestLike, res: ServerResponse, next?: NextLike) => void;
+export type SseRequestHandler<Req extends RequestLike = RequestLike> = (req: Req, res: ServerResponse, next?: NextLike) => void;
 
 /**
  * A route handler that forwards `rocketride.events$(filter)` to the browser as Server-Sent Events:
@@ -36,22 +36,22 @@ export type SseRequestHandler = (req: RequestLike, res: ServerResponse, next?: N
  * `{ error: { code, message } }` is sent, then the response ends. A filter that cannot be used is
  * answered before the stream starts, as JSON with the mapped status (400 for a malformed filter).
  */
-export function sseHandler(
+export function sseHandler<Req extends RequestLike = RequestLike>(
   rocketride: SseClient,
-  filter: SseFilter | ((req: RequestLike) => SseFilter | Promise<SseFilter>),
+  filter: SseFilter | ((req: Req) => SseFilter | Promise<SseFilter>),
   options: SseHandlerOptions = {},
-): SseRequestHandler {
+): SseRequestHandler<Req> {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   if (!Number.isFinite(heartbeatMs) || heartbeatMs < 0) {
     throw new RangeError('sseHandler: heartbeatMs must be a non-negative number of milliseconds');
   }
-  const filterFor = typeof filter === 'function' ? filter : () => filter;
+  const filterFor: (req: Req) => SseFilter | Promise<SseFilter> = typeof filter === 'function' ? filter : () => filter;
 
   return (req, res, next) => {
     start(req, res).catch((error: unknown) => sendError(res, error, next));
   };
 
-  async function start(req: RequestLike, res: ServerResponse): Promise<void> {
+  async function start(req: Req, res: ServerResponse): Promise<void> {
     const chosen = await filterFor(req);
     if (res.destroyed) return;
     // events$ validates the filter synchronously, so a bad one is still answered as JSON.

@@ -10,14 +10,14 @@ import { contentLengthOf, mimeTypeOf, nameOf, type RequestLike } from './request
 export type UploadClient = Pick<RocketRide, 'pipe' | 'isConnected'>;
 
 /** Options of {@link uploadHandler}. Give exactly one of `token` and `resolveToken`. */
-export interface UploadHandlerOptions {
+export interface UploadHandlerOptions<Req extends RequestLike = RequestLike> {
   /** The task token of the running pipeline every upload goes to. */
   token?: string;
   /**
    * Picks the task token per request (from a route parameter, the user's session…). A thrown
    * `RocketRideError` is answered with its mapped status; any other error goes to `next(error)`.
    */
-  resolveToken?: (req: RequestLike) => string | Promise<string>;
+  resolveToken?: (req: Req) => string | Promise<string>;
   /**
    * Largest accepted body, in bytes. A larger `Content-Length` is refused with 413 before a pipe is
    * opened; a body without one is counted as it streams, and the chunk that crosses the limit
@@ -25,18 +25,18 @@ export interface UploadHandlerOptions {
    */
   limit?: number;
   /** The object name. Default: the `X-File-Name` header (percent-decoded), else `?name=`, else the engine's default. */
-  name?: (req: RequestLike) => string | undefined;
+  name?: (req: Req) => string | undefined;
   /** The MIME type, which selects the engine lane. Default: `Content-Type` without parameters, else guessed from the name. */
-  mimeType?: (req: RequestLike) => string | undefined;
+  mimeType?: (req: Req) => string | undefined;
   /**
    * Further options for each pipe (`maxWriteBytes`, `highWaterMark`, `onProgress`…), per request.
    * `name`, `mimeType`, `size` and `signal` are set by the handler. Default: none.
    */
-  pipeOptions?: (req: RequestLike) => Omit<PipeOptions, 'signal'>;
+  pipeOptions?: (req: Req) => Omit<PipeOptions, 'signal'>;
 }
 
 /** A route handler for Express 4 and 5 (and plain `node:http`). */
-export type UploadRequestHandler = (req: RequestLike, res: ServerResponse, next?: NextLike) => void;
+export type UploadRequestHandler<Req extends RequestLike = RequestLike> = (req: Req, res: ServerResponse, next?: NextLike) => void;
 
 /**
  * A route handler that streams the request body into a new pipe on the task (`req` →
@@ -48,8 +48,11 @@ export type UploadRequestHandler = (req: RequestLike, res: ServerResponse, next?
  * before its body ended destroys the pipe: `close` is never sent, the object is never committed, and
  * nothing is answered (there is nobody to answer).
  */
-export function uploadHandler(rocketride: UploadClient, options: UploadHandlerOptions): UploadRequestHandler {
-  const resolveToken = tokenResolver(options);
+export function uploadHandler<Req extends RequestLike = RequestLike>(
+  rocketride: UploadClient,
+  options: UploadHandlerOptions<Req>,
+): UploadRequestHandler<Req> {
+  const resolveToken = tokenResolver<Req>(options);
   const limit = checkLimit(options.limit);
   const nameFor = options.name ?? nameOf;
   const mimeTypeFor = options.mimeType ?? mimeTypeOf;
@@ -58,7 +61,7 @@ export function uploadHandler(rocketride: UploadClient, options: UploadHandlerOp
     handle(req, res).catch((error: unknown) => sendError(res, error, next));
   };
 
-  async function handle(req: RequestLike, res: ServerResponse): Promise<void> {
+  async function handle(req: Req, res: ServerResponse): Promise<void> {
     if (!rocketride.isConnected()) {
       throw new ConnectionError('The RocketRide engine is not connected', { code: 'ERR_NOT_CONNECTED' });
     }
@@ -137,7 +140,7 @@ class Upload {
   }
 }
 
-function tokenResolver(options: UploadHandlerOptions): (req: RequestLike) => Promise<string> {
+function tokenResolver<Req extends RequestLike>(options: UploadHandlerOptions<Req>): (req: Req) => Promise<string> {
   const { token, resolveToken } = options ?? {};
   if ((token === undefined) === (resolveToken === undefined)) {
     throw new ValidationError('uploadHandler needs exactly one of `token` and `resolveToken`', { code: 'ERR_INVALID_ARGUMENT' });
