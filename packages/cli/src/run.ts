@@ -1,0 +1,56 @@
+import { loadEnv } from 'rocketride-streams';
+import { eventsCommand } from './commands/events.js';
+import { simCommand } from './commands/sim.js';
+import { statusCommand } from './commands/status.js';
+import { uploadCommand } from './commands/upload.js';
+import { type Context, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type RunOptions, UsageError } from './context.js';
+import { describeError } from './format.js';
+import { USAGE } from './usage.js';
+
+const COMMANDS: Record<string, (ctx: Context, argv: string[]) => Promise<number>> = {
+  upload: uploadCommand,
+  events: eventsCommand,
+  status: statusCommand,
+  sim: simCommand,
+};
+
+/** parseArgs's own errors (unknown option, missing value…) are usage errors too. */
+function isArgumentError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+/**
+ * Runs the command line `argv` (without the node and script paths) and resolves to the exit code:
+ * 0 done, 1 failed (for `upload`: any file failed), 2 bad arguments (usage printed on stderr).
+ * Never throws and never exits the process.
+ */
+export async function run(argv: readonly string[], options: RunOptions = {}): Promise<number> {
+  const ctx: Context = {
+    stdout: options.stdout ?? process.stdout,
+    stderr: options.stderr ?? process.stderr,
+    env: options.env ?? loadEnv(),
+    signal: options.signal,
+  };
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    ctx.stdout.write(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  const handler = command === undefined ? undefined : COMMANDS[command];
+  try {
+    if (!handler) throw new UsageError(command === undefined ? 'No command given' : `Unknown command: ${command}`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      ctx.stdout.write(`${USAGE}\n`);
+      return EXIT_OK;
+    }
+    return await handler(ctx, rest);
+  } catch (err) {
+    if (err instanceof UsageError || isArgumentError(err)) {
+      ctx.stderr.write(`rocketride-streams: ${(err as Error).message}\n\n${USAGE}\n`);
+      return EXIT_USAGE;
+    }
+    ctx.stderr.write(`rocketride-streams: ${describeError(err)}\n`);
+    return EXIT_FAILURE;
+  }
+}
