@@ -1,5 +1,22 @@
 import type { IncomingMessage } from 'node:http';
-import { AbortError, type PipelineResult, type PipeWritable } from 'rocketride-streams';
+import { AbortError, type PipelineResult, type PipeOptions, type PipeWritable } from 'rocketride-streams';
+
+/**
+ * What the engine is told about an uploaded object, from the request: the name from the
+ * `X-File-Name` header (percent-decoded) or `?name=`, the MIME type from `Content-Type` (it selects
+ * the engine lane), the size from `Content-Length`.
+ */
+export function pipeOptionsFor(req: IncomingMessage): PipeOptions {
+  const header = req.headers['x-file-name'];
+  const name = typeof header === 'string' ? decodeURIComponent(header) : new URL(req.url ?? '/', 'http://localhost').searchParams.get('name');
+  const mimeType = req.headers['content-type']?.split(';')[0]?.trim();
+  const size = Number(req.headers['content-length']);
+  return {
+    ...(name ? { name } : {}),
+    ...(mimeType ? { mimeType } : {}),
+    ...(Number.isSafeInteger(size) ? { size } : {}),
+  };
+}
 
 /**
  * Streams a request body into a pipe and resolves to the engine's result.
