@@ -16,7 +16,7 @@ import { abortError, PendingRequests } from '../transport/pending.js';
 import { VERSION } from '../version.js';
 import { type ChatOptions, chat } from './chat.js';
 import { responseError } from './checks.js';
-import { addMonitor, type MonitorOptions, removeMonitor, setEvents } from './commands/events.js';
+import { type MonitorOptions, setEvents } from './commands/events.js';
 import { getServerInfo, ping, type ServerInfo } from './commands/misc.js';
 import { getService, getServices, type ServicesResult, type ValidateOptions, validate } from './commands/services.js';
 import { getTaskStatus, type RestartOptions, restart, terminate, type UseOptions, use } from './commands/tasks.js';
@@ -24,7 +24,8 @@ import { send } from './commands/data.js';
 import { DataPipe, type DataPipeOptions } from './data-pipe.js';
 import { TypedEmitter, safeCall } from './emitter.js';
 import { Lifecycle, type LifecycleHost, type LifecycleSettings } from './lifecycle.js';
-import { type MonitorKey, MonitorRegistry } from './monitors.js';
+import { MonitorSync } from './monitor-sync.js';
+import type { MonitorKey } from './monitors.js';
 import { type SendFilesInput, type SendFilesOptions, sendFiles } from './send-files.js';
 
 /** What `getConnectionInfo()` reports. */
@@ -65,8 +66,8 @@ export class RocketRideClient extends TypedEmitter {
   readonly env: EnvMap;
   private readonly options: ClientOptions;
   private readonly pending = new PendingRequests();
-  private readonly monitors = new MonitorRegistry();
   private readonly lifecycle: Lifecycle;
+  private readonly monitors: MonitorSync;
   private uri: string;
   private credential: string;
   private chatCounter = 0;
@@ -78,6 +79,15 @@ export class RocketRideClient extends TypedEmitter {
     this.uri = normalizeUri(options.uri ?? this.env[ENV_URI] ?? DEFAULT_URI, options.wsPath ?? DEFAULTS.wsPath);
     this.credential = options.auth ?? this.env[ENV_APIKEY] ?? '';
     this.lifecycle = new Lifecycle(this.host());
+    this.monitors = new MonitorSync({
+      isConnected: () => this.isConnected(),
+      willReconnect: () => this.lifecycle.willReconnect,
+      request: (command, args, opts) => this.request(command, args, opts),
+      replayRefused: (error) => this.emit('protocolError', error),
+      debug: (line) => {
+        if (this.options.onDebugMessage !== undefined) this.debug(line);
+      },
+    });
   }
 
   /** Increments on every successful (re)connect; compare it to spot a reconnect. */
@@ -215,7 +225,10 @@ export class RocketRideClient extends TypedEmitter {
 
   /** Starts a pipeline (`execute`). See {@link UseOptions}. */
   use(options: UseOptions): Promise<UseResult> {
-    return use(this, options);
+    return use(this, options).then((result) => {
+      this.monitors.learn(result.token, result.projectId, result.source);
+      return result;
+    });
   }
   /** Stops a task. */
   terminate(token: string, options?: CallOptions): Promise<void> {
@@ -227,7 +240,10 @@ export class RocketRideClient extends TypedEmitter {
   }
   /** The task's TASK_STATUS. */
   getTaskStatus(token: string, options?: RequestOptions): Promise<TaskStatus> {
-    return getTaskStatus(this, token, options);
+    return getTaskStatus(this, token, options).then((status) => {
+      this.monitors.learn(token, status.project_id, status.source);
+      return status;
+    });
   }
   /** Sends one whole object through a new pipe and resolves with the pipeline's result. */
   send(
@@ -255,13 +271,22 @@ export class RocketRideClient extends TypedEmitter {
   setEvents(token: string, types: readonly string[], options?: CallOptions): Promise<void> {
     return setEvents(this, token, types, options);
   }
-  /** Adds a ref-counted subscription; the engine is told the union of types per key. Replayed after reconnects. */
+  /**
+   * Adds a ref-counted subscription. The engine stores a token subscription under its task's
+   * project/source key, so the client resolves a token to its project/source (from `use()` or
+   * `getTaskStatus()` results, else one `rrext_get_task_status`) and sends, per engine key, the union
+   * of the types of every `{ token }` and `{ projectId, source }` subscriber mapped onto it. Replayed
+   * after every (re)connect. Resolves once the engine accepted it, at once when not connected (sent at
+   * the next connect), and also when the connection drops meanwhile in persist mode (kept for the
+   * replay). Rejects, holding nothing, when the engine refuses it (`ERR_MONITOR`), on timeout or
+   * abort, or when the connection is lost for good.
+   */
   addMonitor(key: MonitorKey, types: readonly string[], options?: MonitorOptions): Promise<void> {
-    return addMonitor(this, this.monitors, key, types, options);
+    return this.monitors.add(key, types, options?.signal);
   }
-  /** Removes a ref-counted subscription added with {@link addMonitor}. */
+  /** Removes a ref-counted subscription added with {@link addMonitor}; the engine gets the remaining union. */
   removeMonitor(key: MonitorKey, types: readonly string[], options?: MonitorOptions): Promise<void> {
-    return removeMonitor(this, this.monitors, key, types, options);
+    return this.monitors.remove(key, types, options?.signal);
   }
   /** Every service definition. */
   getServices(options?: CallOptions): Promise<ServicesResult> {
@@ -338,22 +363,6 @@ export class RocketRideClient extends TypedEmitter {
     this.dispatchEvent(event as RocketRideEvent);
   }
 
-  private replayMonitors(): void {
-    for (const update of this.monitors.replay()) {
-      this.request('rrext_monitor', update.args).then(
-        (response) => {
-          if (!response.success) {
-            this.emit(
-              'protocolError',
-              responseError(ConnectionError, 'ERR_MONITOR_REPLAY', response, 'Monitor replay failed', 'Monitor replay failed: '),
-            );
-          }
-        },
-        (error: RocketRideError) => this.debug(`monitor replay failed: ${error.message}`),
-      );
-    }
-  }
-
   private host(): LifecycleHost {
     const o = this.options;
     const settings = (): LifecycleSettings => ({
@@ -376,7 +385,7 @@ export class RocketRideClient extends TypedEmitter {
       settings,
       receive: (data, isBinary) => this.receive(data, isBinary),
       connected: (result, generation) => {
-        this.replayMonitors();
+        this.monitors.replay();
         safeCall(o.onConnected, result);
         this.emit('connected', { result, generation });
       },

@@ -80,6 +80,11 @@ export class Lifecycle {
     this.result = value;
   }
 
+  /** Whether a lost connection will be re-established: persist mode, not disconnected on request, not given up. */
+  get willReconnect(): boolean {
+    return this.wanted && this.host.settings().persist;
+  }
+
   get status(): State | 'reconnecting' {
     return this.state === 'idle' && this.reconnectTimer !== undefined ? 'reconnecting' : this.state;
   }

@@ -6,104 +6,214 @@ import { ValidationError } from '../errors/validation-error.js';
  */
 export type MonitorKey = { token: string } | { projectId: string; source: string; pipeId?: number };
 
-interface MonitorEntry {
-  args: Record<string, unknown>;
+/**
+ * A subscriber key, normalised. `engineKey` is the key the engine stores it under, known up front for
+ * `*` and project keys; a task token only gets one once it is bound to its project/source.
+ */
+interface Target {
+  id: string;
+  token?: string;
+  engineKey?: string;
+  /** The `rrext_monitor` scope arguments that address this key on its own. */
+  address: Record<string, unknown>;
+}
+
+interface Subscriber {
+  target: Target;
   counts: Map<string, number>;
 }
 
-function keyArgs(key: MonitorKey): { id: string; args: Record<string, unknown> } {
-  if (typeof key !== 'object' || key === null) {
-    throw new ValidationError('A monitor key must be { token } or { projectId, source }', { code: 'ERR_INVALID_ARGUMENT' });
-  }
+/** How many learned token → project/source facts are kept for tokens nobody subscribes to. */
+const LEARNED_LIMIT = 1024;
+
+/** The engine key of a project/source (optionally one pipe) scope: `p.<project>.<source>[.<pipeId>]` on the engine. */
+export function projectEngineKey(projectId: string, source: string, pipeId?: number): string {
+  return pipeId === undefined ? `p\u0000${projectId}\u0000${source}` : `p\u0000${projectId}\u0000${source}\u0000${pipeId}`;
+}
+
+/** The key used for a token whose project/source could not be learned: the token addresses it on its own. */
+export function opaqueEngineKey(token: string): string {
+  return `t\u0000${token}`;
+}
+
+function invalid(message: string): ValidationError {
+  return new ValidationError(message, { code: 'ERR_INVALID_ARGUMENT' });
+}
+
+function parseKey(key: MonitorKey): Target {
+  if (typeof key !== 'object' || key === null) throw invalid('A monitor key must be { token } or { projectId, source }');
   if ('token' in key) {
-    if (typeof key.token !== 'string' || key.token === '') {
-      throw new ValidationError('Monitor key token must be a non-empty string', { code: 'ERR_INVALID_ARGUMENT' });
-    }
-    return { id: `t:${key.token}`, args: { token: key.token } };
+    if (typeof key.token !== 'string' || key.token === '') throw invalid('Monitor key token must be a non-empty string');
+    const address = { token: key.token };
+    if (key.token === '*') return { id: 't:*', engineKey: '*', address };
+    return { id: `t:${key.token}`, token: key.token, address };
   }
   if (typeof key.projectId !== 'string' || key.projectId === '' || typeof key.source !== 'string' || key.source === '') {
-    throw new ValidationError('Monitor key needs a non-empty projectId and source', { code: 'ERR_INVALID_ARGUMENT' });
+    throw invalid('Monitor key needs a non-empty projectId and source');
   }
-  const args: Record<string, unknown> = { projectId: key.projectId, source: key.source };
-  let id = `p:${key.projectId}\u0000${key.source}`;
+  const address: Record<string, unknown> = { projectId: key.projectId, source: key.source };
   if (key.pipeId !== undefined) {
-    if (!Number.isInteger(key.pipeId) || key.pipeId < 0) {
-      throw new ValidationError('Monitor key pipeId must be a non-negative integer', { code: 'ERR_INVALID_ARGUMENT' });
-    }
-    args.pipeId = key.pipeId;
-    id += `\u0000${key.pipeId}`;
+    if (!Number.isInteger(key.pipeId) || key.pipeId < 0) throw invalid('Monitor key pipeId must be a non-negative integer');
+    address.pipeId = key.pipeId;
   }
-  return { id, args };
+  const engineKey = projectEngineKey(key.projectId, key.source, key.pipeId);
+  return { id: `p:${engineKey}`, engineKey, address };
 }
 
 function normaliseTypes(types: readonly string[]): string[] {
   if (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || t === '')) {
-    throw new ValidationError('Monitor types must be an array of names such as "SUMMARY"', { code: 'ERR_INVALID_ARGUMENT' });
+    throw invalid('Monitor types must be an array of names such as "SUMMARY"');
   }
   return [...new Set(types.map((t) => t.toUpperCase()))];
 }
 
-/** The `rrext_monitor` arguments to send after a change: the key plus the union of its types. */
-export interface MonitorUpdate {
-  args: Record<string, unknown>;
+/** What `add` registered, to undo it with `undo` when the engine refuses it. */
+export interface Registration {
+  readonly key: MonitorKey;
+  readonly types: readonly string[];
+  /** The task token when the key is a task token (not `*`), which may need resolving to its project/source. */
+  readonly token: string | undefined;
 }
 
 /**
- * Reference-counted monitor subscriptions. Each (key, type) pair counts its subscribers; the engine
- * is told the union of types per key whenever that union changes, and the whole registry is replayed
- * after every successful (re)authentication.
+ * Reference-counted monitor subscriptions (no I/O). Each (subscriber key, type) pair counts its
+ * subscribers. Subscriber keys are grouped by the key the ENGINE stores them under: a task token is
+ * bound to its task's project/source key, so `{ token }` and `{ projectId, source }` for the same task
+ * share one engine key, whose union of types is what must be sent (PROTOCOL.md §5.8). `*` and
+ * pipe-scoped keys are engine keys of their own.
  */
 export class MonitorRegistry {
-  private readonly entries = new Map<string, MonitorEntry>();
+  private readonly subs = new Map<string, Subscriber>();
+  /** token → engine key, for tokens with live subscribers once resolved (stable while they live). */
+  private readonly bound = new Map<string, string>();
+  /** token → engine key learned from use()/getTaskStatus results (bounded, oldest dropped first). */
+  private readonly learned = new Map<string, string>();
 
-  /** Adds one subscriber per type. Returns the update to send, or undefined when the union is unchanged. */
-  add(key: MonitorKey, types: readonly string[]): MonitorUpdate | undefined {
-    const { id, args } = keyArgs(key);
-    const names = normaliseTypes(types);
-    let entry = this.entries.get(id);
-    if (entry === undefined) {
-      entry = { args, counts: new Map() };
-      this.entries.set(id, entry);
+  /** Records that `token` is the task of `projectId`/`source` (from a `use()` or status result). */
+  learn(token: string, projectId: unknown, source: unknown): void {
+    if (typeof token !== 'string' || token === '' || token === '*') return;
+    if (typeof projectId !== 'string' || projectId === '' || typeof source !== 'string' || source === '') return;
+    const key = projectEngineKey(projectId, source);
+    this.learned.delete(token);
+    this.learned.set(token, key);
+    if (this.learned.size > LEARNED_LIMIT) {
+      const oldest = this.learned.keys().next().value as string;
+      this.learned.delete(oldest);
     }
-    let changed = false;
-    for (const t of names) {
-      const n = entry.counts.get(t) ?? 0;
-      if (n === 0) changed = true;
-      entry.counts.set(t, n + 1);
-    }
-    return changed ? { args: { ...entry.args, types: [...entry.counts.keys()] } } : undefined;
+    // A token with live subscribers that were never sent can be bound now (nothing to move on the engine).
+    if (this.subs.has(`t:${token}`) && !this.bound.has(token)) this.bound.set(token, key);
   }
 
-  /** Removes one subscriber per type. Returns the update to send, or undefined when the union is unchanged. */
-  remove(key: MonitorKey, types: readonly string[]): MonitorUpdate | undefined {
-    const { id } = keyArgs(key);
+  /** Binds a token with live subscribers to an engine key (no-op when already bound or not subscribed). */
+  bind(token: string, engineKey: string): void {
+    if (this.subs.has(`t:${token}`) && !this.bound.has(token)) this.bound.set(token, engineKey);
+  }
+
+  /** The engine key of a subscriber key, or undefined for a token not bound yet. */
+  engineKeyOf(key: MonitorKey): string | undefined {
+    const target = parseKey(key);
+    return this.targetKey(target);
+  }
+
+  /** Adds one subscriber per type. Throws ValidationError for a malformed key or types. */
+  add(key: MonitorKey, types: readonly string[]): Registration {
+    const target = parseKey(key);
     const names = normaliseTypes(types);
-    const entry = this.entries.get(id);
-    if (entry === undefined) return undefined;
-    let changed = false;
-    for (const t of names) {
-      const n = entry.counts.get(t);
-      if (n === undefined) continue;
-      if (n <= 1) {
-        entry.counts.delete(t);
-        changed = true;
-      } else {
-        entry.counts.set(t, n - 1);
+    let sub = this.subs.get(target.id);
+    if (sub === undefined) {
+      sub = { target, counts: new Map() };
+      this.subs.set(target.id, sub);
+      if (target.token !== undefined) {
+        const learned = this.learned.get(target.token);
+        if (learned !== undefined) this.bind(target.token, learned);
       }
     }
-    if (!changed) return undefined;
-    const union = [...entry.counts.keys()];
-    if (union.length === 0) this.entries.delete(id);
-    return { args: { ...entry.args, types: union } };
+    for (const t of names) sub.counts.set(t, (sub.counts.get(t) ?? 0) + 1);
+    return { key, types: names, token: target.token };
   }
 
-  /** One update per key, to replay after a (re)connect. */
-  replay(): MonitorUpdate[] {
-    return [...this.entries.values()].map((e) => ({ args: { ...e.args, types: [...e.counts.keys()] } }));
+  /**
+   * Removes one subscriber per type. Returns the engine key whose union may have changed, or
+   * undefined when nothing was registered or the key was never bound (so never sent).
+   */
+  remove(key: MonitorKey, types: readonly string[]): string | undefined {
+    const target = parseKey(key);
+    const names = normaliseTypes(types);
+    const sub = this.subs.get(target.id);
+    if (sub === undefined) return undefined;
+    const engineKey = this.targetKey(target);
+    for (const t of names) {
+      const n = sub.counts.get(t);
+      if (n === undefined) continue;
+      if (n <= 1) sub.counts.delete(t);
+      else sub.counts.set(t, n - 1);
+    }
+    if (sub.counts.size === 0) {
+      this.subs.delete(target.id);
+      if (target.token !== undefined) this.bound.delete(target.token);
+    }
+    return engineKey;
+  }
+
+  /** Undoes a registration made by `add`; returns the engine key to re-sync, as `remove` does. */
+  undo(registration: Registration): string | undefined {
+    return this.remove(registration.key, registration.types);
+  }
+
+  /** The union of every subscriber's types stored under `engineKey`, in first-subscribed order. */
+  union(engineKey: string): string[] {
+    const out = new Set<string>();
+    for (const sub of this.subs.values()) {
+      if (this.targetKey(sub.target) !== engineKey) continue;
+      for (const t of sub.counts.keys()) out.add(t);
+    }
+    return [...out];
+  }
+
+  /**
+   * The scope arguments to send for `engineKey`: a project/source subscriber's own (accepted even when
+   * the task is not running), else a bound token's, or undefined when nobody subscribes to it.
+   */
+  address(engineKey: string): Record<string, unknown> | undefined {
+    let fallback: Record<string, unknown> | undefined;
+    for (const sub of this.subs.values()) {
+      if (this.targetKey(sub.target) !== engineKey) continue;
+      if (sub.target.token === undefined) return { ...sub.target.address };
+      fallback ??= { ...sub.target.address };
+    }
+    return fallback;
+  }
+
+  /** Every engine key with at least one bound subscriber. */
+  engineKeys(): string[] {
+    const keys = new Set<string>();
+    for (const sub of this.subs.values()) {
+      const key = this.targetKey(sub.target);
+      if (key !== undefined) keys.add(key);
+    }
+    return [...keys];
+  }
+
+  /** Tokens with subscribers that are not bound to an engine key yet. */
+  unboundTokens(): string[] {
+    const out: string[] = [];
+    for (const sub of this.subs.values()) {
+      const token = sub.target.token;
+      if (token !== undefined && !this.bound.has(token)) out.push(token);
+    }
+    return out;
   }
 
   /** The current subscriptions, for diagnostics and tests. */
-  snapshot(): Array<{ key: Record<string, unknown>; types: Record<string, number> }> {
-    return [...this.entries.values()].map((e) => ({ key: { ...e.args }, types: Object.fromEntries(e.counts) }));
+  snapshot(): Array<{ key: Record<string, unknown>; engineKey: string | undefined; types: Record<string, number> }> {
+    return [...this.subs.values()].map((s) => ({
+      key: { ...s.target.address },
+      engineKey: this.targetKey(s.target),
+      types: Object.fromEntries(s.counts),
+    }));
+  }
+
+  private targetKey(target: Target): string | undefined {
+    return target.engineKey ?? (target.token === undefined ? undefined : this.bound.get(target.token));
   }
 }
