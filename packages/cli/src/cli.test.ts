@@ -99,11 +99,18 @@ describe('rocketride-streams upload', () => {
     expect(r.stderr).toMatch(/^2 file\(s\): 1 uploaded, 1 failed \(task \S+\)\n$/);
   });
 
-  it('with no engine configured, uses the embedded simulator and says so on stderr', async () => {
-    const r = await runCli(['upload', 'a.txt', '--pipeline', 'echo.json', '--json'], { cwd: dir, env: cleanEnv() });
+  it('with no engine configured, uses the embedded simulator and says so on stderr (the README tour snippet)', async () => {
+    // rocketride-streams upload a.txt b.txt c.bin --pipeline echo.json --json
+    const r = await runCli(['upload', 'a.txt', 'b.txt', 'c.bin', '--pipeline', 'echo.json', '--json'], { cwd: dir, env: cleanEnv() });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/using the embedded simulator/);
-    expect(JSON.parse(r.stdout)[0].result.text).toEqual(['alpha\n\n']);
+    const results = JSON.parse(r.stdout) as Array<{ path: string; ok: boolean; result: { text?: string[] } }>;
+    expect(results.map((x) => [x.path, x.ok])).toEqual([
+      ['a.txt', true],
+      ['b.txt', true],
+      ['c.bin', true],
+    ]);
+    expect(results[0]!.result.text).toEqual(['alpha\n\n']);
   });
 
   it('a wrong key fails with the engine message, exit 1', async () => {
