@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type RunningApp, sha256, startApp } from './support.mjs';
 
@@ -78,6 +79,36 @@ describe('POST /upload', () => {
 
     expect(res.status).toBe(200);
     expect(Buffer.from(running.engine.pipes({ token: running.token })[0]!.received).toString()).toBe(json);
+  });
+
+  it('a client that disconnects mid-upload commits nothing, and the app keeps serving', async () => {
+    running = await startApp();
+    const { app, engine, token, url } = running;
+    const browser = new AbortController();
+    const first = randomBytes(50_000);
+
+    const upload = fetch(`${url}/upload`, {
+      method: 'POST',
+      duplex: 'half',
+      signal: browser.signal,
+      body: body([first, randomBytes(50_000)], async (i) => {
+        if (i === 1) {
+          await vi.waitFor(() => expect(engine.pipes({ token })[0]?.bytes).toBe(first.length), { timeout: 5000 });
+          browser.abort();
+        }
+      }),
+    } as RequestInit);
+    await expect(upload).rejects.toThrow();
+
+    // Once the server has seen the connection go, the next upload is served normally...
+    const server = app.getHttpServer() as Server;
+    await vi.waitFor(async () => expect(await new Promise((resolve) => server.getConnections((_, n) => resolve(n)))).toBe(0));
+    expect((await post(url, 'after', { 'content-type': 'text/plain' })).status).toBe(200);
+    // ...and the interrupted object was never closed, so never committed (the engine reaps the pipe later).
+    const [interrupted, next] = engine.pipes({ token });
+    expect(interrupted).toMatchObject({ bytes: first.length });
+    expect(interrupted?.state).not.toBe('closed');
+    expect(next?.state).toBe('closed');
   });
 
   it('bad input is 400 with the error code; the object is not committed', async () => {
