@@ -149,6 +149,7 @@ describe('rocketride-streams status / events', () => {
     await client!.terminate(token);
     await cli.line((l) => l.includes('"apaevt_task"') && l.includes('"end"'));
     expect(e.monitorCount()).toBeGreaterThan(0);
+    expect(cli.child.exitCode).toBeNull(); // still running after the task ended: only the signal stops it
     cli.child.kill('SIGINT');
     expect(await cli.exit).toBe(0);
     for (const l of cli.stdout().trim().split('\n')) expect(() => JSON.parse(l)).not.toThrow();
