@@ -179,4 +179,31 @@ describe('events$: delivery', () => {
     expect(got.body).toMatchObject({ __id: a.id, project_id: p1 });
     expect(monitorRequests(engine).some((r) => r.args.projectId === p1 && r.args.source === 'webhook_1')).toBe(true);
   });
+
+  it('a token filter and a project filter for the same task share its engine key: removing one keeps the other', async () => {
+    const { engine, client } = await h.connected();
+    const task = await client.use({ pipeline: ECHO_PIPELINE, ttl: 0 });
+    const byToken: RocketRideEvent[] = [];
+    const byProject: RocketRideEvent[] = [];
+    const a = events$(client, { token: task.token, types: ['SUMMARY'] }, { graceMs: 0 }).subscribe((e) => byToken.push(e));
+    const b = events$(client, { projectId: task.projectId, source: task.source, types: ['DETAIL'] }, { graceMs: 0 }).subscribe(
+      (e) => byProject.push(e),
+    );
+    await until(() => engine.monitorCount() === 1 && byToken.length > 0, 'the subscription and its catch-up');
+    // Subscribed in the same tick: one rrext_monitor carries both filters' types for the task's key.
+    expect(monitorRequests(engine).at(-1)?.args).toEqual({ projectId: task.projectId, source: task.source, types: ['SUMMARY', 'DETAIL'] });
+    await client.send(task.token, 'hello', { name: 'a.txt' }, 'text/plain');
+    await until(() => byProject.some((e) => e.event === 'apaevt_status_object'), 'DETAIL for the project filter');
+
+    a.unsubscribe();
+    const sent = monitorRequests(engine).length;
+    await until(() => monitorRequests(engine).length === sent + 1, 'the remove');
+    expect(monitorRequests(engine).at(-1)?.args).toEqual({ projectId: task.projectId, source: task.source, types: ['DETAIL'] });
+    expect(engine.monitorCount()).toBe(1);
+    const seen = byProject.length;
+    await client.send(task.token, 'again', { name: 'b.txt' }, 'text/plain');
+    await until(() => byProject.slice(seen).some((e) => e.event === 'apaevt_status_object'), 'DETAIL after the other left');
+    b.unsubscribe();
+    await until(() => engine.monitorCount() === 0, 'the last remove');
+  });
 });

@@ -1,5 +1,4 @@
 import {
-  ConnectionError,
   type RocketRideClient,
   type RocketRideError,
   type RocketRideEvent,
@@ -27,8 +26,6 @@ export interface EventsOptions {
   onError?: (error: RocketRideError) => void;
 }
 
-const TRANSIENT = new Set(['ERR_CONNECTION_LOST', 'ERR_SEND_FAILED', 'ERR_NOT_CONNECTED']);
-
 /**
  * The source of one shared subscription: listens to the client's events, then adds the server
  * subscription; on teardown stops listening and removes it (once the add has settled).
@@ -55,15 +52,12 @@ function monitorSource(
 
     const report = (error: unknown) => options.onError?.(error as RocketRideError);
     let added: Promise<boolean>;
-    const add = (): Promise<boolean> =>
-      client.addMonitor(filter.key, filter.types).then(
+    try {
+      // Core keeps a registration cut off by a transient drop in persist mode (the replay sends it)
+      // and resolves; a rejection means nothing is registered.
+      added = client.addMonitor(filter.key, filter.types).then(
         () => true,
         (error: RocketRideError) => {
-          // The add is undone by core on failure. After a transient loss in persist mode, register
-          // again: it is sent with the replay after the reconnect.
-          if (!closed && error instanceof ConnectionError && TRANSIENT.has(error.code) && client.getConnectionInfo().persist) {
-            return add();
-          }
           if (!closed) {
             if (error.code === 'ERR_DISCONNECTED') subscriber.complete();
             else subscriber.error(error);
@@ -71,8 +65,6 @@ function monitorSource(
           return false;
         },
       );
-    try {
-      added = add();
     } catch (error) {
       added = Promise.resolve(false);
       subscriber.error(error);

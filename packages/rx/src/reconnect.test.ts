@@ -86,7 +86,7 @@ describe('reconnect (persist mode)', () => {
     }
   });
 
-  it('an add cut off by a drop is registered again and goes out with the replay', async () => {
+  it('an add cut off by a drop is kept by core and goes out with the replay', async () => {
     const { engine, client } = await h.connected({}, persist);
     const task = await client.use({ pipeline: ECHO_PIPELINE, ttl: 0 });
     engine.faults.closeAfterFrames(1); // the rrext_monitor frame itself kills the socket
