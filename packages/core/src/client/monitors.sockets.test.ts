@@ -149,6 +149,43 @@ describe('token and project subscribers of one task share the engine key', () =>
   });
 });
 
+describe('replay and rollback', () => {
+  it('the replay after a reconnect sends one rrext_monitor per engine key, with its union', async () => {
+    const { engine, client } = await h.connected({}, persist);
+    const task = await client.use({ pipeline: ECHO_PIPELINE, ttl: 0 });
+    await client.addMonitor({ token: task.token }, ['SUMMARY']);
+    await client.addMonitor({ projectId: P, source: S }, ['TASK']);
+    await client.addMonitor({ projectId: P, source: S, pipeId: 1 }, ['SSE']);
+    const first = sent(engine)[0]?.connectionId;
+    engine.faults.closeAfterFrames(1);
+    await client.ping().catch(() => {});
+    await until(() => client.generation === 2 && engine.monitorCount() === 2, 'the replay');
+    await client.ping();
+    const replayed = sent(engine).filter((r) => r.connectionId !== first).map((r) => r.args);
+    expect(replayed).toEqual([
+      { projectId: P, source: S, types: ['SUMMARY', 'TASK'] },
+      { projectId: P, source: S, pipeId: 1, types: ['SSE'] },
+    ]);
+  });
+
+  it('an aborted add rejects with ERR_ABORTED, is undone, and the engine is told the remaining union', async () => {
+    const { engine, client } = await h.connected();
+    const task = await client.use({ pipeline: ECHO_PIPELINE, ttl: 0 });
+    await client.addMonitor({ projectId: P, source: S }, ['TASK']);
+    engine.faults.withholdResponse('rrext_monitor', { times: 1 });
+    const controller = new AbortController();
+    const adding = client.addMonitor({ token: task.token }, ['SUMMARY'], { signal: controller.signal }).catch((e: unknown) => e);
+    await until(() => sent(engine).length === 2, 'the request');
+    controller.abort();
+    expect(((await adding) as RocketRideError).code).toBe('ERR_ABORTED');
+    // The engine may have applied the aborted union: the client re-sends what is still wanted.
+    await until(() => sent(engine).length === 3, 'the re-sync');
+    expect(sent(engine).at(-1)?.args).toEqual({ projectId: P, source: S, types: ['TASK'] });
+    await client.removeMonitor({ projectId: P, source: S }, ['TASK']);
+    expect(engine.monitorCount()).toBe(0);
+  });
+});
+
 describe('a connection lost during addMonitor', () => {
   it('persist mode: the add resolves, is kept and is replayed after the reconnect', async () => {
     const { engine, client } = await h.connected({}, persist);
