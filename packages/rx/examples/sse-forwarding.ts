@@ -16,7 +16,7 @@ export function sendEvents(res: ServerResponse, source: Observable<{ event: stri
   const subscription = source.subscribe({
     next: (e) => res.write(`event: ${e.event}\ndata: ${JSON.stringify(e.body ?? null)}\n\n`),
     error: (err: { code?: string; message?: string }) =>
-      res.end(`event: error\ndata: ${JSON.stringify({ code: err.code, message: err.message })}\n\n`),
+      res.end(`event: rocketride_error\ndata: ${JSON.stringify({ code: err.code, message: err.message })}\n\n`),
     complete: () => res.end(),
   });
   res.on('close', () => subscription.unsubscribe()); // the last one out removes the engine subscription

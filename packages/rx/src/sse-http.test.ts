@@ -24,7 +24,7 @@ async function sseServer(client: RocketRideClient): Promise<string> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const subscription = events$(client, { token, types: ['SUMMARY', 'DETAIL'] }, { graceMs: 30 }).subscribe({
       next: (e) => res.write(`event: ${e.event}\ndata: ${JSON.stringify(e.body)}\n\n`),
-      error: (err: { code?: string }) => res.end(`event: error\ndata: ${JSON.stringify({ code: err.code })}\n\n`),
+      error: (err: { code?: string }) => res.end(`event: rocketride_error\ndata: ${JSON.stringify({ code: err.code })}\n\n`),
       complete: () => res.end(),
     });
     res.on('close', () => subscription.unsubscribe());
