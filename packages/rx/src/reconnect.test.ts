@@ -69,10 +69,14 @@ describe('reconnect (persist mode)', () => {
     const port = first.port;
     await first.close();
     await until(() => client.getConnectionInfo().state === 'reconnecting', 'the loss');
-    const second = await startEngine({ apiKey: 'K', port });
+    // OSS mode (no key set): any credential works, so the helper's auth can be told from the client's.
+    const second = await startEngine({ port });
+    // The task is gone with the old engine and must be running again before the client replays its
+    // subscription. The client sends nothing before its auth reply, so holding that reply back (the
+    // auth itself is accepted at once) orders the two deterministically, however loaded the machine.
+    second.faults.delayResponse((r) => r.command === 'auth' && r.arguments.auth === 'K', 1500, { times: 1 });
     try {
-      // The task is gone with the old engine: start it again before the client gets back.
-      const helper = h.client(second);
+      const helper = h.client(second, { auth: 'helper' });
       await helper.connect();
       await helper.use({ pipeline: ECHO_PIPELINE, token: 'restart-me' });
       await until(() => got.length === 2, 'the replayed subscription');
