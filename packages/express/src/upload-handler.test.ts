@@ -44,7 +44,9 @@ describe.each([
   let base: string;
 
   beforeAll(async () => {
-    fx = await startEngineFixture({ timing: { reapIdleMs: 60, reapScanMs: 20 } });
+    // Scaled reaping (60 s idle → 800 ms): short enough for the abandonment tests, long enough that a
+    // loaded machine never stalls a healthy upload past it.
+    fx = await startEngineFixture({ timing: { reapIdleMs: 800, reapScanMs: 50 } });
   });
   afterAll(async () => {
     await fx.close();

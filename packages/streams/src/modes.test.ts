@@ -113,15 +113,16 @@ describe('documents mode', () => {
 
 describe('text held back from a trickling source', () => {
   // A source trickling small pieces, never quiet for long, but never filling a segment either.
-  const pieces = Array.from({ length: 8 }, (_, i) => `piece ${i}; `);
+  const pieces = Array.from({ length: 15 }, (_, i) => `piece ${i}; `);
   const slowText = async function* () {
     for (const p of pieces) {
       yield Buffer.from(p);
       await new Promise((r) => setTimeout(r, 100));
     }
   };
-  // Scaled: the engine reaps after 60 s idle (scan every 30 s) → 300 ms (scan 100 ms); flush after 100 ms.
-  const timing = { reapIdleMs: 300, reapScanMs: 100 };
+  // Scaled: the engine reaps after 60 s idle (scan every 30 s) → 1000 ms (scan 100 ms); the source
+  // trickles for 1.5 s; the flush comes 100 ms after the last write, far inside the reaping window.
+  const timing = { reapIdleMs: 1000, reapScanMs: 100 };
 
   it('is flushed as a segment before the engine would reap the pipe', async () => {
     fx = await startFixture({ timing });
