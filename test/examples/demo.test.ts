@@ -7,7 +7,7 @@ const demo = fileURLToPath(new URL('../../examples/demo/demo.mjs', import.meta.u
 
 describe('the README demo', () => {
   it('streams a generated file through a pipeline on the embedded simulator and prints the result', { timeout: 60_000 }, async () => {
-    const env = { ...process.env, DEMO_MIB: '8' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DEMO_MIB: '8' };
     delete env.ROCKETRIDE_URI;
     const child = spawn(process.execPath, [demo], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
