@@ -11,9 +11,9 @@ const TOTAL = 256 * MiB;
 const CHUNK = 64 * 1024;
 /**
  * The stated bound on live memory growth in the client while 256 MiB stream into a slow engine:
- * highWaterMark (1 MiB) + one write being framed and masked by ws (2 × 1 MiB) + socket buffers,
- * with generous slack for V8 and the test's own bookkeeping. Unbounded buffering would grow by
- * hundreds of MiB here.
+ * highWaterMark (4 MiB) + the write in flight (up to maxWriteBytes, 4 MiB) + the masked copy ws
+ * makes of it (4 MiB) + socket buffers, with slack for V8 and the test's own bookkeeping: 24 MiB.
+ * Unbounded buffering grows by hundreds of MiB here.
  */
 const BOUND = 24 * MiB;
 

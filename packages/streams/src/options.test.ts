@@ -15,6 +15,8 @@ describe('pipe options', () => {
   it('looks the MIME type up from the name, then falls back by mode', () => {
     expect(resolvePipeOptions({ name: 'dir/report.csv' }).mimeType).toBe('text/csv');
     expect(resolvePipeOptions({ name: 'blob' }).mimeType).toBe('application/octet-stream');
+    // A bare name is not an extension: 'f' is not Fortran source, so not text mode either.
+    expect(resolvePipeOptions({ name: 'f' })).toMatchObject({ mimeType: 'application/octet-stream', mode: 'bytes' });
     expect(resolvePipeOptions({ mode: 'text' }).mimeType).toBe('text/plain');
     expect(resolvePipeOptions({ mode: 'documents' }).mimeType).toBe('lane/documents');
     expect(resolvePipeOptions({ name: 'a.txt', mimeType: 'application/x-custom' }).mode).toBe('bytes');

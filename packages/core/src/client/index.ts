@@ -9,4 +9,4 @@ export type { MonitorOptions } from './commands/events.js';
 export type { ServerInfo } from './commands/misc.js';
 export type { ServicesResult, ValidateOptions } from './commands/services.js';
 export type { RestartOptions, UseOptions } from './commands/tasks.js';
-export { mimeTypeOf, OCTET_STREAM } from './mime.js';
+export { lookupMimeType, mimeTypeOf, OCTET_STREAM } from './mime.js';
