@@ -1,24 +1,4 @@
-import { defineConfig } from 'tsup';
+import { bin, library } from '../../tsup.shared';
 
-export default defineConfig([
-  {
-    entry: ['src/index.ts'],
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    clean: true,
-    target: 'node20',
-    splitting: false,
-    treeshake: true,
-  },
-  {
-    entry: { cli: 'src/cli.ts' },
-    format: ['esm'],
-    dts: false,
-    sourcemap: true,
-    clean: false,
-    target: 'node20',
-    splitting: false,
-    banner: { js: '#!/usr/bin/env node' },
-  },
-]);
+// The simulator library, and the `rocketride-sim` bin (src/cli.ts has no shebang: the banner adds it).
+export default [library(), bin({ cli: 'src/cli.ts' }, { banner: { js: '#!/usr/bin/env node' } })];
