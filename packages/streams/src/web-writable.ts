@@ -116,7 +116,8 @@ export function createWritable(client: RocketRideClient, token: string, options:
         }
       },
       async close() {
-        signal?.removeEventListener('abort', onAbort);
+        // The signal stays armed until the engine answered `close`: an abort while the last writes
+        // are still in flight abandons the pipe, as it does for PipeWritable.
         try {
           while (flight) await flight;
           if (failure) throw failure;
@@ -124,6 +125,8 @@ export function createWritable(client: RocketRideClient, token: string, options:
           resolveResult(r);
         } catch (err) {
           throw fail(err as Error);
+        } finally {
+          signal?.removeEventListener('abort', onAbort);
         }
       },
       abort(reason) {
