@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, RocketRideClient } from '@rocketride-streams/core';
 import { type Engine, startEngine } from '@rocketride-streams/testing';
@@ -53,4 +54,12 @@ describe('writable(): the signal option', () => {
     expect(fx.engine.pipes().at(-1)!.state).toBe('open');
   });
 
+  it('a stream that fails lets go of the signal (no listener left on it)', async () => {
+    const fx = await setup();
+    const ac = new AbortController();
+    const sink = createWritable(fx.client, 'no-such-task', { signal: ac.signal });
+    await expect(sink.result).rejects.toThrow();
+    await expect(sink.getWriter().closed).rejects.toThrow();
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+  });
 });

@@ -42,6 +42,7 @@ export function createWritable(client: RocketRideClient, token: string, options:
 
   const fail = (err: Error): Error => {
     failure ??= err;
+    signal?.removeEventListener('abort', onAbort);
     session.abandon(failure, false);
     rejectResult(failure);
     return failure;
