@@ -40,16 +40,20 @@ export async function getServerInfo(client: RocketRideClient, uri: string, optio
   const ws = await openSocket(uri, { timeout: s.connectTimeout, signal, perMessageDeflate: s.perMessageDeflate, maxPayload: s.maxPayload });
   try {
     return await new Promise<ServerInfo>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new TimeoutError(`Server probe timed out after ${s.connectTimeout}ms`, { code: 'ERR_TIMEOUT' })),
-        s.connectTimeout,
-      );
-      const onAbort = (): void => reject(abortError(signal!, 'getServerInfo'));
-      signal?.addEventListener('abort', onAbort, { once: true });
+      // Every way out (reply, close, timeout, abort) clears both the timer and the abort listener.
       const done = (): void => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
       };
+      const timer = setTimeout(() => {
+        done();
+        reject(new TimeoutError(`Server probe timed out after ${s.connectTimeout}ms`, { code: 'ERR_TIMEOUT' }));
+      }, s.connectTimeout);
+      const onAbort = (): void => {
+        done();
+        reject(abortError(signal!, 'getServerInfo'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
       ws.on('message', (data: Buffer, isBinary: boolean) => {
         const decoded = decodeFrame(data, isBinary);
         if (!decoded.ok || decoded.message.type !== 'response' || decoded.message.request_seq !== 1) return;

@@ -1,0 +1,33 @@
+import { type Engine, startEngine } from '@rocketride-streams/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AbortError } from '../errors/abort-error.js';
+import { RocketRideClient } from './client.js';
+
+let engine: Engine | undefined;
+afterEach(async () => {
+  await engine?.close();
+  engine = undefined;
+});
+
+const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 2));
+}
+
+describe('getServerInfo() on a socket of its own', () => {
+  it('an abort leaves no timer behind (the probe timeout is cleared)', async () => {
+    engine = await startEngine();
+    engine.faults.withholdResponse('rrext_public_probe');
+    const client = new RocketRideClient({ uri: engine.uri, env: {} });
+    const before = timers();
+    const ac = new AbortController();
+    const probe = client.getServerInfo({ signal: ac.signal });
+    await until(() => engine!.requests().some((r) => r.command === 'rrext_public_probe'));
+    ac.abort();
+    await expect(probe).rejects.toBeInstanceOf(AbortError);
+    await until(() => engine!.connectionCount() === 0);
+    await new Promise((r) => setImmediate(r));
+    expect(timers()).toBe(before);
+  });
+});
