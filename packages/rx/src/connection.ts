@@ -67,7 +67,10 @@ export function connection$(client: RocketRideClient): Observable<ConnectionStat
         queueMicrotask(() => {
           if (!active) return;
           const state = client.getConnectionInfo().state;
-          if (state === 'idle') subscriber.next({ state: 'disconnected', reason: error.message, hasError: true, error });
+          if (state !== 'idle') return;
+          // disconnect() during a reconnect is a requested end, not a failure.
+          if (error.code === 'ERR_DISCONNECTED') subscriber.next({ state: 'disconnected', reason: error.message, hasError: false });
+          else subscriber.next({ state: 'disconnected', reason: error.message, hasError: true, error });
         });
       };
       subscriber.next(current(client));

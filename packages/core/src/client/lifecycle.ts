@@ -102,8 +102,12 @@ export class Lifecycle {
 
   /** Closes the connection and stops reconnecting. Pending requests reject with `ERR_DISCONNECTED`. */
   async disconnect(): Promise<void> {
+    const waiting = this.reconnectTimer !== undefined;
     this.wanted = false;
     this.cancelReconnect();
+    // A reconnect that was only waiting for its turn ends here: say so, as a cancelled attempt would
+    // (an attempt in flight reports the same error through its own rejection).
+    if (waiting) this.host.connectError(new ConnectionError(REASON_REQUESTED, { code: 'ERR_DISCONNECTED' }));
     this.attemptAbort?.abort(new ConnectionError(REASON_REQUESTED, { code: 'ERR_DISCONNECTED' }));
     const conn = this.conn;
     if (conn === undefined) return;
@@ -196,6 +200,10 @@ export class Lifecycle {
       if (conn !== undefined && this.conn === conn) {
         this.conn = undefined;
         conn.terminate('Connect failed', true);
+      }
+      // Cut short by disconnect(): that is the reason, not the abort it used to stop the attempt.
+      if (abort.signal.aborted) {
+        throw new ConnectionError(REASON_REQUESTED, { code: 'ERR_DISCONNECTED', cause: error });
       }
       throw error;
     } finally {

@@ -56,7 +56,10 @@ export interface ClientOptions {
   onConnected?: (result: ConnectResult) => void;
   /** Called on every close of an authenticated connection. */
   onDisconnected?: (reason: string, hasError: boolean) => void;
-  /** Called on every failed connect or reconnect attempt. */
+  /**
+   * Called on every failed connect or reconnect attempt, including one that `disconnect()` cut short
+   * or cancelled while it waited for its turn (a `ConnectionError` with code `ERR_DISCONNECTED`).
+   */
   onConnectError?: (error: RocketRideError) => void;
   /** Called for every event pushed by the engine, and for client-generated upload events. */
   onEvent?: (event: RocketRideEvent) => void;
