@@ -201,7 +201,7 @@ export class RocketRideClient extends TypedEmitter {
     } catch (cause) {
       this.pending.fail(seq, new ConnectionError('Could not send request', { code: 'ERR_SEND_FAILED', cause, command }));
     }
-    if (this.options.onProtocolMessage !== undefined) safeCall(this.options.onProtocolMessage, message, 'send');
+    if (this.options.onProtocolMessage !== undefined) safeCall(this.options.onProtocolMessage, redactAuth(message), 'send');
     return reply;
   }
 
