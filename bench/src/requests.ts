@@ -7,6 +7,7 @@
  * Env: BENCH_MS (duration of one measurement, default 2000), BENCH_ROUNDS (default 3; the median is kept).
  */
 import { RocketRideClient } from '@rocketride-streams/core';
+import { ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { RawClient } from './raw-client.js';
 import { machine, startSim } from './sim.js';
 
@@ -17,15 +18,6 @@ const TOKEN = 'BENCH';
 const PAYLOAD = new TextEncoder().encode('hello');
 const OBJINFO = { name: 'a.txt' };
 const MIME = 'text/plain';
-
-const ECHO = {
-  components: [
-    { id: 'webhook_1', provider: 'webhook', config: { mode: 'Source', type: 'webhook', hideForm: true } },
-    { id: 'response_1', provider: 'response', config: { lanes: [] }, input: [{ lane: 'text', from: 'webhook_1' }] },
-  ],
-  source: 'webhook_1',
-  project_id: 'e612b741-748c-4b35-a8b7-186797a8ea42',
-};
 
 /**
  * Measures two operations in alternating short slices, so both see the same machine noise (other
@@ -62,7 +54,7 @@ async function main(): Promise<void> {
   try {
     const client = new RocketRideClient({ uri: sim.uri, auth: sim.apiKey, env: {} });
     await client.connect();
-    await client.use({ pipeline: ECHO, token: TOKEN });
+    await client.use({ pipeline: ECHO_PIPELINE, token: TOKEN });
     const raw = await RawClient.connect(sim.uri, sim.apiKey);
 
     const oursSend = () => client.send(TOKEN, PAYLOAD, OBJINFO, MIME);

@@ -18,7 +18,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { RocketRideClient } from '@rocketride-streams/core';
 import { createPipe, uploadFiles } from '@rocketride-streams/streams';
-import { type EngineProcess, startEngineProcess } from '@rocketride-streams/testing';
+import { ECHO_PIPELINE, type EngineProcess, startEngineProcess } from '@rocketride-streams/testing';
 import { RawPipeClient } from './raw-pipe.js';
 import { machine } from './sim.js';
 
@@ -28,15 +28,6 @@ const TEXT_MIB = Number(process.env.BENCH_TEXT_MIB ?? 64);
 const RSS_MIB = Number(process.env.BENCH_RSS_MIB ?? 1024);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const KEY = 'bench-key';
-const ECHO = {
-  components: [
-    { id: 'webhook_1', provider: 'webhook', config: { mode: 'Source', type: 'webhook', hideForm: true } },
-    { id: 'response_1', provider: 'response', config: { lanes: [] }, input: [{ lane: 'text', from: 'webhook_1' }] },
-  ],
-  source: 'webhook_1',
-  project_id: 'e612b741-748c-4b35-a8b7-186797a8ea42',
-};
-
 const seconds = async (fn: () => Promise<unknown>): Promise<number> => {
   const t = performance.now();
   await fn();
@@ -48,7 +39,7 @@ const row = (cells: (string | number)[]) => console.log(`| ${cells.join(' | ')} 
 async function session(sim: EngineProcess): Promise<{ client: RocketRideClient; raw: RawPipeClient; token: string }> {
   const client = new RocketRideClient({ uri: sim.uri, auth: KEY, env: {} });
   await client.connect();
-  const { token } = await client.use({ pipeline: ECHO, token: 'BENCH-STREAMS', useExisting: true, threads: 64 });
+  const { token } = await client.use({ pipeline: ECHO_PIPELINE, token: 'BENCH-STREAMS', useExisting: true, threads: 64 });
   const raw = await RawPipeClient.connect(sim.uri, KEY);
   return { client, raw, token };
 }

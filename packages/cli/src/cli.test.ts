@@ -3,17 +3,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { type Engine, RocketRideClient, startEngine } from 'rocketride-streams';
 import { buildBin, cleanEnv, killAll, runCli, startCli } from './test-support.js';
-
-const ECHO = {
-  components: [
-    { id: 'webhook_1', provider: 'webhook', config: { mode: 'Source', type: 'webhook', hideForm: true } },
-    { id: 'response_1', provider: 'response', config: { lanes: [] }, input: [{ lane: 'text', from: 'webhook_1' }] },
-  ],
-  source: 'webhook_1',
-  project_id: 'e612b741-748c-4b35-a8b7-186797a8ea42',
-};
 
 let dir: string;
 let engine: Engine | undefined;
@@ -22,7 +14,7 @@ let client: RocketRideClient | undefined;
 beforeAll(async () => {
   await buildBin();
   dir = await mkdtemp(join(tmpdir(), 'rr-cli-'));
-  await writeFile(join(dir, 'echo.json'), JSON.stringify(ECHO));
+  await writeFile(join(dir, 'echo.json'), JSON.stringify(ECHO_PIPELINE));
   await writeFile(join(dir, 'a.txt'), 'alpha');
   await writeFile(join(dir, 'b.txt'), 'beta');
   await writeFile(join(dir, 'c.bin'), randomBytes(300_000));
@@ -55,7 +47,7 @@ async function startSim(): Promise<{ engine: Engine; args: string[] }> {
 async function runningTask(e: Engine): Promise<string> {
   client = new RocketRideClient({ uri: e.uri, auth: 'K', env: {} });
   await client.connect();
-  return (await client.use({ pipeline: ECHO, token: 'T' })).token;
+  return (await client.use({ pipeline: ECHO_PIPELINE, token: 'T' })).token;
 }
 
 describe('rocketride-streams upload', () => {

@@ -1,17 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, connect, type Engine, RocketRide, startEngine } from './index.js';
-
-const ECHO = {
-  components: [
-    { id: 'webhook_1', provider: 'webhook', config: { mode: 'Source', type: 'webhook', hideForm: true } },
-    { id: 'response_1', provider: 'response', config: { lanes: [] }, input: [{ lane: 'text', from: 'webhook_1' }] },
-  ],
-  source: 'webhook_1',
-  project_id: 'e612b741-748c-4b35-a8b7-186797a8ea42',
-};
 
 let rocketride: RocketRide | undefined;
 let engine: Engine | undefined;
@@ -28,7 +20,7 @@ afterEach(async () => {
 describe('rocketride.http: uploads over HTTP with the client’s address and credential', () => {
   it('uploads to the engine the client is connected to, with the same result as over the WebSocket', async () => {
     rocketride = await connect({ embedded: { apiKey: 'K' }, auth: 'K', env: {} });
-    const { token } = await rocketride.use({ pipeline: ECHO });
+    const { token } = await rocketride.use({ pipeline: ECHO_PIPELINE });
     const overHttp = await rocketride.http.upload('hello', token, { mimeType: 'text/plain' });
     const overWs = await rocketride.upload('hello', token, { mimeType: 'text/plain' });
     expect(overHttp.text).toEqual(['hello\n\n']);
@@ -40,7 +32,7 @@ describe('rocketride.http: uploads over HTTP with the client’s address and cre
 
   it('follows a changed credential', async () => {
     rocketride = await connect({ embedded: { apiKey: 'K' }, auth: 'K', env: {} });
-    const { token } = await rocketride.use({ pipeline: ECHO });
+    const { token } = await rocketride.use({ pipeline: ECHO_PIPELINE });
     rocketride.setConnectionParams({ auth: 'not-the-key' });
     await expect(rocketride.http.upload('x', token)).rejects.toBeInstanceOf(AuthenticationError);
     rocketride.setConnectionParams({ auth: 'K' });
@@ -51,7 +43,7 @@ describe('rocketride.http: uploads over HTTP with the client’s address and cre
     engine = await startEngine({ apiKey: 'K' });
     const starter = new RocketRide({ uri: engine.uri, auth: 'K', env: {} });
     await starter.connect();
-    const { token } = await starter.use({ pipeline: ECHO });
+    const { token } = await starter.use({ pipeline: ECHO_PIPELINE });
     await starter.disconnect();
     rocketride = new RocketRide({ uri: engine.uri, env: { ROCKETRIDE_APIKEY: 'K' } });
     const result = await rocketride.http.upload(Buffer.from('no socket'), token, { name: 'n.txt' });
@@ -62,7 +54,7 @@ describe('rocketride.http: uploads over HTTP with the client’s address and cre
   it('the README tour: a file into a pipeline over HTTP', async () => {
     dir = await mkdtemp(join(tmpdir(), 'rr-tour-'));
     const [pipelineFile, notes] = [join(dir, 'echo.json'), join(dir, 'notes.txt')];
-    await writeFile(pipelineFile, JSON.stringify(ECHO));
+    await writeFile(pipelineFile, JSON.stringify(ECHO_PIPELINE));
     await writeFile(notes, 'first line\nsecond line');
     // --- snippet (README "HTTP uploads") ---
     rocketride = await connect({ embedded: true });

@@ -1,15 +1,7 @@
+import { ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, ofType, type RocketRide } from './index.js';
-
-const PIPELINE = {
-  components: [
-    { id: 'webhook_1', provider: 'webhook', config: { mode: 'Source', type: 'webhook', hideForm: true } },
-    { id: 'response_1', provider: 'response', config: { lanes: [] }, input: [{ lane: 'text', from: 'webhook_1' }] },
-  ],
-  source: 'webhook_1',
-  project_id: 'e612b741-748c-4b35-a8b7-186797a8ea42',
-};
 
 let client: RocketRide | undefined;
 afterEach(async () => {
@@ -21,7 +13,7 @@ describe('the façade exposes the Observables', () => {
   it('events$(token).pipe(ofType(...)), status$, task$ and connection$ on the connected client', async () => {
     client = await connect({ embedded: true, env: {} });
     const rr = client;
-    const task = await rr.use({ pipeline: PIPELINE });
+    const task = await rr.use({ pipeline: ECHO_PIPELINE });
     expect(await firstValueFrom(rr.connection$())).toMatchObject({ state: 'connected' });
     const status = await firstValueFrom(rr.events$(task.token).pipe(ofType('apaevt_status_update')));
     expect(status.body.state).toBe(3);

@@ -14,3 +14,5 @@ export {
 } from './types.js';
 export { NAMESPACE_URL, publicToken, pyJsonDumps, taskId, taskToken, uuid5 } from './ids.js';
 export { startEngineProcess, type EngineProcess, type EngineProcessOptions } from './process.js';
+export { CHAT_PIPELINE, ECHO_PIPELINE } from './pipelines.js';
+export { startTestSession, testResources, type TestResources, type TestSession, type TestSessionOptions } from './session.js';

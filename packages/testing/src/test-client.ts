@@ -68,26 +68,4 @@ export class RawClient {
   }
 }
 
-export const ECHO_PIPELINE = {
-  components: [
-    {
-      id: 'webhook_1',
-      provider: 'webhook',
-      name: 'My webhook',
-      config: { hideForm: true, mode: 'Source', type: 'webhook' },
-    },
-    { id: 'response_1', provider: 'response', config: { lanes: [] }, input: [{ lane: 'text', from: 'webhook_1' }] },
-  ],
-  source: 'webhook_1',
-  project_id: 'e612b741-748c-4b35-a8b7-186797a8ea42',
-};
-
-export const CHAT_PIPELINE = {
-  components: [
-    { id: 'chat_1', provider: 'chat', config: { mode: 'Source', type: 'chat' } },
-    { id: 'llm_1', provider: 'llm_echo', config: {}, input: [{ lane: 'questions', from: 'chat_1' }] },
-    { id: 'response_1', provider: 'response', config: { lanes: [] }, input: [{ lane: 'answers', from: 'llm_1' }] },
-  ],
-  source: 'chat_1',
-  project_id: 'c0ffee00-0000-4000-8000-000000000001',
-};
+export { CHAT_PIPELINE, ECHO_PIPELINE } from './pipelines.js';

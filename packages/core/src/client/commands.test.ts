@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHAT_PIPELINE, ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { describe, expect, it } from 'vitest';
 import { ExecutionError, RocketRideError, type ValidationError } from '../errors/index.js';
 import { Answer, Question } from '../schema/question.js';
 import type { RocketRideEvent } from '../schema/events.js';
 import { useEngines } from '../test-helpers/engine.js';
-import { CHAT_PIPELINE, ECHO_PIPELINE } from '../test-helpers/pipelines.js';
 
 const h = useEngines();
 

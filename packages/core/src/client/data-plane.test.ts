@@ -1,7 +1,7 @@
+import { ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { describe, expect, it } from 'vitest';
 import { PipeError } from '../errors/index.js';
 import { useEngines } from '../test-helpers/engine.js';
-import { ECHO_PIPELINE } from '../test-helpers/pipelines.js';
 import { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
 
 const h = useEngines();

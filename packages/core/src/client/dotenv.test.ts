@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthenticationError } from '../errors/index.js';
 import { useEngines } from '../test-helpers/engine.js';
-import { ECHO_PIPELINE } from '../test-helpers/pipelines.js';
 import { RocketRideClient } from './client.js';
 
 const h = useEngines();

@@ -1,4 +1,4 @@
-import { startEngine } from '@rocketride-streams/testing';
+import { ECHO_PIPELINE, startEngine } from '@rocketride-streams/testing';
 import { describe, expect, it } from 'vitest';
 import {
   AbortError,
@@ -9,7 +9,6 @@ import {
 } from '../errors/index.js';
 import type { RocketRideEvent } from '../schema/events.js';
 import { useEngines } from '../test-helpers/engine.js';
-import { ECHO_PIPELINE } from '../test-helpers/pipelines.js';
 
 const h = useEngines();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,9 +1,8 @@
-import type { Engine } from '@rocketride-streams/testing';
+import { type Engine, ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { describe, expect, it } from 'vitest';
 import { ConnectionError, type RocketRideError } from '../errors/index.js';
 import type { RocketRideEvent } from '../schema/events.js';
 import { useEngines } from '../test-helpers/engine.js';
-import { ECHO_PIPELINE } from '../test-helpers/pipelines.js';
 import type { RocketRideClient } from './client.js';
 
 const h = useEngines();

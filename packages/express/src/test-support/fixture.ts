@@ -1,17 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { connect, type Engine, type EngineOptions, type RocketRide } from 'rocketride-streams';
-
-/** The echo pipeline (webhook source → response on the text lane), as in examples/demo/echo.json. */
-export const ECHO_PIPELINE = {
-  components: [
-    { id: 'webhook_1', provider: 'webhook', config: { mode: 'Source', type: 'webhook', hideForm: true } },
-    { id: 'response_1', provider: 'response', config: { lanes: [] }, input: [{ lane: 'text', from: 'webhook_1' }] },
-  ],
-  source: 'webhook_1',
-  project_id: 'e612b741-748c-4b35-a8b7-186797a8ea42',
-};
 
 export interface EngineFixture {
   rocketride: RocketRide;

@@ -1,16 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { RocketRideClient } from '@rocketride-streams/core';
-import { type Engine, type EngineOptions, startEngine } from '@rocketride-streams/testing';
+import type { RocketRideClient } from '@rocketride-streams/core';
+import { ECHO_PIPELINE, type Engine, type EngineOptions, startTestSession } from '@rocketride-streams/testing';
 
-/** The echo pipeline of the protocol notes: webhook source → response on the text lane. */
-export const ECHO_PIPELINE = {
-  components: [
-    { id: 'webhook_1', provider: 'webhook', config: { mode: 'Source', type: 'webhook', hideForm: true } },
-    { id: 'response_1', provider: 'response', config: { lanes: [] }, input: [{ lane: 'text', from: 'webhook_1' }] },
-  ],
-  source: 'webhook_1',
-  project_id: 'e612b741-748c-4b35-a8b7-186797a8ea42',
-};
+export { ECHO_PIPELINE };
 
 export interface Fixture {
   engine: Engine;
@@ -26,23 +18,21 @@ let tokens = 0;
 /** Starts a simulator, connects a client and runs the echo pipeline on a fresh token. */
 export async function startFixture(options: EngineOptions & { threads?: number } = {}): Promise<Fixture> {
   const { threads, ...engineOptions } = options;
-  const engine = await startEngine(engineOptions);
-  const client = new RocketRideClient({ uri: engine.uri, auth: 'test-key', env: {} });
-  await client.connect();
-  const task = await client.use({ pipeline: ECHO_PIPELINE, token: `streams-${process.pid}-${++tokens}`, ...(threads ? { threads } : {}) });
+  const { engine, client, token, close } = await startTestSession({
+    engine: engineOptions,
+    client: { auth: 'test-key' },
+    use: { token: `streams-${process.pid}-${++tokens}`, ...(threads ? { threads } : {}) },
+  });
   return {
     engine,
     client,
-    token: task.token,
+    token,
     dataOps: (pipeId) =>
       engine
         .requests()
         .filter((r) => r.command === 'rrext_process' && (pipeId === undefined || r.arguments.pipe_id === pipeId || r.arguments.subcommand === 'open'))
         .map((r) => String(r.arguments.subcommand)),
-    close: async () => {
-      await client.disconnect().catch(() => {});
-      await engine.close();
-    },
+    close,
   };
 }
 
