@@ -94,7 +94,11 @@ export class PipeSession {
     const max = this.#opts.maxWriteBytes;
     if (this.#opts.mode === 'text') {
       // Hold text back until a full segment is ready: every write is a segment on the engine side.
-      while (this.#queue.bytes >= max) await this.#send(this.#queue.take(this.#textCut()));
+      while (this.#queue.bytes >= max) {
+        const cut = this.#textCut();
+        if (cut === 0) break; // only the start of a character is held: wait for the rest of it
+        await this.#send(this.#queue.take(cut));
+      }
     } else {
       while (this.#queue.bytes > 0) await this.#send(this.#queue.take(Math.min(this.#queue.bytes, max)));
     }
@@ -204,18 +208,23 @@ export class PipeSession {
     this.#report();
   }
 
-  /** Where the next text segment ends: the whole rest if it fits, else a line end or a character boundary. */
+  /**
+   * Where the next text segment ends: every complete character if they fit, else a line end or a
+   * character boundary. The bytes of a character not complete yet (at the end of the input so far)
+   * are never part of a segment.
+   */
   #textCut(): number {
     const q = this.#queue;
     const max = this.#opts.maxWriteBytes;
-    if (q.bytes <= max) return q.bytes;
+    const complete = q.bytes - (this.#utf8?.pendingBytes ?? 0);
+    if (complete <= max) return complete;
     const nl = q.lastIndexOf(NEWLINE, max >> 1, max);
     if (nl !== -1) return nl + 1;
     let cut = max;
     while (cut > 0 && !startsCharacter(q.byteAt(cut))) cut--;
     if (cut === 0) {
       cut = max;
-      while (cut < q.bytes && !startsCharacter(q.byteAt(cut))) cut++;
+      while (cut < complete && !startsCharacter(q.byteAt(cut))) cut++;
     }
     return cut;
   }
