@@ -124,8 +124,15 @@ describe('upload()', () => {
   it('aborting the signal rejects with AbortError and commits nothing', async () => {
     fx = await startFixture({ ackDelayMs: 30 });
     const ac = new AbortController();
-    const run = upload(fx.client, Readable.from(chunks(50, 64 * 1024)), fx.token, { signal: ac.signal });
-    setTimeout(() => ac.abort(), 50);
+    // Small writes, and the abort once the first one was acknowledged: the upload is then mid-way
+    // whatever the machine's speed (a timer raced the whole upload once writes became 4 MiB).
+    const run = upload(fx.client, Readable.from(chunks(50, 64 * 1024)), fx.token, {
+      signal: ac.signal,
+      maxWriteBytes: 64 * 1024,
+      onProgress: (p) => {
+        if (p.writes === 1) ac.abort();
+      },
+    });
     await expect(run).rejects.toBeInstanceOf(AbortError);
     expect(fx.dataOps()).not.toContain('close');
   });
