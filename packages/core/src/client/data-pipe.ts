@@ -1,3 +1,4 @@
+import { ConnectionError } from '../errors/connection-error.js';
 import { PipeError } from '../errors/pipe-error.js';
 import type { PipelineResult } from '../schema/pipeline-result.js';
 import { requireBytes, requireObject, requireString } from './checks.js';
@@ -17,13 +18,17 @@ type State = 'new' | 'opening' | 'open' | 'closing' | 'closed' | 'failed';
  * A promise-style data pipe, as the official SDK's `DataPipe`: `open()`, `write(bytes)` any number of
  * times, `close()` for the result. Writes are serialised (one in flight at a time, as the engine
  * requires); a zero-length payload still sends one write. `await using` disposal abandons an unclosed
- * pipe: it never sends `close`, so a truncated object is never committed.
+ * pipe: it never sends `close`, so a truncated object is never committed. A pipe does not survive the
+ * connection it was opened on: once that is lost (even if persist mode reconnected), `write()` and
+ * `close()` reject with `ERR_CONNECTION_LOST` and send nothing.
  */
 export class DataPipe {
   private state: State = 'new';
   private id: number | undefined;
   private tail: Promise<void> = Promise.resolve();
   private failure: unknown;
+  /** The client generation (connection) the pipe was opened on; a pipe does not outlive it. */
+  private generation = -1;
   readonly mimeType: string;
   readonly objinfo: Record<string, unknown>;
 
@@ -57,6 +62,7 @@ export class DataPipe {
     try {
       const openOptions: { provider?: string; signal?: AbortSignal } = { signal: options?.signal };
       if (this.options.provider !== undefined) openOptions.provider = this.options.provider;
+      this.generation = this.client.generation;
       this.id = await pipeOpen(this.client, this.token, this.objinfo, this.mimeType, openOptions);
       this.state = 'open';
       return this;
@@ -77,6 +83,7 @@ export class DataPipe {
     }
     const run = this.tail.then(() => {
       if (this.state === 'failed') throw this.failure;
+      this.requireConnection();
       return pipeWrite(this.client, this.token, this.id!, data, options);
     });
     this.tail = run.catch((error: unknown) => {
@@ -95,6 +102,7 @@ export class DataPipe {
     await this.tail;
     if ((this.state as State) === 'failed') throw this.failure;
     try {
+      this.requireConnection();
       const result = await pipeClose(this.client, this.token, this.id!, options);
       this.state = 'closed';
       return result;
@@ -113,6 +121,22 @@ export class DataPipe {
       this.failure = new PipeError('Pipe was abandoned', { code: 'ERR_PIPE_ABANDONED' });
     }
     await this.tail;
+  }
+
+  /**
+   * Pipe ids belong to the task, not to the connection, and the engine reuses them: after the
+   * connection the pipe was opened on is gone (lost, even if a persist-mode reconnect followed), a
+   * write or close with its id could reach another upload's pipe. The pipe fails instead.
+   */
+  private requireConnection(): void {
+    if (this.client.generation === this.generation && this.client.isConnected()) return;
+    const error = new ConnectionError(
+      'The connection this pipe was opened on was lost; the pipe went with it and the object was not committed',
+      { code: 'ERR_CONNECTION_LOST', command: 'rrext_process' },
+    );
+    this.state = 'failed';
+    this.failure = error;
+    throw error;
   }
 
   private requireWritable(): void {

@@ -1,0 +1,49 @@
+import { type Engine, startEngine } from '@rocketride-streams/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConnectionError } from '../errors/connection-error.js';
+import { RocketRideClient } from './client.js';
+
+const PIPELINE = {
+  components: [
+    { id: 'webhook_1', provider: 'webhook', config: { mode: 'Source', type: 'webhook', hideForm: true } },
+    { id: 'response_1', provider: 'response', config: { lanes: [] }, input: [{ lane: 'text', from: 'webhook_1' }] },
+  ],
+  source: 'webhook_1',
+  project_id: '9a3e5c71-0d2b-4c8f-b6e4-1f7a2d9c0b35',
+};
+
+let engine: Engine | undefined;
+let client: RocketRideClient | undefined;
+afterEach(async () => {
+  await client?.disconnect();
+  await engine?.close();
+  client = undefined;
+  engine = undefined;
+});
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!check()) throw new Error('timed out');
+}
+
+describe('DataPipe across a reconnect (persist mode)', () => {
+  it('a pipe opened on a lost connection refuses to write or close on the next one (its pipe id may be reused)', async () => {
+    engine = await startEngine();
+    client = new RocketRideClient({ uri: engine.uri, auth: 'K', env: {}, persist: true, reconnectDelay: 5, maxReconnectDelay: 5 });
+    await client.connect();
+    const { token } = await client.use({ pipeline: PIPELINE, token: 'dp-reconnect' });
+    const pipe = await client.openPipe(token, { name: 'a.bin' }).open();
+    await pipe.write(new Uint8Array([1, 2, 3]));
+    const generation = client.generation;
+    engine.faults.closeAfterFrames(1);
+    await client.ping().catch(() => {});
+    await until(() => client!.generation > generation && client!.isConnected());
+    const writesBefore = engine.requests().filter((r) => r.arguments.subcommand === 'write').length;
+    const write = pipe.write(new Uint8Array([4, 5, 6]));
+    await expect(write).rejects.toBeInstanceOf(ConnectionError);
+    await expect(write).rejects.toMatchObject({ code: 'ERR_CONNECTION_LOST' });
+    await expect(pipe.close()).rejects.toMatchObject({ code: 'ERR_CONNECTION_LOST' });
+    expect(engine.requests().filter((r) => r.arguments.subcommand === 'write')).toHaveLength(writesBefore);
+    expect(engine.requests().filter((r) => r.arguments.subcommand === 'close')).toHaveLength(0);
+  });
+});
