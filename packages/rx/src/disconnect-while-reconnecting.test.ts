@@ -1,17 +1,11 @@
 import { RocketRideClient } from '@rocketride-streams/core';
-import { type Engine, startEngine } from '@rocketride-streams/testing';
+import { ECHO_PIPELINE, type Engine, startEngine } from '@rocketride-streams/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connection$, type ConnectionState } from './connection.js';
 import { events$ } from './events.js';
 
-const PIPELINE = {
-  components: [
-    { id: 'webhook_1', provider: 'webhook', config: { mode: 'Source', type: 'webhook', hideForm: true } },
-    { id: 'response_1', provider: 'response', config: { lanes: [] }, input: [{ lane: 'text', from: 'webhook_1' }] },
-  ],
-  source: 'webhook_1',
-  project_id: '4f1d6c3e-2b8a-4e51-a0f7-9c2d5b6e7a10',
-};
+/** The echo pipeline under a project of this file's own. */
+const PIPELINE = { ...ECHO_PIPELINE, project_id: '4f1d6c3e-2b8a-4e51-a0f7-9c2d5b6e7a10' };
 
 let engine: Engine | undefined;
 let client: RocketRideClient | undefined;

@@ -1,16 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RocketRideClient } from '@rocketride-streams/core';
-import { type Engine, startEngine } from '@rocketride-streams/testing';
+import { ECHO_PIPELINE, type Engine, startEngine } from '@rocketride-streams/testing';
 import { createPipe } from './pipe-writable.js';
 
-const PIPELINE = {
-  components: [
-    { id: 'webhook_1', provider: 'webhook', config: { mode: 'Source', type: 'webhook', hideForm: true } },
-    { id: 'response_1', provider: 'response', config: { lanes: [] }, input: [{ lane: 'text', from: 'webhook_1' }] },
-  ],
-  source: 'webhook_1',
-  project_id: '0c6e2d4b-9a51-4f7e-8d23-5b1a7c9e3f60',
-};
+/** The echo pipeline under a project of this file's own. */
+const PIPELINE = { ...ECHO_PIPELINE, project_id: '0c6e2d4b-9a51-4f7e-8d23-5b1a7c9e3f60' };
 
 let engine: Engine | undefined;
 let client: RocketRideClient | undefined;

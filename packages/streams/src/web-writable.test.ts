@@ -1,17 +1,11 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortError, RocketRideClient } from '@rocketride-streams/core';
-import { type Engine, startEngine } from '@rocketride-streams/testing';
+import { ECHO_PIPELINE, type Engine, startEngine } from '@rocketride-streams/testing';
 import { createWritable } from './web-writable.js';
 
-const PIPELINE = {
-  components: [
-    { id: 'webhook_1', provider: 'webhook', config: { mode: 'Source', type: 'webhook', hideForm: true } },
-    { id: 'response_1', provider: 'response', config: { lanes: [] }, input: [{ lane: 'text', from: 'webhook_1' }] },
-  ],
-  source: 'webhook_1',
-  project_id: 'b7b0a7f2-6a0c-4b59-9d57-3c1b0d3e5a11',
-};
+/** The echo pipeline under a project of this file's own. */
+const PIPELINE = { ...ECHO_PIPELINE, project_id: 'b7b0a7f2-6a0c-4b59-9d57-3c1b0d3e5a11' };
 
 let engine: Engine | undefined;
 let client: RocketRideClient | undefined;
