@@ -1,24 +1,12 @@
 import type { ConnectResult } from './connect-result.js';
 import type { UploadEventBody } from './pipeline-result.js';
-import type { TaskStatus } from './task-status.js';
+import type { TaskCounters, TaskStatus } from './task-status.js';
 
 /** Bodies of the events the engine pushes (PROTOCOL.md §7), keyed by event name. */
 export interface EventBodies {
   apaevt_status_update: TaskStatus;
   apaevt_status_object: { object: string; size: number; __id?: string };
-  apaevt_status_counts: {
-    totalSize: number;
-    totalCount: number;
-    completedSize: number;
-    completedCount: number;
-    failedSize: number;
-    failedCount: number;
-    wordsSize: number;
-    wordsCount: number;
-    rateSize: number;
-    rateCount: number;
-    __id?: string;
-  };
+  apaevt_status_counts: TaskCounters & { __id?: string };
   apaevt_status_error: { message: string; __id?: string };
   apaevt_status_warning: { message: string; __id?: string };
   apaevt_status_message: { message: string; __id?: string };

@@ -40,13 +40,7 @@ export interface UploadResult {
   error?: string;
 }
 
-/** The body of a client-generated `apaevt_status_upload` event (PROTOCOL.md §8). */
-export interface UploadEventBody {
+/** The body of a client-generated `apaevt_status_upload` event (PROTOCOL.md §8): an upload's progress, then its outcome. */
+export interface UploadEventBody extends Omit<UploadResult, 'action'> {
   action: 'open' | 'write' | 'close' | 'complete' | 'error';
-  filepath: string;
-  bytes_sent: number;
-  file_size: number;
-  upload_time: number;
-  result?: PipelineResult;
-  error?: string;
 }

@@ -10,8 +10,22 @@ export const TaskState = {
 } as const;
 export type TaskStateValue = (typeof TaskState)[keyof typeof TaskState];
 
+/** A task's object and byte counters: part of TASK_STATUS, and the body of `apaevt_status_counts` (PROTOCOL.md §5.4, §7). */
+export interface TaskCounters {
+  totalSize: number;
+  totalCount: number;
+  completedSize: number;
+  completedCount: number;
+  failedSize: number;
+  failedCount: number;
+  wordsSize: number;
+  wordsCount: number;
+  rateSize: number;
+  rateCount: number;
+}
+
 /** The body of `rrext_get_task_status` and of `apaevt_status_update` events (PROTOCOL.md §5.4). */
-export interface TaskStatus {
+export interface TaskStatus extends TaskCounters {
   name: string;
   project_id: string;
   source: string;
@@ -27,16 +41,6 @@ export interface TaskStatus {
   currentObject: string;
   currentSize: number;
   notes: Array<string | Record<string, unknown>>;
-  totalSize: number;
-  totalCount: number;
-  completedSize: number;
-  completedCount: number;
-  failedSize: number;
-  failedCount: number;
-  wordsSize: number;
-  wordsCount: number;
-  rateSize: number;
-  rateCount: number;
   exitCode: number;
   exitMessage: string;
   pipeflow: { totalPipes: number; byPipe: Record<string, string[]> };
