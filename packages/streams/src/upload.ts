@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { type PipelineResult, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
-import type { PipeOptions } from './options.js';
+import { type PipeOptions, resolvePipeOptions } from './options.js';
 import { PipeWritable } from './pipe-writable.js';
 
 /** A file to read, named by its path. A plain string is content, never a path. */
@@ -91,11 +91,18 @@ export async function openSource(source: UploadSource, fileChunkSize: number = D
  * object, when the source fails, the engine fails the pipe, or `options.signal` aborts.
  */
 export async function upload(client: RocketRideClient, source: UploadSource, token: string, options: UploadOptions = {}): Promise<PipelineResult> {
+  resolvePipeOptions(options); // unusable options throw here, before a file is opened
   const { readable, name, size } = await openSource(source, options.fileChunkSize ?? DEFAULT_FILE_CHUNK);
   const opts: PipeOptions = { ...options };
   if (name !== undefined) opts.name ??= (options.objinfo?.name as string | undefined) ?? name;
   if (size !== undefined) opts.size ??= size;
-  const sink = new PipeWritable(client, token, opts);
+  let sink: PipeWritable;
+  try {
+    sink = new PipeWritable(client, token, opts);
+  } catch (error) {
+    readable.destroy(); // a file source already holds a descriptor
+    throw error;
+  }
   // The sink watches options.signal itself, so an abort surfaces as our typed AbortError.
   await pipeline(readable, sink);
   return sink.result;
