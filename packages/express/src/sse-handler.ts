@@ -65,20 +65,28 @@ export function sseHandler<Req extends RequestLike = RequestLike>(
     res.write(sseComment('connected'));
 
     let heartbeat: NodeJS.Timeout | undefined;
+    // The response can take long to finish after end() (a slow reader still draining it): the
+    // heartbeat stops at end(), since a write after it would be an 'error' on the response.
+    const stopHeartbeat = (): void => {
+      if (heartbeat) clearInterval(heartbeat);
+      heartbeat = undefined;
+    };
     const subscription = events.subscribe({
       next: (event) => {
         res.write(sseMessage(event.event, JSON.stringify(event.body ?? null)));
       },
       error: (error: unknown) => {
+        stopHeartbeat();
         const body = error instanceof RocketRideError ? errorBody(error) : { error: { code: 'ERR_INTERNAL', message: 'The event stream failed' } };
         res.end(sseMessage(SSE_ERROR_EVENT, JSON.stringify(body)));
       },
       complete: () => {
+        stopHeartbeat();
         res.end();
       },
     });
     const stop = (): void => {
-      if (heartbeat) clearInterval(heartbeat);
+      stopHeartbeat();
       subscription.unsubscribe();
     };
     if (subscription.closed) {
