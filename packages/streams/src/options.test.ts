@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '@rocketride-streams/core';
 import { modeForMime, resolvePipeOptions } from './options.js';
 
 describe('pipe options', () => {
@@ -30,8 +31,11 @@ describe('pipe options', () => {
     expect(r.total).toBe(12);
   });
 
-  it('refuses nonsensical sizes', () => {
-    expect(() => resolvePipeOptions({ maxWriteBytes: 0 })).toThrow(RangeError);
-    expect(() => resolvePipeOptions({ highWaterMark: -1 })).toThrow(RangeError);
+  it('refuses nonsensical options with a coded ValidationError', () => {
+    const bad = [{ maxWriteBytes: 0 }, { highWaterMark: -1 }, { idleFlushMs: Number.NaN }, { mode: 'lines' as never }, { maxWriteBytes: 1.5 }];
+    for (const options of bad) {
+      expect(() => resolvePipeOptions(options)).toThrow(ValidationError);
+      expect(() => resolvePipeOptions(options)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_OPTION' }));
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { lookupMimeType } from '@rocketride-streams/core';
+import { lookupMimeType, ValidationError } from '@rocketride-streams/core';
 
 /**
  * How a stream's chunks become writes (DESIGN.md §3.5, PROTOCOL.md §6.9).
@@ -59,6 +59,10 @@ export const DEFAULT_IDLE_FLUSH_MS = 30_000;
 
 const DOCUMENT_TYPES = new Set(['lane/documents', 'lane/answers', 'lane/classifications', 'lane/questions']);
 
+const MODES: ReadonlySet<string> = new Set(['bytes', 'text', 'documents']);
+
+const invalidOption = (message: string): ValidationError => new ValidationError(message, { code: 'ERR_INVALID_OPTION' });
+
 export function modeForMime(mimeType: string): PipeMode {
   const mime = mimeType.toLowerCase().split(';')[0]!.trim();
   if (mime.startsWith('text/') || mime === 'lane/text') return 'text';
@@ -89,10 +93,11 @@ export function resolvePipeOptions(options: PipeOptions = {}): ResolvedPipeOptio
   const mode = options.mode ?? modeForMime(mimeType);
   const maxWriteBytes = options.maxWriteBytes ?? DEFAULT_MAX_WRITE_BYTES;
   const highWaterMark = options.highWaterMark ?? (mode === 'documents' ? DEFAULT_DOCUMENT_HIGH_WATER_MARK : DEFAULT_HIGH_WATER_MARK);
-  if (!Number.isInteger(maxWriteBytes) || maxWriteBytes < 1) throw new RangeError(`maxWriteBytes must be a positive integer, got ${maxWriteBytes}`);
-  if (!Number.isInteger(highWaterMark) || highWaterMark < 0) throw new RangeError(`highWaterMark must be a non-negative integer, got ${highWaterMark}`);
+  if (!Number.isInteger(maxWriteBytes) || maxWriteBytes < 1) throw invalidOption(`maxWriteBytes must be a positive integer, got ${maxWriteBytes}`);
+  if (!Number.isInteger(highWaterMark) || highWaterMark < 0) throw invalidOption(`highWaterMark must be a non-negative integer, got ${highWaterMark}`);
   const idleFlushMs = options.idleFlushMs ?? DEFAULT_IDLE_FLUSH_MS;
-  if (!Number.isFinite(idleFlushMs) || idleFlushMs < 0) throw new RangeError(`idleFlushMs must be a non-negative number, got ${idleFlushMs}`);
+  if (!Number.isFinite(idleFlushMs) || idleFlushMs < 0) throw invalidOption(`idleFlushMs must be a non-negative number, got ${idleFlushMs}`);
+  if (options.mode !== undefined && !MODES.has(options.mode)) throw invalidOption(`mode must be 'bytes', 'text' or 'documents', got ${String(options.mode)}`);
   const total = typeof objinfo.size === 'number' ? objinfo.size : undefined;
   const resolved: ResolvedPipeOptions = { objinfo, mimeType, mode, highWaterMark, maxWriteBytes, idleFlushMs };
   if (options.provider !== undefined) resolved.provider = options.provider;
