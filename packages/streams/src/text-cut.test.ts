@@ -1,26 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RocketRideClient } from '@rocketride-streams/core';
-import { ECHO_PIPELINE, type Engine, startEngine } from '@rocketride-streams/testing';
 import { createPipe } from './pipe-writable.js';
+import { type Fixture, startFixture } from './test-support/fixture.js';
 
-/** The echo pipeline under a project of this file's own. */
-const PIPELINE = { ...ECHO_PIPELINE, project_id: '0c6e2d4b-9a51-4f7e-8d23-5b1a7c9e3f60' };
-
-let engine: Engine | undefined;
-let client: RocketRideClient | undefined;
+let fx: Fixture | undefined;
 afterEach(async () => {
-  await client?.disconnect().catch(() => {});
-  await engine?.close();
-  client = undefined;
-  engine = undefined;
+  await fx?.close();
+  fx = undefined;
 });
 
 describe('text mode segment cuts', () => {
   it('a buffer of exactly maxWriteBytes that ends inside a character is not sent with half of it', async () => {
-    engine = await startEngine();
-    client = new RocketRideClient({ uri: engine.uri, auth: 'k', env: {} });
-    await client.connect();
-    const { token } = await client.use({ pipeline: PIPELINE, token: `cut-${process.pid}` });
+    fx = await startFixture();
+    const { engine, client, token } = fx;
     const euro = Buffer.from('€'); // 3 bytes
     const sink = createPipe(client, token, { mimeType: 'text/plain', maxWriteBytes: 8 });
     // 6 ASCII bytes + the first 2 bytes of '€' = exactly maxWriteBytes, then the last byte.
