@@ -2,4 +2,4 @@ export { uploadHandler, type UploadClient, type UploadHandlerOptions, type Uploa
 export { httpStatusOf, errorBody, ERR_PAYLOAD_TOO_LARGE, type ErrorBody } from './http-errors.js';
 export { mimeTypeOf, nameOf, NAME_HEADER, type RequestLike } from './request-info.js';
 export type { NextLike } from './respond.js';
-export { sseHandler, SSE_ERROR_EVENT, type SseClient, type SseFilter, type SseHandlerOptions, type SseRequestHandler } from './sse-handler.js';
+export { sseHandler, SSE_ERROR_EVENT, ERR_SSE_SLOW_CLIENT, type SseClient, type SseFilter, type SseHandlerOptions, type SseRequestHandler } from './sse-handler.js';

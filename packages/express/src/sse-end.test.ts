@@ -37,7 +37,8 @@ describe('sseHandler after its event stream ended', () => {
       res.on('finish', () => {
         ended = true;
       });
-      sseHandler(client!, { token: '*', types: ['ALL'] }, { heartbeatMs: 5 })(req, res);
+      // No cap on buffering here: this is about the response ended by events$, not by a slow client.
+      sseHandler(client!, { token: '*', types: ['ALL'] }, { heartbeatMs: 5, maxBufferedBytes: Number.POSITIVE_INFINITY })(req, res);
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
