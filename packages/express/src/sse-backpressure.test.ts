@@ -103,7 +103,7 @@ describe('sseHandler and a browser that reads slowly', () => {
 
   it('refuses a maxBufferedBytes that is not a positive number', () => {
     for (const maxBufferedBytes of [0, -1, Number.NaN]) {
-      expect(() => sseHandler(fx.rocketride, fx.token, { maxBufferedBytes })).toThrow(RangeError);
+      expect(() => sseHandler(fx.rocketride, fx.token, { maxBufferedBytes })).toThrow(expect.objectContaining({ name: 'ValidationError', code: 'ERR_INVALID_ARGUMENT' }));
     }
   });
 });

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Subscription } from 'rxjs';
-import { type EventsOptions, RocketRideError, type RocketRide } from 'rocketride-streams';
+import { type EventsOptions, RocketRideError, type RocketRide, ValidationError } from 'rocketride-streams';
 import { errorBody } from './http-errors.js';
 import type { RequestLike } from './request-info.js';
 import { type NextLike, sendError } from './respond.js';
@@ -62,11 +62,11 @@ export function sseHandler<Req extends RequestLike = RequestLike>(
 ): SseRequestHandler<Req> {
   const heartbeatMs = options.heartbeatMs ?? 15_000;
   if (!Number.isFinite(heartbeatMs) || heartbeatMs < 0) {
-    throw new RangeError('sseHandler: heartbeatMs must be a non-negative number of milliseconds');
+    throw new ValidationError('sseHandler: heartbeatMs must be a non-negative number of milliseconds', { code: 'ERR_INVALID_ARGUMENT' });
   }
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   if (typeof maxBufferedBytes !== 'number' || Number.isNaN(maxBufferedBytes) || maxBufferedBytes <= 0) {
-    throw new RangeError('sseHandler: maxBufferedBytes must be a positive number of bytes (Infinity for no limit)');
+    throw new ValidationError('sseHandler: maxBufferedBytes must be a positive number of bytes (Infinity for no limit)', { code: 'ERR_INVALID_ARGUMENT' });
   }
   const filterFor: (req: Req) => SseFilter | Promise<SseFilter> = typeof filter === 'function' ? filter : () => filter;
 
