@@ -24,6 +24,7 @@ import { send } from './commands/data.js';
 import { DataPipe, type DataPipeOptions } from './data-pipe.js';
 import { TypedEmitter, safeCall } from './emitter.js';
 import { Lifecycle, type LifecycleHost, type LifecycleSettings } from './lifecycle.js';
+import { malformedResponseSeq } from './malformed-response.js';
 import { MonitorSync } from './monitor-sync.js';
 import type { MonitorKey } from './monitors.js';
 import { type SendFilesInput, type SendFilesOptions, sendFiles } from './send-files.js';
@@ -341,6 +342,9 @@ export class RocketRideClient extends TypedEmitter {
     if (!decoded.ok) {
       if (this.options.onDebugMessage !== undefined) this.debug(`protocol error: ${decoded.error.message}`);
       this.emit('protocolError', decoded.error);
+      // A malformed reply to a pending request fails that request rather than leaving it waiting.
+      const seq = malformedResponseSeq(data, isBinary);
+      if (seq !== undefined) this.pending.fail(seq, decoded.error);
       return;
     }
     const message = decoded.message;
