@@ -3,7 +3,7 @@ import type { PipelineResult } from '../schema/pipeline-result.js';
 import { Question, type QuestionData } from '../schema/question.js';
 import { requireString } from './checks.js';
 import type { RocketRideClient } from './client.js';
-import { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
+import { DataPipe } from './data-pipe.js';
 
 /** Options of `chat()`. */
 export interface ChatOptions {
@@ -20,7 +20,8 @@ const QUESTION_MIME = 'application/rocketride-question';
 /**
  * Asks a chat pipeline (PROTOCOL.md §5.6): open with provider `chat`, one write with the Question's
  * JSON, close. Resolves with the pipeline result, whose `answers` lane holds the answers (see
- * `Answer.fromResult`). Failures are PipeErrors (the official SDK turns them into plain Errors).
+ * `Answer.fromResult`). Failures are PipeErrors (the official SDK turns them into plain Errors). Runs
+ * on a {@link DataPipe}: a connection lost between the steps fails with `ERR_CONNECTION_LOST`.
  */
 export async function chat(client: RocketRideClient, options: ChatOptions): Promise<PipelineResult> {
   requireString(options?.token, 'token');
@@ -41,7 +42,7 @@ export async function chat(client: RocketRideClient, options: ChatOptions): Prom
   }
   const payload = encoder.encode(JSON.stringify(data));
   const object = { name: `Question ${client.nextChatNumber()}` };
-  const pipeId = await pipeOpen(client, options.token, object, QUESTION_MIME, { provider: 'chat', signal });
-  await pipeWrite(client, options.token, pipeId, payload, { signal });
-  return pipeClose(client, options.token, pipeId, { signal });
+  const pipe = await new DataPipe(client, options.token, object, QUESTION_MIME, { provider: 'chat' }).open({ signal });
+  await pipe.write(payload, { signal });
+  return pipe.close({ signal });
 }

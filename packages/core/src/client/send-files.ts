@@ -7,7 +7,7 @@ import { abortError } from '../transport/pending.js';
 import { requireString } from './checks.js';
 import type { RocketRideClient } from './client.js';
 import { mimeTypeOf } from './mime.js';
-import { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
+import { DataPipe } from './data-pipe.js';
 
 /** A file for `sendFiles`: a path, `[path, objinfo]` or `[path, objinfo, mimetype]`. */
 export type SendFilesInput =
@@ -118,16 +118,18 @@ async function uploadOne(
     fileSize = info.size;
     const objinfo = { name: basename(job.path), ...job.objinfo, size: fileSize || 1 };
     const mimeType = job.mimetype ?? mimeTypeOf(objinfo.name);
-    const pipeId = await pipeOpen(client, token, objinfo, mimeType, { signal });
+    // A DataPipe: a file whose connection is lost between chunks (even if persist mode reconnected)
+    // fails with ERR_CONNECTION_LOST rather than writing its old pipe id on the new connection.
+    const pipe = await new DataPipe(client, token, objinfo, mimeType).open({ signal });
     emit('open');
     const stream = createReadStream(job.path, { highWaterMark: chunkSize, signal });
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      await pipeWrite(client, token, pipeId, chunk, { signal });
+      await pipe.write(chunk, { signal });
       bytesSent += chunk.byteLength;
       emit('write');
     }
     emit('close');
-    const result = await pipeClose(client, token, pipeId, { signal });
+    const result = await pipe.close({ signal });
     const body = emit('complete', { result });
     return { ...body, action: 'complete', result };
   } catch (error) {

@@ -4,14 +4,15 @@ import type { PipelineResult } from '../../schema/pipeline-result.js';
 import { requireObject, requireString } from '../checks.js';
 import type { RocketRideClient } from '../client.js';
 import { mimeTypeOf } from '../mime.js';
-import { pipeClose, pipeOpen, pipeWrite } from '../pipe-protocol.js';
+import { DataPipe } from '../data-pipe.js';
 
 const encoder = new TextEncoder();
 
 /**
  * Sends one whole object: open, one write, close (PROTOCOL.md §12.1). The MIME type defaults to the
  * one of `objinfo.name`; `size` is set to the byte length (0 is sent as 1, as the SDKs do).
- * A failed write abandons the pipe (never closes it).
+ * A failed write abandons the pipe (never closes it). Runs on a {@link DataPipe}, so a lost connection
+ * between the steps (even if persist mode reconnected) fails with `ERR_CONNECTION_LOST` and sends nothing more.
  */
 export async function send(
   client: RocketRideClient,
@@ -31,7 +32,7 @@ export async function send(
   const object: Record<string, unknown> = { ...objinfo, size: bytes.byteLength || 1 };
   const mimeType = mimetype ?? mimeTypeOf(objinfo?.name);
   const signal = options?.signal;
-  const pipeId = await pipeOpen(client, token, object, mimeType, { signal });
-  await pipeWrite(client, token, pipeId, bytes, { signal });
-  return pipeClose(client, token, pipeId, { signal });
+  const pipe = await new DataPipe(client, token, object, mimeType).open({ signal });
+  await pipe.write(bytes, { signal });
+  return pipe.close({ signal });
 }
