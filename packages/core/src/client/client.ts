@@ -121,7 +121,12 @@ export class RocketRideClient extends TypedEmitter {
     return this.lifecycle.connect(options.signal);
   }
 
-  /** Closes the connection and stops any reconnecting. Pending requests reject with `ERR_DISCONNECTED`. */
+  /**
+   * Closes the connection and stops any reconnecting. Takes effect before it returns: the client is
+   * no longer connected, pending requests and a connect in flight reject with `ERR_DISCONNECTED`, and
+   * `'disconnected'` fires for an authenticated connection; a `connect()` after it (awaited or not)
+   * opens a fresh connection. Resolves once the old socket has closed.
+   */
   disconnect(): Promise<void> {
     return this.lifecycle.disconnect();
   }

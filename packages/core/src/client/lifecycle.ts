@@ -100,8 +100,15 @@ export class Lifecycle {
     return this.run(signal);
   }
 
-  /** Closes the connection and stops reconnecting. Pending requests reject with `ERR_DISCONNECTED`. */
-  async disconnect(): Promise<void> {
+  /**
+   * Closes the connection and stops reconnecting. Everything but the socket's closing handshake
+   * happens at once, before this returns: the connection counts as gone (`connection` is undefined,
+   * status `idle`), pending requests reject with `ERR_DISCONNECTED`, an attempt in flight is cut short
+   * (it rejects with `ERR_DISCONNECTED`), and `disconnected` is reported for an authenticated
+   * connection. A `connect()` from then on starts a fresh connection, even if this was not awaited.
+   * Resolves once the old socket is closed.
+   */
+  disconnect(): Promise<void> {
     const waiting = this.reconnectTimer !== undefined;
     this.wanted = false;
     this.cancelReconnect();
@@ -109,29 +116,44 @@ export class Lifecycle {
     // (an attempt in flight reports the same error through its own rejection).
     if (waiting) this.host.connectError(new ConnectionError(REASON_REQUESTED, { code: 'ERR_DISCONNECTED' }));
     this.attemptAbort?.abort(new ConnectionError(REASON_REQUESTED, { code: 'ERR_DISCONNECTED' }));
+    this.attemptAbort = undefined;
+    // The cut-short attempt no longer counts: its late settling changes nothing (see run()).
+    this.inFlight = undefined;
     const conn = this.conn;
-    if (conn === undefined) return;
+    const wasOpen = this.state === 'open';
+    this.conn = undefined;
+    this.state = 'idle';
+    if (conn === undefined) return Promise.resolve();
     this.host.pending.rejectAll(
       (command) => new ConnectionError(REASON_REQUESTED, { code: 'ERR_DISCONNECTED', command }),
     );
-    await conn.close(REASON_REQUESTED);
+    this.host.debug?.(`socket closed: ${REASON_REQUESTED}`);
+    if (wasOpen) this.host.disconnected(REASON_REQUESTED, false, this.gen);
+    return conn.close(REASON_REQUESTED);
   }
 
   private run(signal: AbortSignal | undefined): Promise<ConnectResult> {
-    const promise = this.attempt(signal).then(
+    // Only the current attempt changes the lifecycle's state: one that disconnect() cut short (and a
+    // connect() after it may already have replaced) just reports its outcome.
+    const isCurrent = (): boolean => this.inFlight === promise;
+    const promise: Promise<ConnectResult> = this.attempt(signal).then(
       (result) => {
-        this.inFlight = undefined;
-        this.attempts = 0;
-        this.lostAt = undefined;
+        if (isCurrent()) {
+          this.inFlight = undefined;
+          this.attempts = 0;
+          this.lostAt = undefined;
+        }
         return result;
       },
       (error: unknown) => {
-        this.inFlight = undefined;
+        const current = isCurrent();
+        if (current) this.inFlight = undefined;
         const err =
           error instanceof RocketRideError
             ? error
             : new ConnectionError(String((error as Error)?.message ?? error), { code: 'ERR_CONNECT_FAILED', cause: error });
         this.host.connectError(err);
+        if (!current) throw err;
         if (err instanceof AuthenticationError || err.code === 'ERR_DISCONNECTED' || err.code === 'ERR_ABORTED') {
           this.wanted = false;
         } else if (this.wanted && this.host.settings().persist) {
@@ -177,6 +199,8 @@ export class Lifecycle {
       this.host.debug?.('socket open, authenticating');
       const remaining = Math.max(1, s.connectTimeout - (Date.now() - started));
       const response = await this.authenticate(current, s, remaining, signal);
+      // disconnect() may have run after the reply settled the request but before this continued.
+      if (abort.signal.aborted) throw abort.signal.reason;
       if (!response.success) {
         const message = response.message ?? 'Authentication failed';
         throw new AuthenticationError(message, {
@@ -195,8 +219,11 @@ export class Lifecycle {
       this.host.connected(body, this.gen);
       return body;
     } catch (error) {
-      if (this.attemptAbort === abort) this.attemptAbort = undefined;
-      if (this.state === 'connecting') this.state = 'idle';
+      // disconnect() already reset the state of an attempt it cut short (and a new one may own it now).
+      if (this.attemptAbort === abort) {
+        this.attemptAbort = undefined;
+        if (this.state === 'connecting') this.state = 'idle';
+      }
       if (conn !== undefined && this.conn === conn) {
         this.conn = undefined;
         conn.terminate('Connect failed', true);
