@@ -101,6 +101,8 @@ export class RocketRideClient extends TypedEmitter {
   /**
    * Opens the socket and authenticates. `credential` (if given) replaces the configured one for this
    * and later reconnects. Resolves with the ConnectResult; when already connected, returns it at once.
+   * `options.signal` is honoured at every step (socket open, before auth is sent, awaiting its reply):
+   * an abort rejects with AbortError and closes the socket; persist mode does not retry it.
    * @throws AuthenticationError (`ERR_AUTHENTICATION`, `ERR_NO_CREDENTIAL`), ConnectionError
    *   (`ERR_CONNECT_FAILED`), TimeoutError (`ERR_CONNECT_TIMEOUT`), AbortError.
    */

@@ -4,7 +4,7 @@ import { AuthenticationError } from '../errors/authentication-error.js';
 import { ConnectionError } from '../errors/connection-error.js';
 import { RocketRideError } from '../errors/rocketride-error.js';
 import type { ConnectResult } from '../schema/connect-result.js';
-import type { PendingRequests } from '../transport/pending.js';
+import { abortError, type PendingRequests } from '../transport/pending.js';
 import { Connection, openSocket, REASON_REQUESTED } from '../transport/socket.js';
 
 /** Settings the lifecycle reads at every attempt (so `setConnectionParams` applies to the next one). */
@@ -197,10 +197,12 @@ export class Lifecycle {
       conn = current;
       this.conn = current;
       this.host.debug?.('socket open, authenticating');
+      // Aborted since the socket opened (or by the debug callback just now): send no auth.
+      if (signal.aborted) throw abortError(signal, 'Connect');
       const remaining = Math.max(1, s.connectTimeout - (Date.now() - started));
       const response = await this.authenticate(current, s, remaining, signal);
-      // disconnect() may have run after the reply settled the request but before this continued.
-      if (abort.signal.aborted) throw abort.signal.reason;
+      // An abort or disconnect() may have come after the reply settled the request but before this continued.
+      if (signal.aborted) throw abortError(signal, 'Connect');
       if (!response.success) {
         const message = response.message ?? 'Authentication failed';
         throw new AuthenticationError(message, {

@@ -47,10 +47,16 @@ export class PendingRequests {
 
   /**
    * Registers a request that is about to be sent. The promise settles with the response (whatever
-   * its `success`), or rejects on timeout, abort or {@link rejectAll}.
+   * its `success`), or rejects on timeout, abort (at once when `signal` is already aborted; nothing is
+   * registered then) or {@link rejectAll}.
    */
   add<B>(seq: number, command: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<DAPResponse<B>> {
     return new Promise<DAPResponse<B>>((resolve, reject) => {
+      // An 'abort' listener added now would never fire: reject at once instead of waiting for the reply.
+      if (signal?.aborted) {
+        reject(abortError(signal, `Request "${command}"`));
+        return;
+      }
       const entry: Entry = {
         resolve: resolve as (r: DAPResponse<never>) => void,
         reject,
