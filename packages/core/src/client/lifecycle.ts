@@ -184,6 +184,13 @@ export class Lifecycle {
         perMessageDeflate: s.perMessageDeflate,
         maxPayload: s.maxPayload,
       });
+      // Aborted (or cut short by disconnect()) after the socket opened but before this continued: the
+      // socket never becomes this.conn, where it could stand in for a newer attempt's.
+      if (signal.aborted) {
+        ws.on('error', () => {});
+        ws.terminate();
+        throw abortError(signal, 'Connect');
+      }
       const current: Connection = new Connection(
         ws,
         {
@@ -197,7 +204,7 @@ export class Lifecycle {
       conn = current;
       this.conn = current;
       this.host.debug?.('socket open, authenticating');
-      // Aborted since the socket opened (or by the debug callback just now): send no auth.
+      // Aborted by the debug callback just now: send no auth.
       if (signal.aborted) throw abortError(signal, 'Connect');
       const remaining = Math.max(1, s.connectTimeout - (Date.now() - started));
       const response = await this.authenticate(current, s, remaining, signal);
