@@ -209,6 +209,22 @@ describe('rocketride.pipe(): failures never commit, never hang', () => {
     expect(fx.engine.requests().filter((r) => r.arguments.subcommand === 'close')).toHaveLength(1);
   });
 
+  it("pipeline(source, sink, { signal }) — Node's own signal — also rejects at once while open is blocked", async () => {
+    fx = await startFixture({ threads: 1 });
+    const holder = createPipe(fx.client, fx.token);
+    await new Promise<void>((resolve, reject) => holder.write(Buffer.from('a'), (e) => (e ? reject(e) : resolve())));
+    const ac = new AbortController();
+    const blocked = createPipe(fx.client, fx.token);
+    const run = pipeline(Readable.from([Buffer.from('b')]), blocked, { signal: ac.signal });
+    while (fx.engine.requests().filter((r) => r.arguments.subcommand === 'open').length < 2) await new Promise((r) => setTimeout(r, 5));
+    ac.abort();
+    const err = await run.catch((e: unknown) => e);
+    expect((err as Error).name).toBe('AbortError');
+    await expect(blocked.result).rejects.toThrow();
+    expect(fx.engine.requests().filter((r) => r.arguments.subcommand === 'close')).toHaveLength(0);
+    holder.destroy();
+  });
+
   it('an already-aborted signal destroys the sink before anything is sent', async () => {
     fx = await startFixture();
     const sink = createPipe(fx.client, fx.token, { signal: AbortSignal.abort() });
