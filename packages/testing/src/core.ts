@@ -3,6 +3,7 @@ import { Faults } from './faults.js';
 import { EventFlag } from './monitor/flags.js';
 import { EventHub } from './monitor/hub.js';
 import type { PipeRecordImpl } from './pipes/record.js';
+import { rocketrideEnv } from './tasks/env.js';
 import { TaskRegistry } from './tasks/registry.js';
 import { isObject } from './util.js';
 import {
@@ -31,6 +32,8 @@ export class EngineCore {
   /** Unauthenticated connections per client IP. */
   readonly unauthenticated = new Map<string, number>();
   readonly startTime = Date.now();
+  /** The server's own `ROCKETRIDE_*` variables (placeholder substitution). */
+  readonly serverEnv: Readonly<Record<string, string>>;
   private readonly logFn: ((line: string) => void) | undefined;
 
   constructor(options: EngineOptions, pushMalformed: (kind: MalformedKind) => void) {
@@ -40,6 +43,7 @@ export class EngineCore {
     this.maxUnauthenticatedPerIp = options.maxUnauthenticatedPerIp ?? 10;
     this.record = options.record ?? true;
     this.logFn = options.log;
+    this.serverEnv = rocketrideEnv(options.env ?? process.env);
     this.faults = new Faults(
       { ackDelayMs: options.ackDelayMs ?? 0, writeJitterMs: options.writeJitterMs ?? 0 },
       pushMalformed,
@@ -47,6 +51,7 @@ export class EngineCore {
     this.registry = new TaskRegistry({
       hub: this.hub,
       statusThrottleMs: this.timing.statusThrottleMs,
+      serverEnv: this.serverEnv,
       record: this.record,
       recordPipe: (r) => this.pipeHistory.push(r),
       taskRemoved: (taskId) => this.dashboard('task_removed', { taskId }),

@@ -2,6 +2,7 @@ import { ENGINE_VERSION, SERVICES, SERVICES_VERSION } from './catalog.js';
 import type { Handler } from './context.js';
 import { isObject } from './util.js';
 import { EngineFailure, serverFailure } from './failure.js';
+import { mergeEnv, resolvePlaceholders } from './tasks/env.js';
 import { resolveSource } from './tasks/resolve.js';
 
 export const onPing: Handler = async () => ({ pong: true });
@@ -34,12 +35,13 @@ export const onPublicCatalog: Handler = async ({ args }) => {
 };
 
 /**
- * `rrext_validate {pipeline, source?}`: resolves the source as `execute` does, and checks component ids (missing,
+ * `rrext_validate {pipeline, source?}`: resolves `${ROCKETRIDE_*}` placeholders, then the source as `execute` does, and checks component ids (missing,
  * duplicated) and `input[].from` references.
  */
-export const onValidate: Handler = async ({ args }) => {
-  const pipeline = args.pipeline;
-  if (!isObject(pipeline)) throw serverFailure('Missing pipeline configuration', 'cmd_misc.py', 120);
+export const onValidate: Handler = async ({ core, args }) => {
+  if (!isObject(args.pipeline)) throw serverFailure('Missing pipeline configuration', 'cmd_misc.py', 120);
+  // `${ROCKETRIDE_*}` placeholders are resolved first, with the server's env and any `env` argument merged over it.
+  const pipeline = resolvePlaceholders(args.pipeline, mergeEnv(core.serverEnv, args.env));
   const errors: { message: string; id?: string }[] = [];
   const warnings: { message: string; id?: string }[] = [];
   let source: string | undefined;

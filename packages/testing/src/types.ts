@@ -65,6 +65,12 @@ export interface EngineOptions {
    * Turn it off for long-running servers (the CLI does) so memory does not grow with the data streamed.
    */
   record?: boolean;
+  /**
+   * The server's own environment for `${ROCKETRIDE_X}` placeholders; only `ROCKETRIDE_*` entries count, and a client's
+   * `execute.env` is merged over them. Default: the `ROCKETRIDE_*` variables of `process.env`, as the real server uses
+   * its own environment.
+   */
+  env?: Record<string, string | undefined>;
 }
 
 /** One request as the simulator received it. */
@@ -119,7 +125,10 @@ export interface TaskRecord {
   exitCode: number;
   exitMessage: string;
   pipelineTraceLevel?: string;
+  /** The pipeline as stored (`rrext_get_pipeline`): source written in, `${…}` placeholders as sent. */
   pipeline: Record<string, unknown>;
+  /** The pipeline the engine runs: placeholders substituted (PROTOCOL.md §5.2 `env`), source config defaults filled. */
+  enginePipeline: Record<string, unknown>;
   /** Currently open pipes. */
   openPipes: number;
   /** `open` requests waiting for a free slot. */

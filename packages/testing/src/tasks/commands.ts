@@ -4,6 +4,7 @@ import { taskToken } from '../ids.js';
 import { EventFlag } from '../monitor/flags.js';
 import { executeBody } from './registry.js';
 import { TaskState } from './state.js';
+import { isObject } from '../util.js';
 
 function denyFor(ctx: HandlerContext, permission: 'task.control' | 'task.monitor'): void {
   if (ctx.conn.lock?.kind === 'pk') throw serverFailure(`Permission '${permission}' denied`, 'task_server.py', 240);
@@ -26,19 +27,25 @@ export const onTerminate: Handler = async (ctx) => {
   return undefined;
 };
 
-/** `restart`: stops the task and runs its pipeline again under the same token. */
+/**
+ * `restart`: stops the task and runs it again under the same token, with the `pipeline` argument when one is given
+ * (else the stored one); the task keeps its original project and source either way (PROTOCOL.md §5.12).
+ */
 export const onRestart: Handler = async (ctx) => {
   denyFor(ctx, 'task.control');
   const token = requestToken(ctx);
   if (typeof token !== 'string' || token === '') throw serverFailure('Task token is required for restart', 'cmd_task.py', 301);
   const task = ctx.core.registry.require(token);
+  const given = ctx.args.pipeline;
+  const pipeline = isObject(given) ? { ...given, project_id: task.projectId, source: task.source } : task.pipeline;
   if (!task.completed) await task.stop(1, 'Task cancelled by request');
   const next = await ctx.core.registry.execute(
     {
-      pipeline: task.pipeline,
+      pipeline,
       token: task.token,
       threads: task.threads,
       ttl: task.ttl,
+      env: task.clientEnv,
       ...(task.pipelineTraceLevel ? { pipelineTraceLevel: task.pipelineTraceLevel } : {}),
     },
     { threads: 64 },

@@ -2,7 +2,8 @@ import { serverFailure } from '../failure.js';
 import { publicToken, taskId, taskToken, uuid4 } from '../ids.js';
 import { isObject } from '../util.js';
 import { PipelineGraph } from './graph.js';
-import { normalisePipeline, resolveSource } from './resolve.js';
+import { mergeEnv, resolvePlaceholders, rocketrideEnv } from './env.js';
+import { resolveSource, storedPipeline, withEngineDefaults } from './resolve.js';
 import { Task, type TaskEnv } from './task.js';
 
 export interface ExecuteArgs {
@@ -14,6 +15,27 @@ export interface ExecuteArgs {
   ttl?: unknown;
   name?: unknown;
   pipelineTraceLevel?: unknown;
+  /** Client environment: only its `ROCKETRIDE_*` string entries are kept and merged over the server's. */
+  env?: unknown;
+}
+
+/** The text of Python's AttributeError for `value.get` on a non-dict value. */
+function attributeError(value: unknown): string {
+  const type =
+    value === undefined || value === null
+      ? 'NoneType'
+      : typeof value === 'string'
+        ? 'str'
+        : typeof value === 'boolean'
+          ? 'bool'
+          : typeof value === 'number'
+            ? Number.isInteger(value)
+              ? 'int'
+              : 'float'
+            : Array.isArray(value)
+              ? 'list'
+              : 'object';
+  return `'${type}' object has no attribute 'get'`;
 }
 
 /** The body of a successful `execute`. */
@@ -57,11 +79,12 @@ export class TaskRegistry {
 
   /** Starts a pipeline (PROTOCOL.md §5.2); resolves once it is RUNNING. */
   async execute(args: ExecuteArgs, defaults: { threads: number }): Promise<Task> {
-    if (!isObject(args.pipeline)) {
-      throw serverFailure("'NoneType' object has no attribute 'get'", 'cmd_task.py', 128);
-    }
-    const resolved = resolveSource(args.pipeline, args.source);
-    const pipeline = normalisePipeline(args.pipeline, resolved);
+    if (!isObject(args.pipeline)) throw serverFailure(attributeError(args.pipeline), 'cmd_task.py', 128);
+    // Placeholders are resolved for the engine; the stored pipeline keeps them as written.
+    const env = mergeEnv(this.env.serverEnv, args.env);
+    const resolved = resolveSource(resolvePlaceholders(args.pipeline, env), args.source);
+    const pipeline = storedPipeline(args.pipeline, resolved);
+    const enginePipeline = withEngineDefaults(resolvePlaceholders(pipeline, env));
     const projectId =
       typeof pipeline.project_id === 'string' && pipeline.project_id !== '' ? pipeline.project_id : uuid4();
     const token =
@@ -95,7 +118,9 @@ export class TaskRegistry {
         provider: String(comp.provider),
         name: `${display}.${compName}`,
         pipeline,
-        graph: new PipelineGraph(pipeline.components, resolved.source),
+        clientEnv: rocketrideEnv(args.env),
+        enginePipeline,
+        graph: new PipelineGraph(enginePipeline.components, resolved.source),
         threads: positiveInt(args.threads, defaults.threads),
         ttl: nonNegative(args.ttl, 900),
         ...(traceLevel ? { pipelineTraceLevel: traceLevel } : {}),

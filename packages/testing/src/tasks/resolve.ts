@@ -33,12 +33,25 @@ export function resolveSource(pipeline: Record<string, unknown>, explicit?: unkn
   return { source, component: component as ResolvedSource['component'] };
 }
 
-/** Returns a copy of the pipeline with the source written in and the source component's config defaults filled. */
-export function normalisePipeline(pipeline: Record<string, unknown>, resolved: ResolvedSource): Record<string, unknown> {
+/**
+ * The pipeline as the server stores it (and `rrext_get_pipeline` returns it): a copy with the source written in and
+ * `config:{}` added to the source component when missing (PROTOCOL.md §5.2 step 3).
+ */
+export function storedPipeline(pipeline: Record<string, unknown>, resolved: ResolvedSource): Record<string, unknown> {
   const copy = structuredClone(pipeline);
   copy.source = resolved.source;
   const comps = copy.components as Record<string, unknown>[];
   const comp = comps.find((c) => isObject(c) && c.id === resolved.source)!;
+  if (!isObject(comp.config)) comp.config = {};
+  return copy;
+}
+
+/** A copy of a stored pipeline with the engine's defaults for the source component: `config.mode`, `config.type`. */
+export function withEngineDefaults(pipeline: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(pipeline);
+  const comps = Array.isArray(copy.components) ? (copy.components as unknown[]) : [];
+  const comp = comps.find((c): c is Record<string, unknown> => isObject(c) && c.id === copy.source);
+  if (!comp) return copy;
   const config = isObject(comp.config) ? comp.config : {};
   if (config.mode === undefined) config.mode = 'Source';
   if (config.type === undefined) config.type = comp.provider;

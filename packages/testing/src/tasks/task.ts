@@ -13,6 +13,8 @@ import { TaskState, notRunningStatus, zeroCounters } from './state.js';
 export interface TaskEnv {
   readonly hub: EventHub;
   readonly statusThrottleMs: number;
+  /** The server's own `ROCKETRIDE_*` variables (placeholder substitution). */
+  readonly serverEnv: Readonly<Record<string, string>>;
   /** Keep pipe payloads for inspection. */
   readonly record: boolean;
   recordPipe(record: PipeRecordImpl): void;
@@ -29,7 +31,12 @@ export interface TaskInit {
   source: string;
   provider: string;
   name: string;
+  /** As stored: placeholders unresolved. */
   pipeline: Record<string, unknown>;
+  /** The `ROCKETRIDE_*` entries of the client's `execute.env` (kept for `restart`). */
+  clientEnv: Record<string, string>;
+  /** As the engine runs it: placeholders resolved, source config defaults filled. */
+  enginePipeline: Record<string, unknown>;
   graph: PipelineGraph;
   threads: number;
   ttl: number;
@@ -48,6 +55,8 @@ export class Task implements TaskScope, PipeHost {
   readonly provider: string;
   readonly name: string;
   readonly pipeline: Record<string, unknown>;
+  readonly enginePipeline: Record<string, unknown>;
+  readonly clientEnv: Record<string, string>;
   readonly graph: PipelineGraph;
   readonly threads: number;
   readonly ttl: number;
@@ -85,6 +94,8 @@ export class Task implements TaskScope, PipeHost {
     this.provider = init.provider;
     this.name = init.name;
     this.pipeline = init.pipeline;
+    this.enginePipeline = init.enginePipeline;
+    this.clientEnv = init.clientEnv;
     this.graph = init.graph;
     this.threads = init.threads;
     this.ttl = init.ttl;
@@ -249,6 +260,7 @@ export class Task implements TaskScope, PipeHost {
       exitMessage: this.exitMessage,
       ...(this.pipelineTraceLevel ? { pipelineTraceLevel: this.pipelineTraceLevel } : {}),
       pipeline: this.pipeline,
+      enginePipeline: this.enginePipeline,
       openPipes: this.pipes.size,
       waitingOpens: this.slots.waiting,
     };
