@@ -23,7 +23,7 @@ it('README quick start runs', async () => {
     const pipe = await client.openPipe(token, { name: 'big.txt' }, 'text/plain').open();
     await pipe.write(Buffer.from('first chunk'));
     await pipe.write(Buffer.from('second chunk'));
-    console.log((await pipe.close()).text);
+    console.log((await pipe.close())?.text);
     client.on('event', (event) => console.log(event.event));
     await client.addMonitor({ token }, ['SUMMARY']);
     try {

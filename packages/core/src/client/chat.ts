@@ -3,7 +3,7 @@ import type { PipelineResult } from '../schema/pipeline-result.js';
 import { Question, type QuestionData } from '../schema/question.js';
 import { requireString } from './checks.js';
 import type { RocketRideClient } from './client.js';
-import { DataPipe } from './data-pipe.js';
+import { DataPipe, type SSECallback } from './data-pipe.js';
 
 /** Options of `chat()`. */
 export interface ChatOptions {
@@ -11,6 +11,8 @@ export interface ChatOptions {
   token: string;
   /** A Question, its JSON form, or just the question text. */
   question: Question | QuestionData | string;
+  /** The chat pipe's SSE events (e.g. `thinking`) while the question runs. Default: none. */
+  onSSE?: SSECallback;
   signal?: AbortSignal;
 }
 
@@ -42,7 +44,8 @@ export async function chat(client: RocketRideClient, options: ChatOptions): Prom
   }
   const payload = encoder.encode(JSON.stringify(data));
   const object = { name: `Question ${client.nextChatNumber()}` };
-  const pipe = await new DataPipe(client, options.token, object, QUESTION_MIME, { provider: 'chat' }).open({ signal });
+  const pipeOptions = options.onSSE === undefined ? { provider: 'chat' } : { provider: 'chat', onSSE: options.onSSE };
+  const pipe = await new DataPipe(client, options.token, object, QUESTION_MIME, pipeOptions).open({ signal });
   await pipe.write(payload, { signal });
-  return pipe.close({ signal });
+  return pipe.finish({ signal });
 }

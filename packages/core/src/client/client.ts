@@ -16,18 +16,19 @@ import { abortError, PendingRequests } from '../transport/pending.js';
 import { VERSION } from '../version.js';
 import { type ChatOptions, chat } from './chat.js';
 import { responseError } from './checks.js';
-import { type MonitorOptions, setEvents } from './commands/events.js';
+import { type MonitorOptions, type SetEventsOptions, setEvents } from './commands/events.js';
 import { getServerInfo, ping, type ServerInfo } from './commands/misc.js';
 import { getService, getServices, type ServicesResult, type ValidateOptions, validate } from './commands/services.js';
 import { getTaskStatus, type RestartOptions, restart, terminate, type UseOptions, use } from './commands/tasks.js';
-import { send } from './commands/data.js';
-import { DataPipe, type DataPipeOptions } from './data-pipe.js';
+import { type SendOptions, send } from './commands/data.js';
+import { DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';
 import { TypedEmitter, safeCall } from './emitter.js';
 import { Lifecycle, type LifecycleHost, type LifecycleSettings } from './lifecycle.js';
 import { malformedResponseSeq } from './malformed-response.js';
 import { MonitorSync } from './monitor-sync.js';
 import type { MonitorKey } from './monitors.js';
 import { type SendFilesInput, type SendFilesOptions, sendFiles } from './send-files.js';
+import { SseRoutes } from './sse-routes.js';
 
 /** What `getConnectionInfo()` reports. */
 export interface ConnectionInfo {
@@ -72,6 +73,9 @@ export class RocketRideClient extends TypedEmitter {
   private uri: string;
   private credential: string;
   private chatCounter = 0;
+  private readonly sseRoutes = new SseRoutes();
+  /** token → project/source, from the `use()` and `getTaskStatus()` results seen (bounded). */
+  private readonly scopes = new Map<string, { projectId: string; source: string }>();
 
   constructor(options: ClientOptions = {}) {
     super();
@@ -234,7 +238,7 @@ export class RocketRideClient extends TypedEmitter {
   /** Starts a pipeline (`execute`). See {@link UseOptions}. */
   use(options: UseOptions): Promise<UseResult> {
     return use(this, options).then((result) => {
-      this.monitors.learn(result.token, result.projectId, result.source);
+      this.learnScope(result.token, result.projectId, result.source);
       return result;
     });
   }
@@ -249,17 +253,20 @@ export class RocketRideClient extends TypedEmitter {
   /** The task's TASK_STATUS. */
   getTaskStatus(token: string, options?: RequestOptions): Promise<TaskStatus> {
     return getTaskStatus(this, token, options).then((status) => {
-      this.monitors.learn(token, status.project_id, status.source);
+      this.learnScope(token, status.project_id, status.source);
       return status;
     });
   }
-  /** Sends one whole object through a new pipe and resolves with the pipeline's result. */
+  /**
+   * Sends one whole object through a new pipe and resolves with the pipeline's result. The fifth
+   * argument is `{ signal, onSSE }`, or the SSE callback itself as in the official SDK.
+   */
   send(
     token: string,
     data: string | Uint8Array,
     objinfo?: Record<string, unknown>,
     mimetype?: string,
-    options?: CallOptions,
+    options?: SendOptions | SSECallback,
   ): Promise<PipelineResult> {
     return send(this, token, data, objinfo, mimetype, options);
   }
@@ -275,8 +282,11 @@ export class RocketRideClient extends TypedEmitter {
   chat(options: ChatOptions): Promise<PipelineResult> {
     return chat(this, options);
   }
-  /** Sets the event types of a token directly (deprecated in the SDKs; not replayed after reconnect). */
-  setEvents(token: string, types: readonly string[], options?: CallOptions): Promise<void> {
+  /**
+   * Sets the event types of a token directly (deprecated in the SDKs; not replayed after reconnect).
+   * The third argument is `{ pipeId, signal }`, or a pipe id as in the official SDK.
+   */
+  setEvents(token: string, types: readonly string[], options?: SetEventsOptions | number): Promise<void> {
     return setEvents(this, token, types, options);
   }
   /**
@@ -325,6 +335,50 @@ export class RocketRideClient extends TypedEmitter {
     this.emit('event', event);
   }
 
+  /**
+   * @internal Subscribes to one pipe's SSE events and routes them, by task and pipe id, to `callback`.
+   * Uses a ref-counted `addMonitor({ projectId, source, pipeId }, ['SSE'])` when the task's
+   * project/source is known or can be looked up, else `rrext_monitor { token, pipeId }` directly (e.g. a
+   * `pk_` connection without `task.monitor`). Resolves with the function that ends both.
+   */
+  async subscribePipeSse(token: string, pipeId: number, callback: SSECallback, signal?: AbortSignal): Promise<() => void> {
+    let scope = this.scopes.get(token);
+    if (scope === undefined) {
+      const response = await this.request<{ project_id?: unknown; source?: unknown }>('rrext_get_task_status', { token }, { signal });
+      const body = response.body;
+      if (response.success && typeof body?.project_id === 'string' && typeof body.source === 'string') {
+        this.learnScope(token, body.project_id, body.source);
+        scope = { projectId: body.project_id, source: body.source };
+      }
+    }
+    if (scope !== undefined) {
+      const key = { projectId: scope.projectId, source: scope.source, pipeId };
+      const unroute = this.sseRoutes.add(token, scope.source, pipeId, callback);
+      try {
+        await this.addMonitor(key, ['SSE'], { signal });
+      } catch (error) {
+        unroute();
+        throw error;
+      }
+      return () => {
+        unroute();
+        this.removeMonitor(key, ['SSE']).catch((error: Error) => this.debug(`SSE unsubscribe failed: ${error.message}`));
+      };
+    }
+    const unroute = this.sseRoutes.add(token, undefined, pipeId, callback);
+    try {
+      await setEvents(this, token, ['SSE'], { signal, pipeId });
+    } catch (error) {
+      unroute();
+      throw error;
+    }
+    return () => {
+      unroute();
+      if (!this.isConnected()) return;
+      setEvents(this, token, [], { pipeId }).catch((error: Error) => this.debug(`SSE unsubscribe failed: ${error.message}`));
+    };
+  }
+
   /** @internal The next `Question <n>` number for chat(). */
   nextChatNumber(): number {
     this.chatCounter += 1;
@@ -338,6 +392,14 @@ export class RocketRideClient extends TypedEmitter {
       perMessageDeflate: this.options.perMessageDeflate ?? false,
       maxPayload: this.options.maxPayload ?? DEFAULTS.maxPayload,
     };
+  }
+
+  private learnScope(token: string, projectId: unknown, source: unknown): void {
+    this.monitors.learn(token, projectId, source);
+    if (typeof projectId !== 'string' || typeof source !== 'string' || projectId === '' || source === '') return;
+    this.scopes.delete(token);
+    this.scopes.set(token, { projectId, source });
+    if (this.scopes.size > 1024) this.scopes.delete(this.scopes.keys().next().value as string);
   }
 
   private debug(line: string): void {
@@ -370,6 +432,18 @@ export class RocketRideClient extends TypedEmitter {
       const body = event.body as ConnectResult;
       this.lifecycle.connectResult = body;
       if (typeof body.userToken === 'string' && body.userToken !== '') this.credential = body.userToken;
+    }
+    if (event.event === 'apaevt_sse' && this.sseRoutes.size > 0) {
+      const body = event.body as { type?: unknown; data?: unknown; pipe_id?: unknown; __id?: unknown } | undefined;
+      for (const callback of this.sseRoutes.match(body)) {
+        const type = typeof body?.type === 'string' ? body.type : '';
+        const data = typeof body?.data === 'object' && body.data !== null ? (body.data as Record<string, unknown>) : {};
+        try {
+          Promise.resolve(callback(type, data)).catch((error: unknown) => this.debug(`SSE callback failed: ${String(error)}`));
+        } catch (error) {
+          this.debug(`SSE callback failed: ${String(error)}`);
+        }
+      }
     }
     this.dispatchEvent(event as RocketRideEvent);
   }

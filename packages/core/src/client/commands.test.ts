@@ -88,7 +88,7 @@ describe('command surface against the simulator (success paths)', () => {
     const writes = ['a', 'b', '', 'c'].map((s) => pipe.write(Buffer.from(s)));
     await Promise.all(writes);
     const result = await pipe.close();
-    expect(result.text).toEqual(['a\n\nb\n\n\n\nc\n\n']);
+    expect(result?.text).toEqual(['a\n\nb\n\n\n\nc\n\n']);
     expect(engine.pipes()[0]!.writes).toBe(4);
   });
 

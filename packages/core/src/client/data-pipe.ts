@@ -6,10 +6,24 @@ import type { RocketRideClient } from './client.js';
 import { mimeTypeOf } from './mime.js';
 import { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
 
+/**
+ * Called for each `apaevt_sse` event the pipeline emits for one pipe (`body.type`, `body.data`, `{}`
+ * when absent). A returned promise is awaited for nothing; a throw or rejection is reported on
+ * `onDebugMessage` and does not disturb the client.
+ */
+export type SSECallback = (type: string, data: Record<string, unknown>) => void | Promise<void>;
+
 /** Options of `openPipe()`. */
 export interface DataPipeOptions {
   /** Ask for a specific source provider (e.g. `'chat'`); the engine refuses a mismatch. Default: none. */
   provider?: string;
+  /**
+   * Receive the pipe's SSE events (official SDK: the `onSSE` argument). `open()` then subscribes to
+   * `SSE` for this pipe only (a ref-counted `addMonitor({ projectId, source, pipeId })`) and the
+   * events are routed by task AND pipe id, so equal pipe ids on two tasks do not collide. The
+   * subscription ends when the pipe is closed, fails or is disposed. Default: none.
+   */
+  onSSE?: SSECallback;
 }
 
 type State = 'new' | 'opening' | 'open' | 'closing' | 'closed' | 'failed';
@@ -29,6 +43,8 @@ export class DataPipe {
   private failure: unknown;
   /** The client generation (connection) the pipe was opened on; a pipe does not outlive it. */
   private generation = -1;
+  /** Ends the SSE subscription and routing of an `onSSE` pipe (once). */
+  private releaseSse: (() => void) | undefined;
   readonly mimeType: string;
   readonly objinfo: Record<string, unknown>;
 
@@ -55,7 +71,12 @@ export class DataPipe {
     return this.state === 'open';
   }
 
-  /** Opens the pipe on the engine. @throws PipeError `ERR_PIPE_STATE` when called twice. */
+  /**
+   * Opens the pipe on the engine; with `onSSE`, also subscribes to the pipe's SSE events. When that
+   * subscription fails, the pipe is closed again (nothing was written) and `open()` rejects with
+   * `ERR_PIPE_SSE`, as the official SDK does.
+   * @throws PipeError `ERR_PIPE_STATE` when called twice, `ERR_PIPE_OPEN`, `ERR_PIPE_SSE`.
+   */
   async open(options?: { signal?: AbortSignal }): Promise<this> {
     if (this.state !== 'new') throw new PipeError('Pipe already opened', { code: 'ERR_PIPE_STATE' });
     this.state = 'opening';
@@ -64,13 +85,30 @@ export class DataPipe {
       if (this.options.provider !== undefined) openOptions.provider = this.options.provider;
       this.generation = this.client.generation;
       this.id = await pipeOpen(this.client, this.token, this.objinfo, this.mimeType, openOptions);
-      this.state = 'open';
-      return this;
     } catch (error) {
       this.state = 'failed';
       this.failure = error;
       throw error;
     }
+    if (this.options.onSSE !== undefined) {
+      try {
+        this.releaseSse = await this.client.subscribePipeSse(this.token, this.id, this.options.onSSE, options?.signal);
+      } catch (cause) {
+        const error = new PipeError(`Failed to subscribe to SSE events for pipe ${this.id}: ${(cause as Error)?.message ?? cause}`, {
+          code: 'ERR_PIPE_SSE',
+          cause,
+          command: 'rrext_monitor',
+        });
+        this.state = 'failed';
+        this.failure = error;
+        if (this.client.isConnected() && this.client.generation === this.generation) {
+          await pipeClose(this.client, this.token, this.id).catch(() => undefined);
+        }
+        throw error;
+      }
+    }
+    this.state = 'open';
+    return this;
   }
 
   /** Writes one chunk; resolves when the engine acknowledged it. Calls queue behind each other. */
@@ -91,36 +129,60 @@ export class DataPipe {
         this.state = 'failed';
         this.failure = error;
       }
+      this.endSse();
     });
     return run;
   }
 
-  /** Waits for queued writes, closes the pipe (committing the object) and resolves with the result. */
-  async close(options?: { signal?: AbortSignal }): Promise<PipelineResult> {
+  /**
+   * Waits for queued writes, closes the pipe (committing the object) and resolves with the result.
+   * Like the official SDK, resolves with `undefined` (sending nothing) when the pipe was never opened
+   * or is already closed or closing. A failed pipe rejects with its failure and is never closed.
+   */
+  async close(options?: { signal?: AbortSignal }): Promise<PipelineResult | undefined> {
+    if (this.state === 'new' || this.state === 'opening' || this.state === 'closing' || this.state === 'closed') {
+      return undefined;
+    }
+    return this.finish(options);
+  }
+
+  /** @internal close() for a pipe known to be open (send/chat/sendFiles): never `undefined`. */
+  async finish(options?: { signal?: AbortSignal }): Promise<PipelineResult> {
     this.requireWritable();
     this.state = 'closing';
     await this.tail;
-    if ((this.state as State) === 'failed') throw this.failure;
     try {
+      if ((this.state as State) === 'failed') throw this.failure;
       this.requireConnection();
       const result = await pipeClose(this.client, this.token, this.id!, options);
       this.state = 'closed';
       return result;
     } catch (error) {
-      this.state = 'failed';
-      this.failure = error;
+      if ((this.state as State) !== 'failed') {
+        this.state = 'failed';
+        this.failure = error;
+      }
       throw error;
+    } finally {
+      this.endSse();
     }
   }
 
   /** Abandons the pipe if it was not closed (no `close` is sent); the engine reaps it. */
   async [Symbol.asyncDispose](): Promise<void> {
+    this.endSse();
     if (this.state === 'closed') return;
     if (this.state !== 'failed') {
       this.state = 'failed';
       this.failure = new PipeError('Pipe was abandoned', { code: 'ERR_PIPE_ABANDONED' });
     }
     await this.tail;
+  }
+
+  private endSse(): void {
+    const release = this.releaseSse;
+    this.releaseSse = undefined;
+    release?.();
   }
 
   /**

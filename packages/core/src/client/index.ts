@@ -1,11 +1,12 @@
 export { RocketRideClient, type ConnectionInfo } from './client.js';
 export type { ClientEventName, ClientEvents, ConnectedInfo, DisconnectedInfo, Listener, ReconnectingInfo } from './emitter.js';
 export { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
-export { DataPipe, type DataPipeOptions } from './data-pipe.js';
+export { DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';
 export type { SendFilesInput, SendFilesOptions } from './send-files.js';
 export type { ChatOptions } from './chat.js';
 export type { MonitorKey } from './monitors.js';
-export type { MonitorOptions } from './commands/events.js';
+export type { MonitorOptions, SetEventsOptions } from './commands/events.js';
+export type { SendOptions } from './commands/data.js';
 export type { ServerInfo } from './commands/misc.js';
 export type { ServicesResult, ValidateOptions } from './commands/services.js';
 export type { RestartOptions, UseOptions } from './commands/tasks.js';

@@ -129,7 +129,7 @@ async function uploadOne(
       emit('write');
     }
     emit('close');
-    const result = await pipe.close({ signal });
+    const result = await pipe.finish({ signal });
     const body = emit('complete', { result });
     return { ...body, action: 'complete', result };
   } catch (error) {

@@ -4,9 +4,15 @@ import type { PipelineResult } from '../../schema/pipeline-result.js';
 import { requireObject, requireString } from '../checks.js';
 import type { RocketRideClient } from '../client.js';
 import { mimeTypeOf } from '../mime.js';
-import { DataPipe } from '../data-pipe.js';
+import { DataPipe, type SSECallback } from '../data-pipe.js';
 
 const encoder = new TextEncoder();
+
+/** Options of `send()`. */
+export interface SendOptions extends CallOptions {
+  /** The pipe's SSE events while it runs (see `DataPipeOptions.onSSE`). Default: none. */
+  onSSE?: SSECallback;
+}
 
 /**
  * Sends one whole object: open, one write, close (PROTOCOL.md §12.1). The MIME type defaults to the
@@ -20,7 +26,7 @@ export async function send(
   data: string | Uint8Array,
   objinfo?: Record<string, unknown>,
   mimetype?: string,
-  options?: CallOptions,
+  options?: SendOptions | SSECallback,
 ): Promise<PipelineResult> {
   requireString(token, 'token');
   requireObject(objinfo, 'objinfo', true);
@@ -31,8 +37,11 @@ export async function send(
   else throw new ValidationError('data must be a string or a Uint8Array', { code: 'ERR_INVALID_DATA' });
   const object: Record<string, unknown> = { ...objinfo, size: bytes.byteLength || 1 };
   const mimeType = mimetype ?? mimeTypeOf(objinfo?.name);
-  const signal = options?.signal;
-  const pipe = await new DataPipe(client, token, object, mimeType).open({ signal });
+  // The official SDK takes the SSE callback as the fifth argument itself.
+  const opts: SendOptions = typeof options === 'function' ? { onSSE: options } : (options ?? {});
+  const signal = opts.signal;
+  const pipeOptions = opts.onSSE === undefined ? {} : { onSSE: opts.onSSE };
+  const pipe = await new DataPipe(client, token, object, mimeType, pipeOptions).open({ signal });
   await pipe.write(bytes, { signal });
-  return pipe.close({ signal });
+  return pipe.finish({ signal });
 }

@@ -1,7 +1,7 @@
 import type { CallOptions } from '../../config/options.js';
 import { RocketRideError } from '../../errors/rocketride-error.js';
 import { ValidationError } from '../../errors/validation-error.js';
-import { requireString, responseError } from '../checks.js';
+import { requireIndex, requireString, responseError } from '../checks.js';
 import type { RocketRideClient } from '../client.js';
 
 /** Options of addMonitor/removeMonitor. */
@@ -16,16 +16,31 @@ async function sendMonitor(client: RocketRideClient, args: Record<string, unknow
   }
 }
 
-/** Sets the event types for a token directly (not ref-counted, not replayed after a reconnect). */
+/** Options of `setEvents()`. */
+export interface SetEventsOptions extends CallOptions {
+  /** Narrow the subscription to one pipe of the task (official SDK: third argument). Default: the whole task. */
+  pipeId?: number;
+}
+
+/**
+ * Sets the event types for a token directly (not ref-counted, not replayed after a reconnect). The
+ * third argument is `{ pipeId, signal }`, or the pipe id itself as in the official SDK.
+ */
 export async function setEvents(
   client: RocketRideClient,
   token: string,
   types: readonly string[],
-  options?: CallOptions,
+  options?: SetEventsOptions | number,
 ): Promise<void> {
   requireString(token, 'token');
   if (!Array.isArray(types) || types.some((t) => typeof t !== 'string')) {
     throw new ValidationError('types must be an array of strings', { code: 'ERR_INVALID_ARGUMENT' });
   }
-  await sendMonitor(client, { token, types: [...types] }, options?.signal);
+  const opts: SetEventsOptions = typeof options === 'number' ? { pipeId: options } : (options ?? {});
+  const args: Record<string, unknown> = { token, types: [...types] };
+  if (opts.pipeId !== undefined) {
+    requireIndex(opts.pipeId, 'pipeId');
+    args.pipeId = opts.pipeId;
+  }
+  await sendMonitor(client, args, opts.signal);
 }
