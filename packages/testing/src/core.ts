@@ -1,5 +1,6 @@
 import type { Connection } from './connection.js';
 import { Faults } from './faults.js';
+import { corsOriginsFromEnv } from './http/cors.js';
 import { EventFlag } from './monitor/flags.js';
 import { EventHub } from './monitor/hub.js';
 import type { PipeRecordImpl } from './pipes/record.js';
@@ -32,6 +33,8 @@ export class EngineCore {
   /** Unauthenticated connections per client IP. */
   readonly unauthenticated = new Map<string, number>();
   readonly startTime = Date.now();
+  /** Allowed CORS origins; empty = every origin without credentials. */
+  readonly corsOrigins: readonly string[];
   /** The server's own `ROCKETRIDE_*` variables (placeholder substitution). */
   readonly serverEnv: Readonly<Record<string, string>>;
   private readonly logFn: ((line: string) => void) | undefined;
@@ -44,6 +47,7 @@ export class EngineCore {
     this.record = options.record ?? true;
     this.logFn = options.log;
     this.serverEnv = rocketrideEnv(options.env ?? process.env);
+    this.corsOrigins = options.corsOrigins ?? corsOriginsFromEnv(process.env.RR_CORS_ORIGINS);
     this.faults = new Faults(
       { ackDelayMs: options.ackDelayMs ?? 0, writeJitterMs: options.writeJitterMs ?? 0 },
       pushMalformed,

@@ -71,6 +71,11 @@ export interface EngineOptions {
    * its own environment.
    */
   env?: Record<string, string | undefined>;
+  /**
+   * CORS origins allowed on the HTTP routes, with credentials. Empty: every origin (`*`) without credentials.
+   * Default: `RR_CORS_ORIGINS` (comma-separated) from `process.env`, as the real server reads it.
+   */
+  corsOrigins?: string[];
 }
 
 /** One request as the simulator received it. */

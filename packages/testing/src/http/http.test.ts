@@ -11,6 +11,7 @@ afterEach(async () => {
 });
 
 const auth = { authorization: 'Bearer K' };
+const jsonAuth = { ...auth, 'content-type': 'application/json' };
 
 interface UploadData {
   objectsRequested: number;
@@ -21,7 +22,7 @@ interface UploadData {
 
 async function startWithTask(): Promise<Engine> {
   engine = await startEngine({ apiKey: 'K' });
-  const r = await fetch(`${engine.httpUrl}/task?token=T1`, { method: 'POST', headers: auth, body: JSON.stringify(ECHO_PIPELINE) });
+  const r = await fetch(`${engine.httpUrl}/task?token=T1`, { method: 'POST', headers: jsonAuth, body: JSON.stringify(ECHO_PIPELINE) });
   expect(await r.json()).toEqual({ status: 'OK', data: { token: 'T1' } });
   return engine;
 }
@@ -86,7 +87,9 @@ describe('HTTP routes', () => {
     expect(Object.keys(json.data.objects).sort()).toEqual(['doc', 'note_0', 'note_1']);
     expect(json.data.objects.note_0!.text).toEqual(['first\n\n']);
     expect(json.data.objects.note_1!.text).toEqual(['second\n\n']);
-    expect(json.data.objects.note_0!.name).toMatch(/^note-[0-9a-f-]{36}$/);
+    // Text-field objects are named after their key, duplicates included (<key>-<uuid>).
+    expect(json.data.objects.note_0!.name).toMatch(/^note_0-[0-9a-f-]{36}$/);
+    expect(json.data.objects.note_1!.name).toMatch(/^note_1-[0-9a-f-]{36}$/);
     // A file part travels in 64 KiB writes: two text segments.
     expect(json.data.objects.doc!.text).toEqual([`${'x'.repeat(65_536)}\n\n${'x'.repeat(70_000 - 65_536)}\n\n`]);
     const doc = e.pipes({ token: 'T1' }).find((p) => p.object.name === 'doc.txt')!;
@@ -139,7 +142,7 @@ describe('HTTP routes', () => {
     const del = await fetch(`${e.httpUrl}/task?token=T1`, { method: 'DELETE', headers: auth });
     expect(await del.json()).toEqual({ status: 'OK' });
     expect(e.tasks()[0]).toMatchObject({ state: 6, completed: true });
-    const threads = await fetch(`${e.httpUrl}/task?threads=99`, { method: 'POST', headers: auth, body: JSON.stringify(ECHO_PIPELINE) });
-    expect(threads.status).toBe(400);
+    const threads = await fetch(`${e.httpUrl}/task?threads=99`, { method: 'POST', headers: jsonAuth, body: JSON.stringify(ECHO_PIPELINE) });
+    expect(threads.status).toBe(422);
   });
 });

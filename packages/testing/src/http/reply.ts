@@ -31,9 +31,23 @@ export function sendAccessDenied(req: IncomingMessage, res: ServerResponse): voi
   }
 }
 
-/** FastAPI's answer to a missing required header. */
-export function sendMissingHeader(res: ServerResponse, header: string): void {
-  send(res, 422, { detail: [{ type: 'missing', loc: ['header', header], msg: 'Field required', input: null }] });
+/** One FastAPI request-validation error. */
+export interface ValidationDetail {
+  type: string;
+  loc: (string | number)[];
+  msg: string;
+  input: unknown;
+  ctx?: Record<string, unknown>;
+}
+
+/** FastAPI's 422 answer to request-validation errors (query, then header, then body). */
+export function sendValidationErrors(res: ServerResponse, detail: ValidationDetail[]): void {
+  send(res, 422, { detail });
+}
+
+/** The validation error of a missing required header. */
+export function missingHeader(header: string): ValidationDetail {
+  return { type: 'missing', loc: ['header', header], msg: 'Field required', input: null };
 }
 
 export function sendNotFound(res: ServerResponse): void {

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { EngineCore } from '../core.js';
 import { toFailure } from '../failure.js';
 import { uuid4 } from '../ids.js';
-import { closePipe, openPipe, writePipe } from '../pipes/process.js';
+import { closePipe, dataTask, openPipe, writePipe } from '../pipes/process.js';
 import type { Task } from '../tasks/task.js';
 import { multipartBoundary, parseMultipart } from './multipart.js';
 
@@ -15,29 +15,41 @@ interface Upload {
   key: string;
   entry: ObjectEntry;
   resultTypes?: Record<string, string>;
+  /** A text field not sent yet (multipart). */
+  textField?: { pipe: BridgePipe; text: Buffer };
 }
 
-/** A pipe fed by the HTTP bridge; a failed write stops further writes but the pipe is still closed. */
+/**
+ * A pipe fed by the HTTP bridge. The token is checked when the pipe opens, per object as the server's bridge does, so a
+ * bad token is an object error in an HTTP 200. A failed write stops further writes but the pipe is still closed.
+ */
 class BridgePipe {
   private failure: ReturnType<typeof toFailure> | undefined;
   private pipeId: number | undefined;
+  private task: Task | undefined;
 
   constructor(
     private readonly core: EngineCore,
-    private readonly task: Task,
+    private readonly token: unknown,
   ) {}
 
   async open(object: Record<string, unknown>, mimeType: string): Promise<void> {
     try {
+      this.task = await dataTask(this.core, this.token);
       this.pipeId = await openPipe(this.core, this.task, { object, mimeType });
     } catch (err) {
       this.failure = toFailure(err);
     }
   }
 
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
   async write(chunk: Buffer): Promise<void> {
-    if (this.failure || this.pipeId === undefined) return;
+    if (this.failure || this.pipeId === undefined || !this.task) return;
     try {
+      this.task = await dataTask(this.core, this.token);
       await writePipe(this.core, this.task, this.pipeId, chunk);
     } catch (err) {
       this.failure = toFailure(err);
@@ -46,7 +58,7 @@ class BridgePipe {
 
   close(key: string): Upload {
     let result: Record<string, unknown> | undefined;
-    if (this.pipeId !== undefined) {
+    if (this.pipeId !== undefined && this.task) {
       try {
         result = closePipe(this.core, this.task, this.pipeId);
       } catch (err) {
@@ -69,25 +81,38 @@ class BridgePipe {
   }
 }
 
-function dispositionFilename(value: string | undefined): string | undefined {
+/**
+ * The object name of a raw body, read from Content-Disposition as the server's bridge reads it: the first
+ * `filename=` or `filename*=` value (case-sensitive, up to `;`), with quotes and apostrophes stripped from both ends.
+ * An RFC 5987 `filename*` value is not decoded, so `filename*=UTF-8''a%20b` names the object `UTF-8''a%20b`.
+ */
+export function dispositionFilename(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  const m = /filename="((?:[^"\\]|\\.)*)"|filename=([^;\s]+)/i.exec(value);
-  return m ? (m[1] ?? m[2]) : undefined;
+  const m = /filename\*?=([^;]+)/.exec(value);
+  if (!m) return undefined;
+  const name = m[1]!.replace(/^["']+|["']+$/g, '');
+  return name === '' ? undefined : name;
+}
+
+/** A Content-Type without its parameters, lower-cased (the server's bridge normalises it so). */
+function bareMimeType(value: string | undefined): string {
+  return (value ?? 'application/octet-stream').split(';', 1)[0]!.trim().toLowerCase();
 }
 
 /** Streams a raw request body into one pipe; each request chunk is one write (awaited: backpressure). */
-async function uploadRaw(core: EngineCore, task: Task, req: IncomingMessage): Promise<Upload[]> {
-  const mimeType = (req.headers['content-type'] ?? '').split(';', 1)[0]!.trim() || 'application/octet-stream';
+async function uploadRaw(core: EngineCore, token: unknown, req: IncomingMessage): Promise<Upload[]> {
+  const mimeType = bareMimeType(req.headers['content-type']);
   const name = dispositionFilename(req.headers['content-disposition']) ?? `stream-${uuid4()}`;
   const length = Number(req.headers['content-length']);
-  const pipe = new BridgePipe(core, task);
+  const pipe = new BridgePipe(core, token);
   await pipe.open(Number.isFinite(length) && length >= 0 ? { name, size: length } : { name }, mimeType);
-  for await (const chunk of req as AsyncIterable<Buffer>) await pipe.write(chunk);
+  // When the open failed, the server answers without reading the body.
+  if (!pipe.failed) for await (const chunk of req as AsyncIterable<Buffer>) await pipe.write(chunk);
   return [pipe.close('body')];
 }
 
 /** Streams each multipart part into its own pipe: files in 64 KiB writes, text fields as one `text/plain` write. */
-async function uploadMultipart(core: EngineCore, task: Task, req: IncomingMessage, boundary: string): Promise<Upload[]> {
+async function uploadMultipart(core: EngineCore, token: unknown, req: IncomingMessage, boundary: string): Promise<Upload[]> {
   const uploads: Upload[] = [];
   let current: { field: string; pipe: BridgePipe; isFile: boolean } | undefined;
   let pending: Buffer[] = [];
@@ -113,20 +138,28 @@ async function uploadMultipart(core: EngineCore, task: Task, req: IncomingMessag
       pendingBytes = data.length;
     }
   };
+  // Keys are known only once every part is seen; the server names text-field objects after the key (field_0-<uuid>),
+  // so text fields are sent after the parse.
   for await (const ev of parseMultipart(req as AsyncIterable<Buffer>, boundary)) {
     if (ev.type === 'part') {
-      const pipe = new BridgePipe(core, task);
+      const pipe = new BridgePipe(core, token);
       const isFile = ev.filename !== undefined;
-      if (isFile) await pipe.open({ name: ev.filename }, ev.contentType?.split(';', 1)[0]?.trim() || 'application/octet-stream');
-      else await pipe.open({ name: `${ev.name}-${uuid4()}` }, 'text/plain');
+      if (isFile) await pipe.open({ name: ev.filename || `upload_${uuid4()}` }, bareMimeType(ev.contentType));
       current = { field: ev.name, pipe, isFile };
     } else if (ev.type === 'data') {
       pending.push(ev.chunk);
       pendingBytes += ev.chunk.length;
       if (current?.isFile && pendingBytes >= FILE_CHUNK) await flush(false);
     } else if (current) {
-      await flush(true);
-      uploads.push(current.pipe.close(current.field));
+      if (current.isFile) {
+        await flush(true);
+        uploads.push(current.pipe.close(current.field));
+      } else {
+        const text = Buffer.concat(pending);
+        pending = [];
+        pendingBytes = 0;
+        uploads.push({ key: current.field, entry: {}, textField: { pipe: current.pipe, text } });
+      }
       current = undefined;
     }
   }
@@ -141,13 +174,25 @@ async function uploadMultipart(core: EngineCore, task: Task, req: IncomingMessag
       u.key = `${u.key}_${i}`;
     }
   }
+  // Text fields: one text/plain object named <key>-<uuid>, sized, written once.
+  for (const u of uploads) {
+    const field = u.textField;
+    if (!field) continue;
+    await field.pipe.open({ name: `${u.key}-${uuid4()}`, size: field.text.length }, 'text/plain');
+    await field.pipe.write(field.text);
+    const done = field.pipe.close(u.key);
+    u.entry = done.entry;
+    if (done.resultTypes) u.resultTypes = done.resultTypes;
+    else delete u.resultTypes;
+    delete u.textField;
+  }
   return uploads;
 }
 
 /** `POST /task/data` and `/webhook`: the whole upload, summarised as the server does (PROTOCOL.md §11). */
-export async function uploadData(core: EngineCore, task: Task, req: IncomingMessage): Promise<Record<string, unknown>> {
+export async function uploadData(core: EngineCore, token: unknown, req: IncomingMessage): Promise<Record<string, unknown>> {
   const boundary = multipartBoundary(req.headers['content-type']);
-  const uploads = boundary ? await uploadMultipart(core, task, req, boundary) : await uploadRaw(core, task, req);
+  const uploads = boundary ? await uploadMultipart(core, token, req, boundary) : await uploadRaw(core, token, req);
   const resultTypes: Record<string, string> = {};
   const objects: Record<string, ObjectEntry> = {};
   let completed = 0;
