@@ -19,7 +19,18 @@ import { responseError } from './checks.js';
 import { type MonitorOptions, type SetEventsOptions, setEvents } from './commands/events.js';
 import { getServerInfo, ping, type ServerInfo } from './commands/misc.js';
 import { getService, getServices, type ServicesResult, type ValidateOptions, validate } from './commands/services.js';
-import { getTaskStatus, type RestartOptions, restart, terminate, type UseOptions, use } from './commands/tasks.js';
+import {
+  getTaskPipeline,
+  getTasks,
+  getTaskStatus,
+  getTaskToken,
+  type RestartOptions,
+  restart,
+  type TaskSummary,
+  terminate,
+  type UseOptions,
+  use,
+} from './commands/tasks.js';
 import { type SendOptions, send } from './commands/data.js';
 import { DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';
 import { TypedEmitter, safeCall } from './emitter.js';
@@ -246,7 +257,22 @@ export class RocketRideClient extends TypedEmitter {
   terminate(token: string, options?: CallOptions): Promise<void> {
     return terminate(this, token, options);
   }
-  /** Restarts a task (sends the given token, unlike the official SDKs). */
+  /** The token of the task running `source` of `projectId` (`rrext_get_token`). */
+  getTaskToken(options: { projectId: string; source: string; signal?: AbortSignal }): Promise<string | undefined> {
+    return getTaskToken(this, options);
+  }
+  /** The task's stored pipeline, placeholders unresolved (`rrext_get_pipeline`). */
+  getTaskPipeline(token: string, options?: CallOptions): Promise<Record<string, unknown> | undefined> {
+    return getTaskPipeline(this, token, options);
+  }
+  /** The running tasks the caller may see (`rrext_get_tasks`). */
+  getTasks(options?: CallOptions): Promise<TaskSummary[]> {
+    return getTasks(this, options);
+  }
+  /**
+   * Restarts a task, sending the given token (the official SDKs overwrite it with `"*"`); without
+   * one, the token is looked up from `projectId` and `source`.
+   */
   restart(options: RestartOptions): Promise<void> {
     return restart(this, options);
   }
@@ -315,11 +341,11 @@ export class RocketRideClient extends TypedEmitter {
     return getService(this, name, options);
   }
   /** Validates a pipeline on the engine. */
-  validate(pipeline: Record<string, unknown>, options?: ValidateOptions): Promise<Record<string, unknown>> {
+  validate(pipeline: Record<string, unknown> | { pipeline: Record<string, unknown>; source?: string }, options?: ValidateOptions): Promise<Record<string, unknown>> {
     return validate(this, pipeline, options);
   }
-  /** Round trip to the engine (`rrext_ping`). */
-  ping(options?: RequestOptions): Promise<void> {
+  /** Round trip to the engine (`rrext_ping`); a string is the official SDK's (ignored) token argument. */
+  ping(options?: RequestOptions | string): Promise<void> {
     return ping(this, options);
   }
   /** Engine version and capabilities (`rrext_public_probe`; needs no credential). */

@@ -9,5 +9,5 @@ export type { MonitorOptions, SetEventsOptions } from './commands/events.js';
 export type { SendOptions } from './commands/data.js';
 export type { ServerInfo } from './commands/misc.js';
 export type { ServicesResult, ValidateOptions } from './commands/services.js';
-export type { RestartOptions, UseOptions } from './commands/tasks.js';
+export type { RestartOptions, TaskSummary, UseOptions } from './commands/tasks.js';
 export { lookupMimeType, mimeTypeOf, OCTET_STREAM } from './mime.js';

@@ -10,9 +10,15 @@ import { openSocket } from '../../transport/socket.js';
 import { responseError } from '../checks.js';
 import type { RocketRideClient } from '../client.js';
 
-/** Round trip to the engine (`rrext_ping`). @throws RocketRideError `ERR_PING` on failure. */
-export async function ping(client: RocketRideClient, options?: RequestOptions): Promise<void> {
-  const response = await client.request('rrext_ping', undefined, options);
+/**
+ * Round trip to the engine (`rrext_ping`). A string argument is the official SDK's optional token,
+ * sent as `arguments.token` (the engine ignores it). @throws RocketRideError `ERR_PING` on failure.
+ */
+export async function ping(client: RocketRideClient, options?: RequestOptions | string): Promise<void> {
+  const response =
+    typeof options === 'string'
+      ? await client.request('rrext_ping', { token: options })
+      : await client.request('rrext_ping', undefined, options);
   if (!response.success) throw responseError(RocketRideError, 'ERR_PING', response, 'Ping failed', 'Ping failed: ');
 }
 

@@ -47,11 +47,15 @@ export async function validate(
 ): Promise<Record<string, unknown>> {
   requireObject(pipeline, 'pipeline');
   const inner = (pipeline as { pipeline?: unknown }).pipeline;
-  const p = typeof inner === 'object' && inner !== null ? inner : pipeline;
+  const wrapped = typeof inner === 'object' && inner !== null;
+  const p = wrapped ? inner : pipeline;
   const args: Record<string, unknown> = { pipeline: p };
-  if (options?.source !== undefined) {
-    if (typeof options.source !== 'string') throw new ValidationError('source must be a string', { code: 'ERR_INVALID_ARGUMENT' });
-    args.source = options.source;
+  // The TS SDK's form, validate({ pipeline, source }): its source counts (an explicit option wins).
+  const outerSource = wrapped ? (pipeline as { source?: unknown }).source : undefined;
+  const source = options?.source ?? outerSource;
+  if (source !== undefined) {
+    if (typeof source !== 'string') throw new ValidationError('source must be a string', { code: 'ERR_INVALID_ARGUMENT' });
+    args.source = source;
   }
   const response = await client.request('rrext_validate', args, { signal: options?.signal });
   if (!response.success) {

@@ -30,6 +30,10 @@ export interface UseOptions {
   name?: string;
   /** Enables FLOW events: `none` | `metadata` | `summary` | `full`. Default unset. */
   pipelineTraceLevel?: 'none' | 'metadata' | 'summary' | 'full';
+  /** `ROCKETRIDE_*` values laid over the ones forwarded from the client's env (as the TS SDK). Default: none. */
+  env?: Record<string, string>;
+  /** Team to run the task under. Default: the user's default team. */
+  teamId?: string;
   signal?: AbortSignal;
 }
 
@@ -80,7 +84,18 @@ export async function use(client: RocketRideClient, options: UseOptions): Promis
   }
   if (options.source !== undefined) pipeline.source = options.source;
   if (options.token !== undefined) requireString(options.token, 'token');
-  const args: Record<string, unknown> = { pipeline, args: options.args ?? [], env: forwardedEnv(client.env) };
+  const env = forwardedEnv(client.env);
+  if (options.env !== undefined) {
+    if (typeof options.env !== 'object' || options.env === null) {
+      throw new ValidationError('env must be an object of strings', { code: 'ERR_INVALID_ARGUMENT' });
+    }
+    Object.assign(env, options.env);
+  }
+  const args: Record<string, unknown> = { pipeline, args: options.args ?? [], env };
+  if (options.teamId !== undefined) {
+    requireString(options.teamId, 'teamId');
+    args.teamId = options.teamId;
+  }
   if (options.token !== undefined) args.token = options.token;
   if (options.threads !== undefined) args.threads = options.threads;
   if (options.useExisting !== undefined) args.useExisting = options.useExisting;
@@ -116,7 +131,8 @@ export async function getTaskStatus(client: RocketRideClient, token: string, opt
 
 /** Options of `restart()`. */
 export interface RestartOptions {
-  token: string;
+  /** The task's token; when omitted it is looked up from `projectId` and `source` (`rrext_get_token`). */
+  token?: string;
   projectId?: string;
   source?: string;
   pipeline?: Record<string, unknown>;
@@ -125,11 +141,64 @@ export interface RestartOptions {
 
 /** Restarts a task (`restart`). Unlike the official SDKs, the given token is what is sent. */
 export async function restart(client: RocketRideClient, options: RestartOptions): Promise<void> {
-  requireString(options?.token, 'token');
-  const args: Record<string, unknown> = { token: options.token };
+  let token = options?.token;
+  if (token === undefined && options?.projectId !== undefined && options.source !== undefined) {
+    token = await getTaskToken(client, { projectId: options.projectId, source: options.source, signal: options.signal });
+  }
+  requireString(token, 'token');
+  const args: Record<string, unknown> = { token };
   if (options.projectId !== undefined) args.projectId = options.projectId;
   if (options.source !== undefined) args.source = options.source;
   if (options.pipeline !== undefined) args.pipeline = unwrap(options.pipeline);
   const response = await client.request('restart', args, { signal: options.signal });
   if (!response.success) throw responseError(ExecutionError, 'ERR_RESTART', response, 'Restart failed');
+}
+
+/**
+ * The token of the task running `source` of `projectId` (`rrext_get_token`). The engine answers with
+ * the token such a task would get even when none runs.
+ */
+export async function getTaskToken(
+  client: RocketRideClient,
+  options: { projectId: string; source: string; signal?: AbortSignal },
+): Promise<string | undefined> {
+  requireString(options?.projectId, 'projectId');
+  requireString(options.source, 'source');
+  const response = await client.request<{ token?: unknown }>(
+    'rrext_get_token',
+    { projectId: options.projectId, source: options.source },
+    { signal: options.signal },
+  );
+  if (!response.success) throw responseError(ExecutionError, 'ERR_TASK_TOKEN', response, 'Task token lookup failed');
+  return typeof response.body?.token === 'string' ? response.body.token : undefined;
+}
+
+/** The task's stored pipeline, `${ROCKETRIDE_*}` placeholders unresolved (`rrext_get_pipeline`). */
+export async function getTaskPipeline(
+  client: RocketRideClient,
+  token: string,
+  options?: CallOptions,
+): Promise<Record<string, unknown> | undefined> {
+  requireString(token, 'token');
+  const response = await client.request<{ pipeline?: Record<string, unknown> }>('rrext_get_pipeline', { token }, { signal: options?.signal });
+  if (!response.success) throw responseError(ExecutionError, 'ERR_TASK_PIPELINE', response, 'Pipeline lookup failed');
+  return response.body?.pipeline;
+}
+
+/** One running task as `rrext_get_tasks` lists it. */
+export interface TaskSummary {
+  name: string;
+  description: string;
+  source: string;
+  token: string;
+  status: string;
+  pipeline: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** The RUNNING tasks the caller may see (`rrext_get_tasks`). */
+export async function getTasks(client: RocketRideClient, options?: CallOptions): Promise<TaskSummary[]> {
+  const response = await client.request<{ tasks?: TaskSummary[] }>('rrext_get_tasks', {}, { signal: options?.signal });
+  if (!response.success) throw responseError(ExecutionError, 'ERR_TASKS', response, 'Listing tasks failed');
+  return Array.isArray(response.body?.tasks) ? response.body.tasks : [];
 }
