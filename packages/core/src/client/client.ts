@@ -244,6 +244,16 @@ export class RocketRideClient extends TypedEmitter {
     return response.body;
   }
 
+  /** The official SDK's name for {@link dapRequest}: sends a request, throws on failure, resolves with the body. */
+  call<B = Record<string, unknown>>(command: string, args?: Record<string, unknown>, options?: RequestOptions): Promise<B | undefined> {
+    return this.dapRequest<B>(command, args, options);
+  }
+
+  /** `await using client = new RocketRideClient(…)`: disconnects when the scope ends. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.disconnect();
+  }
+
   // ---- commands ------------------------------------------------------------------------------
 
   /** Starts a pipeline (`execute`). See {@link UseOptions}. */
