@@ -49,16 +49,20 @@ export class EngineCore {
     this.serverEnv = rocketrideEnv(options.env ?? process.env);
     this.corsOrigins = options.corsOrigins ?? corsOriginsFromEnv(process.env.RR_CORS_ORIGINS);
     this.faults = new Faults(
-      { ackDelayMs: options.ackDelayMs ?? 0, writeJitterMs: options.writeJitterMs ?? 0 },
+      { ackDelayMs: options.ackDelayMs ?? 0, writeJitterMs: options.writeJitterMs ?? 0, eventLagMs: options.eventLagMs ?? 0 },
       pushMalformed,
     );
     this.registry = new TaskRegistry({
       hub: this.hub,
       statusThrottleMs: this.timing.statusThrottleMs,
       serverEnv: this.serverEnv,
+      deferEvent: (emit) => this.faults.deferEvent(emit),
       record: this.record,
       recordPipe: (r) => this.pipeHistory.push(r),
-      taskRemoved: (taskId) => this.dashboard('task_removed', { taskId }),
+      taskRemoved: (task, stillKnown) => {
+        if (!stillKnown) this.dropSubscriptions(task.projectId, task.source);
+        this.dashboard('task_removed', { taskId: task.id });
+      },
       log: (line) => this.log(line),
     });
   }
@@ -66,6 +70,16 @@ export class EngineCore {
   /** Broadcasts an `apaevt_dashboard` event to `*` DASHBOARD subscribers. */
   dashboard(action: string, fields: Record<string, unknown> = {}): void {
     this.hub.emitServer(EventFlag.DASHBOARD, 'apaevt_dashboard', { action, timestamp: Date.now() / 1000, ...fields });
+  }
+
+  /** Removes every connection's subscription keys of a task that was cleaned up (PROTOCOL.md §5.8). */
+  dropSubscriptions(projectId: string, source: string): void {
+    const key = `p.${projectId}.${source}`;
+    for (const conn of this.connections) {
+      for (const k of [...conn.monitors.keys()]) {
+        if (k === key || (k.startsWith(`${key}.`) && /^\d+$/.test(k.slice(key.length + 1)))) conn.monitors.delete(k);
+      }
+    }
   }
 
   log(line: string): void {

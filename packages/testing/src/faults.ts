@@ -24,6 +24,8 @@ function matches(match: RequestMatcher, req: ReceivedRequest): boolean {
 export class Faults implements FaultControls {
   ackDelayMs: number;
   writeJitterMs: number;
+  eventLagMs: number;
+  private readonly lagged = new Set<NodeJS.Timeout>();
   /** Message of the simulated pipeline failure, when on. */
   pipelineFailure: string | undefined;
   private rules: ResponseRule[] = [];
@@ -33,11 +35,12 @@ export class Faults implements FaultControls {
   private stallWaiters: (() => void)[] = [];
 
   constructor(
-    private readonly defaults: { ackDelayMs: number; writeJitterMs: number },
+    private readonly defaults: { ackDelayMs: number; writeJitterMs: number; eventLagMs: number },
     private readonly pushMalformed: (kind: MalformedKind) => void,
   ) {
     this.ackDelayMs = defaults.ackDelayMs;
     this.writeJitterMs = defaults.writeJitterMs;
+    this.eventLagMs = defaults.eventLagMs;
   }
 
   delayResponse(match: RequestMatcher, ms: number, opts: { times?: number } = {}): void {
@@ -73,6 +76,26 @@ export class Faults implements FaultControls {
     this.writeJitterMs = Math.max(0, ms);
   }
 
+  setEventLag(ms: number): void {
+    this.eventLagMs = Math.max(0, ms);
+  }
+
+  /** Runs `emit` now, or after a random 0..eventLagMs delay when an event lag is set. */
+  deferEvent(emit: () => void): void {
+    if (this.eventLagMs <= 0) return emit();
+    const timer = setTimeout(() => {
+      this.lagged.delete(timer);
+      emit();
+    }, Math.random() * this.eventLagMs);
+    this.lagged.add(timer);
+  }
+
+  /** Drops the events still waiting for their lag (engine close). */
+  dispose(): void {
+    for (const t of this.lagged) clearTimeout(t);
+    this.lagged.clear();
+  }
+
   failPipeline(on: boolean, message = 'Simulated pipeline failure'): void {
     this.pipelineFailure = on ? message : undefined;
   }
@@ -84,6 +107,7 @@ export class Faults implements FaultControls {
     this.stallOpen(false);
     this.ackDelayMs = this.defaults.ackDelayMs;
     this.writeJitterMs = this.defaults.writeJitterMs;
+    this.eventLagMs = this.defaults.eventLagMs;
     this.pipelineFailure = undefined;
   }
 

@@ -112,6 +112,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         for (const stop of stopKeepalive.values()) stop();
         stopKeepalive.clear();
         core.faults.reset();
+        core.faults.dispose();
         for (const conn of [...core.connections]) conn.terminate();
         core.registry.dispose();
         await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -56,6 +56,13 @@ export interface EngineOptions {
   writeJitterMs?: number;
   /** Every write acknowledgement is delayed by N ms after the write is applied (a slow pipeline). Default 0. */
   ackDelayMs?: number;
+  /**
+   * Each `apaevt_sse` and `apaevt_flow` event is sent after a random 0..N ms delay. The real server carries them on a
+   * channel that is not ordered with the data-plane responses, so an SSE event produced by a write may arrive after
+   * that write's response, or even after the close response (PROTOCOL.md §6.7). Default 0: sent at once, before the
+   * response of the write that produced it.
+   */
+  eventLagMs?: number;
   /** Simultaneous unauthenticated WebSocket connections allowed per client IP (PROTOCOL.md §1.1). Default 10. */
   maxUnauthenticatedPerIp?: number;
   /** Receives diagnostic lines (dropped frames, reaped pipes…). Default: none. */
@@ -166,6 +173,8 @@ export interface FaultControls {
   setAckDelay(ms: number): void;
   /** Changes {@link EngineOptions.writeJitterMs}. */
   setWriteJitter(ms: number): void;
+  /** Changes {@link EngineOptions.eventLagMs}. */
+  setEventLag(ms: number): void;
   /** While on, close results carry `body.error` (still `success:true`), as a pipeline failure does. */
   failPipeline(on: boolean, message?: string): void;
   /** Clears every fault and restores the ack delay and write jitter given in the options. */

@@ -140,7 +140,8 @@ export class TaskRegistry {
         if (now - task.endTime * 1000 > retentionMs) {
           this.tasks.delete(token);
           task.dispose();
-          this.env.taskRemoved(task.id);
+          const twin = this.list().some((t) => t.projectId === task.projectId && t.source === task.source);
+          this.env.taskRemoved(task, twin);
           this.env.log(`task ${task.id} removed after retention`);
         }
       } else if (task.ttl > 0 && task.state === 3 && now - task.lastActivity > task.ttl * 1000) {

@@ -15,11 +15,13 @@ export interface TaskEnv {
   readonly statusThrottleMs: number;
   /** The server's own `ROCKETRIDE_*` variables (placeholder substitution). */
   readonly serverEnv: Readonly<Record<string, string>>;
+  /** Sends a pipe event (SSE, FLOW) now or after the configured event lag. */
+  deferEvent(emit: () => void): void;
   /** Keep pipe payloads for inspection. */
   readonly record: boolean;
   recordPipe(record: PipeRecordImpl): void;
-  /** A completed task left the registry. */
-  taskRemoved(taskId: string): void;
+  /** A completed task left the registry (`stillKnown`: another task of the registry has the same project and source). */
+  taskRemoved(task: TaskScope, stillKnown: boolean): void;
   log(line: string): void;
 }
 
@@ -209,13 +211,13 @@ export class Task implements TaskScope, PipeHost {
   }
 
   emitSse(pipeId: number, type: string, data: Record<string, unknown>): void {
-    this.env.hub.emitTask(this, EventFlag.SSE, 'apaevt_sse', { pipe_id: pipeId, type, data }, pipeId);
+    this.env.deferEvent(() => this.env.hub.emitTask(this, EventFlag.SSE, 'apaevt_sse', { pipe_id: pipeId, type, data }, pipeId));
   }
 
   emitFlow(pipeId: number, op: 'begin' | 'enter' | 'leave' | 'end', trace: Record<string, unknown>): void {
     if (!this.pipelineTraceLevel) return;
     const body = { id: pipeId, op, pipes: [this.source], trace, project_id: this.projectId, source: this.source };
-    this.env.hub.emitTask(this, EventFlag.FLOW, 'apaevt_flow', body, pipeId);
+    this.env.deferEvent(() => this.env.hub.emitTask(this, EventFlag.FLOW, 'apaevt_flow', body, pipeId));
   }
 
   /** The full TASK_STATUS (PROTOCOL.md §5.4). */
