@@ -82,7 +82,10 @@ export class Faults implements FaultControls {
 
   /** Runs `emit` now, or after a random 0..eventLagMs delay when an event lag is set. */
   deferEvent(emit: () => void): void {
-    if (this.eventLagMs <= 0) return emit();
+    if (this.eventLagMs <= 0) {
+      emit();
+      return;
+    }
     const timer = setTimeout(() => {
       this.lagged.delete(timer);
       emit();
