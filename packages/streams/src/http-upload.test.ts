@@ -70,10 +70,11 @@ describe('httpUpload(): POST /task/data over undici', () => {
   });
 
   it('an unknown token is a PipeError with the engine message', async () => {
+    // The HTTP bridge checks the token per object: HTTP 200, with an error entry for the object.
     fx = await startFixture();
     const err = await httpUpload(target(fx), 'data', 'no-such-task').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PipeError);
-    expect(err).toMatchObject({ code: 'ERR_PIPE_OPEN', serverMessage: 'Your pipeline is not running' });
+    expect(err).toMatchObject({ code: 'ERR_PIPE_UPLOAD', serverMessage: 'Your pipeline is not running' });
   });
 
   it('an object the engine failed (status "Error") is a PipeError with the server message', async () => {

@@ -192,8 +192,8 @@ function transportError(err: unknown, url: string): RocketRideError {
  *
  * @throws ValidationError (`ERR_INVALID_TOKEN`, `ERR_INVALID_SOURCE`, `ERR_INVALID_URI`, `ERR_SIZE_MISMATCH`,
  *   `ERR_HTTP_VALIDATION` for a 422), AuthenticationError (`ERR_NO_CREDENTIAL`, `ERR_AUTHENTICATION` for a 401),
- *   PipeError (`ERR_PIPE_OPEN` for a 400 such as an unknown token, `ERR_PIPE_UPLOAD` when the engine failed the
- *   object, `ERR_PIPE_RESULT` when the pipeline did), ConnectionError (`ERR_CONNECTION_LOST`, `ERR_HTTP_STATUS`
+ *   PipeError (`ERR_PIPE_OPEN` for another 400, `ERR_PIPE_UPLOAD` when the engine failed the object or its token (the
+ *   bridge checks the token per object), `ERR_PIPE_RESULT` when the pipeline did), ConnectionError (`ERR_CONNECTION_LOST`, `ERR_HTTP_STATUS`
  *   for a 5xx), TimeoutError, AbortError (`ERR_ABORTED`), ProtocolError (`ERR_HTTP_RESPONSE`, `ERR_HTTP_STATUS`).
  *   An error raised by the source itself is rethrown as it is.
  */
