@@ -34,7 +34,7 @@ import {
 import { type SendOptions, send } from './commands/data.js';
 import { DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';
 import { TypedEmitter, safeCall } from './emitter.js';
-import { Lifecycle, type LifecycleHost, type LifecycleSettings } from './lifecycle.js';
+import { Lifecycle, type LifecycleHost, type LifecycleSettings, REASON_NEW_CREDENTIAL } from './lifecycle.js';
 import { malformedResponseSeq } from './malformed-response.js';
 import { MonitorSync } from './monitor-sync.js';
 import type { MonitorKey } from './monitors.js';
@@ -115,7 +115,11 @@ export class RocketRideClient extends TypedEmitter {
 
   /**
    * Opens the socket and authenticates. `credential` (if given) replaces the configured one for this
-   * and later reconnects. Resolves with the ConnectResult; when already connected, returns it at once.
+   * and later reconnects. Resolves with the ConnectResult; when already connected (or connecting)
+   * without a credential or with the one of the current session, returns that session's result.
+   * With a different credential, the current session ends (`'disconnected'` with reason
+   * {@link REASON_NEW_CREDENTIAL}, pending requests and a connect in flight reject with
+   * `ERR_DISCONNECTED`) and a fresh connection authenticates with the new one.
    * `options.signal` is honoured at every step (socket open, before auth is sent, awaiting its reply):
    * an abort rejects with AbortError and closes the socket; persist mode does not retry it.
    * @throws AuthenticationError (`ERR_AUTHENTICATION`, `ERR_NO_CREDENTIAL`), ConnectionError
@@ -134,6 +138,10 @@ export class RocketRideClient extends TypedEmitter {
           code: 'ERR_NO_CREDENTIAL',
         }),
       );
+    }
+    if (credential !== undefined && this.lifecycle.active && !this.lifecycle.usesCredential(credential)) {
+      // Takes effect at once (see disconnect()); only the closing handshake is left to the old socket.
+      void this.lifecycle.disconnect(REASON_NEW_CREDENTIAL);
     }
     return this.lifecycle.connect(options.signal);
   }

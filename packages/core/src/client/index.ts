@@ -1,4 +1,5 @@
 export { RocketRideClient, type ConnectionInfo } from './client.js';
+export { REASON_NEW_CREDENTIAL } from './lifecycle.js';
 export type { ClientEventName, ClientEvents, ConnectedInfo, DisconnectedInfo, Listener, ReconnectingInfo } from './emitter.js';
 export { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
 export { DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';

@@ -7,6 +7,9 @@ import type { ConnectResult } from '../schema/connect-result.js';
 import { abortError, type PendingRequests } from '../transport/pending.js';
 import { Connection, openSocket, REASON_REQUESTED } from '../transport/socket.js';
 
+/** The `'disconnected'` reason when `connect(credential)` replaces a session that used another credential. */
+export const REASON_NEW_CREDENTIAL = 'Reconnecting with a new credential';
+
 /** Settings the lifecycle reads at every attempt (so `setConnectionParams` applies to the next one). */
 export interface LifecycleSettings {
   uri: string;
@@ -59,6 +62,8 @@ export class Lifecycle {
   private lostAt: number | undefined;
   private result: ConnectResult | undefined;
   private gen = 0;
+  /** The credentials of the current (or in-flight) session: the one sent with `auth`, then the `userToken` too. */
+  private sessionCredentials: string[] = [];
 
   constructor(private readonly host: LifecycleHost) {}
 
@@ -89,6 +94,16 @@ export class Lifecycle {
     return this.state === 'idle' && this.reconnectTimer !== undefined ? 'reconnecting' : this.state;
   }
 
+  /** Whether a session is open or being opened (not counting a reconnect that is only waiting). */
+  get active(): boolean {
+    return this.state === 'open' || this.inFlight !== undefined;
+  }
+
+  /** Whether the current (or in-flight) session authenticated, or is authenticating, with `credential`. */
+  usesCredential(credential: string): boolean {
+    return this.sessionCredentials.includes(credential);
+  }
+
   /** Connects and authenticates; resolves with the ConnectResult. Returns the current one when already connected. */
   connect(signal?: AbortSignal): Promise<ConnectResult> {
     if (this.state === 'open' && this.result !== undefined) return Promise.resolve(this.result);
@@ -108,14 +123,14 @@ export class Lifecycle {
    * connection. A `connect()` from then on starts a fresh connection, even if this was not awaited.
    * Resolves once the old socket is closed.
    */
-  disconnect(): Promise<void> {
+  disconnect(reason: string = REASON_REQUESTED): Promise<void> {
     const waiting = this.reconnectTimer !== undefined;
     this.wanted = false;
     this.cancelReconnect();
     // A reconnect that was only waiting for its turn ends here: say so, as a cancelled attempt would
     // (an attempt in flight reports the same error through its own rejection).
-    if (waiting) this.host.connectError(new ConnectionError(REASON_REQUESTED, { code: 'ERR_DISCONNECTED' }));
-    this.attemptAbort?.abort(new ConnectionError(REASON_REQUESTED, { code: 'ERR_DISCONNECTED' }));
+    if (waiting) this.host.connectError(new ConnectionError(reason, { code: 'ERR_DISCONNECTED' }));
+    this.attemptAbort?.abort(new ConnectionError(reason, { code: 'ERR_DISCONNECTED' }));
     this.attemptAbort = undefined;
     // The cut-short attempt no longer counts: its late settling changes nothing (see run()).
     this.inFlight = undefined;
@@ -125,11 +140,11 @@ export class Lifecycle {
     this.state = 'idle';
     if (conn === undefined) return Promise.resolve();
     this.host.pending.rejectAll(
-      (command) => new ConnectionError(REASON_REQUESTED, { code: 'ERR_DISCONNECTED', command }),
+      (command) => new ConnectionError(reason, { code: 'ERR_DISCONNECTED', command }),
     );
-    this.host.debug?.(`socket closed: ${REASON_REQUESTED}`);
-    if (wasOpen) this.host.disconnected(REASON_REQUESTED, false, this.gen);
-    return conn.close(REASON_REQUESTED);
+    this.host.debug?.(`socket closed: ${reason}`);
+    if (wasOpen) this.host.disconnected(reason, false, this.gen);
+    return conn.close(reason);
   }
 
   private run(signal: AbortSignal | undefined): Promise<ConnectResult> {
@@ -175,6 +190,7 @@ export class Lifecycle {
     const signal = userSignal === undefined ? abort.signal : AbortSignal.any([abort.signal, userSignal]);
     const started = Date.now();
     this.state = 'connecting';
+    this.sessionCredentials = [s.credential];
     this.host.debug?.(`connecting to ${s.uri}`);
     let conn: Connection | undefined;
     try {
@@ -221,7 +237,10 @@ export class Lifecycle {
       }
       const body = (response.body ?? {}) as ConnectResult;
       this.result = body;
-      if (typeof body.userToken === 'string' && body.userToken !== '') this.host.credentialChanged(body.userToken);
+      if (typeof body.userToken === 'string' && body.userToken !== '') {
+        this.sessionCredentials.push(body.userToken);
+        this.host.credentialChanged(body.userToken);
+      }
       this.state = 'open';
       this.gen += 1;
       this.host.debug?.(`authenticated (generation ${this.gen})`);
@@ -239,7 +258,8 @@ export class Lifecycle {
       }
       // Cut short by disconnect(): that is the reason, not the abort it used to stop the attempt.
       if (abort.signal.aborted) {
-        throw new ConnectionError(REASON_REQUESTED, { code: 'ERR_DISCONNECTED', cause: error });
+        const reason = abort.signal.reason instanceof Error ? abort.signal.reason.message : REASON_REQUESTED;
+        throw new ConnectionError(reason, { code: 'ERR_DISCONNECTED', cause: error });
       }
       throw error;
     } finally {
