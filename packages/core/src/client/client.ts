@@ -46,7 +46,8 @@ export interface ConnectionInfo {
   /** The normalised WebSocket URI. */
   uri: string;
   connected: boolean;
-  state: 'idle' | 'connecting' | 'open' | 'reconnecting';
+  /** `attached`: the socket is open but logged out (`logout()`); only `rrext_public_*` commands work. */
+  state: 'idle' | 'connecting' | 'open' | 'attached' | 'reconnecting';
   generation: number;
   persist: boolean;
   clientName: string;
@@ -126,24 +127,41 @@ export class RocketRideClient extends TypedEmitter {
    *   (`ERR_CONNECT_FAILED`), TimeoutError (`ERR_CONNECT_TIMEOUT`), AbortError.
    */
   connect(credential?: string, options: CallOptions = {}): Promise<ConnectResult> {
-    if (credential !== undefined) {
-      if (typeof credential !== 'string') {
-        return Promise.reject(new ValidationError('credential must be a string', { code: 'ERR_INVALID_ARGUMENT' }));
-      }
-      this.credential = credential;
-    }
-    if (this.credential.trim() === '') {
-      return Promise.reject(
-        new AuthenticationError('No credential: pass one to connect(), set options.auth or ROCKETRIDE_APIKEY', {
-          code: 'ERR_NO_CREDENTIAL',
-        }),
-      );
-    }
+    const refused = this.takeCredential(credential, 'connect()');
+    if (refused !== undefined) return Promise.reject(refused);
     if (credential !== undefined && this.lifecycle.active && !this.lifecycle.usesCredential(credential)) {
       // Takes effect at once (see disconnect()); only the closing handshake is left to the old socket.
       void this.lifecycle.disconnect(REASON_NEW_CREDENTIAL);
     }
     return this.lifecycle.connect(options.signal);
+  }
+
+  /**
+   * Authenticates again, on the open socket when there is one (the official SDK's `login`).
+   * `credential` (if given) replaces the configured one, as in {@link connect}. After `logout()` it
+   * sends `auth` on the logged-out socket (a new socket once that one has used up the engine's 5
+   * `auth`s); on an open session with another credential it ends that session (`'disconnected'` with
+   * reason `Re-authenticating`) and authenticates on the same socket; with the session's credential
+   * it returns the current result; without a socket it connects. `'connected'` follows every success.
+   * A failed `auth` closes the socket (the engine does so too).
+   * @throws as {@link connect}.
+   */
+  login(credential?: string, options: CallOptions = {}): Promise<ConnectResult> {
+    const refused = this.takeCredential(credential, 'login()');
+    if (refused !== undefined) return Promise.reject(refused);
+    return this.lifecycle.login(options.signal);
+  }
+
+  /**
+   * Ends the session but keeps the socket (`deauth`, as the official SDK's `logout`). Takes effect at
+   * once: `isConnected()` is false, `'disconnected'` fires (reason `Logged out`), requests other than
+   * `rrext_public_*` reject `ERR_NOT_CONNECTED`; persist mode neither reconnects nor re-authenticates
+   * until the next `login()`/`connect()`. Resolves once the engine confirmed the deauth (when it does
+   * not, the socket is closed). Without a session it does nothing; a reconnect that was waiting is
+   * cancelled.
+   */
+  logout(): Promise<void> {
+    return this.lifecycle.logout();
   }
 
   /**
@@ -154,6 +172,21 @@ export class RocketRideClient extends TypedEmitter {
    */
   disconnect(): Promise<void> {
     return this.lifecycle.disconnect();
+  }
+
+  private takeCredential(credential: string | undefined, method: string): RocketRideError | undefined {
+    if (credential !== undefined) {
+      if (typeof credential !== 'string') {
+        return new ValidationError('credential must be a string', { code: 'ERR_INVALID_ARGUMENT' });
+      }
+      this.credential = credential;
+    }
+    if (this.credential.trim() === '') {
+      return new AuthenticationError(`No credential: pass one to ${method}, set options.auth or ROCKETRIDE_APIKEY`, {
+        code: 'ERR_NO_CREDENTIAL',
+      });
+    }
+    return undefined;
   }
 
   /** Whether the client is connected and authenticated. */
@@ -206,7 +239,9 @@ export class RocketRideClient extends TypedEmitter {
     args?: Record<string, unknown>,
     options?: RequestOptions,
   ): Promise<DAPResponse<B>> {
-    const conn = this.lifecycle.connection;
+    // A logged-out socket still takes the engine's public commands (PROTOCOL.md §2.4).
+    const conn =
+      this.lifecycle.connection ?? (command.startsWith('rrext_public_') ? this.lifecycle.socket : undefined);
     if (conn === undefined) {
       return Promise.reject(
         new ConnectionError('Not connected: call connect() first', { code: 'ERR_NOT_CONNECTED', command }),

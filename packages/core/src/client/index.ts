@@ -1,5 +1,5 @@
 export { RocketRideClient, type ConnectionInfo } from './client.js';
-export { REASON_NEW_CREDENTIAL } from './lifecycle.js';
+export { MAX_AUTHS_PER_CONNECTION, REASON_LOGGED_OUT, REASON_NEW_CREDENTIAL, REASON_REAUTHENTICATING } from './lifecycle.js';
 export type { ClientEventName, ClientEvents, ConnectedInfo, DisconnectedInfo, Listener, ReconnectingInfo } from './emitter.js';
 export { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
 export { DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';

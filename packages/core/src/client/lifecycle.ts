@@ -9,6 +9,12 @@ import { Connection, openSocket, REASON_REQUESTED } from '../transport/socket.js
 
 /** The `'disconnected'` reason when `connect(credential)` replaces a session that used another credential. */
 export const REASON_NEW_CREDENTIAL = 'Reconnecting with a new credential';
+/** The `'disconnected'` reason of `logout()`. */
+export const REASON_LOGGED_OUT = 'Logged out';
+/** The `'disconnected'` reason when `login(credential)` re-authenticates an open session with another credential. */
+export const REASON_REAUTHENTICATING = 'Re-authenticating';
+/** The engine refuses the 6th `auth` on one connection (PROTOCOL.md §2.3); a login after that opens a new socket. */
+export const MAX_AUTHS_PER_CONNECTION = 5;
 
 /** Settings the lifecycle reads at every attempt (so `setConnectionParams` applies to the next one). */
 export interface LifecycleSettings {
@@ -44,7 +50,8 @@ export interface LifecycleHost {
   debug: ((line: string) => void) | undefined;
 }
 
-type State = 'idle' | 'connecting' | 'open';
+/** `attached`: the socket is open but unauthenticated (after `logout()`); only public commands work. */
+type State = 'idle' | 'connecting' | 'open' | 'attached';
 
 /**
  * Connection lifecycle: open, authenticate (auth is the first request and nothing else is sent
@@ -56,7 +63,12 @@ export class Lifecycle {
   private conn: Connection | undefined;
   private inFlight: Promise<ConnectResult> | undefined;
   private attemptAbort: AbortController | undefined;
-  private wanted = false;
+  /** What the caller asked for: no socket, a socket without a session (after `logout()`), or a session. */
+  private desired: 'detached' | 'attached' | 'authenticated' = 'detached';
+  /** `auth` requests sent on the current socket (the engine allows {@link MAX_AUTHS_PER_CONNECTION}). */
+  private authCount = 0;
+  /** The `deauth` of a `logout()` awaiting its reply; a login on the same socket waits for it. */
+  private deauthing: Promise<void> | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private attempts = 0;
   private lostAt: number | undefined;
@@ -77,6 +89,11 @@ export class Lifecycle {
     return this.state === 'open' ? this.conn : undefined;
   }
 
+  /** The socket, authenticated or not (`open` or `attached`), or undefined. */
+  get socket(): Connection | undefined {
+    return this.state === 'open' || this.state === 'attached' ? this.conn : undefined;
+  }
+
   get connectResult(): ConnectResult | undefined {
     return this.result;
   }
@@ -87,7 +104,7 @@ export class Lifecycle {
 
   /** Whether a lost connection will be re-established: persist mode, not disconnected on request, not given up. */
   get willReconnect(): boolean {
-    return this.wanted && this.host.settings().persist;
+    return this.desired === 'authenticated' && this.host.settings().persist;
   }
 
   get status(): State | 'reconnecting' {
@@ -108,11 +125,94 @@ export class Lifecycle {
   connect(signal?: AbortSignal): Promise<ConnectResult> {
     if (this.state === 'open' && this.result !== undefined) return Promise.resolve(this.result);
     if (this.inFlight !== undefined) return this.inFlight;
+    // Logged out just now: authenticate once the engine has confirmed the deauth, not before.
+    if (this.deauthing !== undefined) return this.deauthing.then(() => this.connect(signal));
     this.cancelReconnect();
-    this.wanted = true;
+    this.desired = 'authenticated';
     this.attempts = 0;
     this.lostAt = undefined;
-    return this.run(signal);
+    return this.run(signal, this.reusableSocket());
+  }
+
+  /**
+   * Authenticates again. On an open session with a credential other than the session's, the session
+   * ends (`disconnected` with {@link REASON_REAUTHENTICATING}) and `auth` goes out on the same socket;
+   * otherwise as {@link connect}: the current result, an `auth` on a logged-out socket, or a new socket.
+   */
+  login(signal?: AbortSignal): Promise<ConnectResult> {
+    const credential = this.host.settings().credential;
+    if (this.inFlight !== undefined && !this.usesCredential(credential)) {
+      const again = () => this.login(signal);
+      return this.inFlight.then(again, again);
+    }
+    if (this.state === 'open' && !this.usesCredential(credential)) {
+      this.state = 'attached';
+      this.host.debug?.('re-authenticating with another credential');
+      this.host.disconnected(REASON_REAUTHENTICATING, false, this.gen);
+    }
+    return this.connect(signal);
+  }
+
+  /**
+   * Ends the session but keeps the socket: sends `deauth` and resolves once the engine confirmed it.
+   * Takes effect at once: the client no longer counts as connected and `disconnected` is reported
+   * ({@link REASON_LOGGED_OUT}). Nothing is reconnected or re-authenticated until the next login.
+   * A connect in flight is awaited first; a reconnect that was only waiting is cancelled. When the
+   * engine does not confirm, the socket is closed so that no session is left behind.
+   */
+  async logout(): Promise<void> {
+    if (this.reconnectTimer !== undefined) {
+      this.cancelReconnect();
+      this.desired = 'detached';
+      this.host.connectError(new ConnectionError(REASON_LOGGED_OUT, { code: 'ERR_DISCONNECTED' }));
+      return;
+    }
+    if (this.inFlight !== undefined) await this.inFlight.catch(() => {});
+    if (this.deauthing !== undefined) return this.deauthing;
+    const conn = this.conn;
+    if (this.state !== 'open' || conn === undefined) return;
+    this.desired = 'attached';
+    this.state = 'attached';
+    this.host.debug?.('logging out');
+    this.host.disconnected(REASON_LOGGED_OUT, false, this.gen);
+    const done = this.deauth(conn);
+    this.deauthing = done;
+    try {
+      await done;
+    } finally {
+      if (this.deauthing === done) this.deauthing = undefined;
+    }
+  }
+
+  private async deauth(conn: Connection): Promise<void> {
+    let confirmed = false;
+    try {
+      const reply = await this.sendRequest(conn, 'deauth', {}, this.host.settings().connectTimeout, undefined);
+      confirmed = reply.success === true;
+    } catch {
+      confirmed = false;
+    }
+    if (!confirmed && this.conn === conn && this.state === 'attached') this.dropSocket('Logout not confirmed');
+  }
+
+  /** The logged-out socket, if it may take another `auth`; one that used up the engine's limit is closed. */
+  private reusableSocket(): Connection | undefined {
+    if (this.state !== 'attached' || this.conn === undefined) return undefined;
+    if (this.authCount < MAX_AUTHS_PER_CONNECTION) return this.conn;
+    this.dropSocket('Authentication limit of the connection reached');
+    return undefined;
+  }
+
+  /** Closes the unauthenticated socket (no `disconnected`: its session already ended). */
+  private dropSocket(reason: string): void {
+    const conn = this.conn;
+    if (conn === undefined) return;
+    this.conn = undefined;
+    this.state = 'idle';
+    if (this.desired === 'attached') this.desired = 'detached';
+    this.host.pending.rejectAll((command) => new ConnectionError(reason, { code: 'ERR_DISCONNECTED', command }));
+    this.host.debug?.(`socket closed: ${reason}`);
+    conn.close(reason).catch(() => {});
   }
 
   /**
@@ -125,7 +225,7 @@ export class Lifecycle {
    */
   disconnect(reason: string = REASON_REQUESTED): Promise<void> {
     const waiting = this.reconnectTimer !== undefined;
-    this.wanted = false;
+    this.desired = 'detached';
     this.cancelReconnect();
     // A reconnect that was only waiting for its turn ends here: say so, as a cancelled attempt would
     // (an attempt in flight reports the same error through its own rejection).
@@ -147,11 +247,11 @@ export class Lifecycle {
     return conn.close(reason);
   }
 
-  private run(signal: AbortSignal | undefined): Promise<ConnectResult> {
+  private run(signal: AbortSignal | undefined, reuse?: Connection): Promise<ConnectResult> {
     // Only the current attempt changes the lifecycle's state: one that disconnect() cut short (and a
     // connect() after it may already have replaced) just reports its outcome.
     const isCurrent = (): boolean => this.inFlight === promise;
-    const promise: Promise<ConnectResult> = this.attempt(signal).then(
+    const promise: Promise<ConnectResult> = this.attempt(signal, reuse).then(
       (result) => {
         if (isCurrent()) {
           this.inFlight = undefined;
@@ -170,11 +270,11 @@ export class Lifecycle {
         this.host.connectError(err);
         if (!current) throw err;
         if (err instanceof AuthenticationError || err.code === 'ERR_DISCONNECTED' || err.code === 'ERR_ABORTED') {
-          this.wanted = false;
-        } else if (this.wanted && this.host.settings().persist) {
+          this.desired = 'detached';
+        } else if (this.desired === 'authenticated' && this.host.settings().persist) {
           this.scheduleReconnect();
         } else {
-          this.wanted = false;
+          this.desired = 'detached';
         }
         throw err;
       },
@@ -183,7 +283,7 @@ export class Lifecycle {
     return promise;
   }
 
-  private async attempt(userSignal: AbortSignal | undefined): Promise<ConnectResult> {
+  private async attempt(userSignal: AbortSignal | undefined, reuse: Connection | undefined): Promise<ConnectResult> {
     const s = this.host.settings();
     const abort = new AbortController();
     this.attemptAbort = abort;
@@ -191,39 +291,44 @@ export class Lifecycle {
     const started = Date.now();
     this.state = 'connecting';
     this.sessionCredentials = [s.credential];
-    this.host.debug?.(`connecting to ${s.uri}`);
-    let conn: Connection | undefined;
+    let conn: Connection | undefined = reuse;
     try {
-      const ws = await openSocket(s.uri, {
-        timeout: s.connectTimeout,
-        signal,
-        perMessageDeflate: s.perMessageDeflate,
-        maxPayload: s.maxPayload,
-      });
-      // Aborted (or cut short by disconnect()) after the socket opened but before this continued: the
-      // socket never becomes this.conn, where it could stand in for a newer attempt's.
-      if (signal.aborted) {
-        ws.on('error', () => {});
-        ws.terminate();
-        throw abortError(signal, 'Connect');
-      }
-      const current: Connection = new Connection(
-        ws,
-        {
-          message: (data, isBinary) => {
-            if (this.conn === current) this.host.receive(data, isBinary);
+      if (conn !== undefined) {
+        this.host.debug?.('authenticating on the open socket');
+      } else {
+        this.host.debug?.(`connecting to ${s.uri}`);
+        const ws = await openSocket(s.uri, {
+          timeout: s.connectTimeout,
+          signal,
+          perMessageDeflate: s.perMessageDeflate,
+          maxPayload: s.maxPayload,
+        });
+        // Aborted (or cut short by disconnect()) after the socket opened but before this continued: the
+        // socket never becomes this.conn, where it could stand in for a newer attempt's.
+        if (signal.aborted) {
+          ws.on('error', () => {});
+          ws.terminate();
+          throw abortError(signal, 'Connect');
+        }
+        const current: Connection = new Connection(
+          ws,
+          {
+            message: (data, isBinary) => {
+              if (this.conn === current) this.host.receive(data, isBinary);
+            },
+            close: (reason, hasError) => this.onClose(current, reason, hasError),
           },
-          close: (reason, hasError) => this.onClose(current, reason, hasError),
-        },
-        { interval: s.keepaliveInterval, timeout: s.keepaliveTimeout },
-      );
-      conn = current;
-      this.conn = current;
-      this.host.debug?.('socket open, authenticating');
+          { interval: s.keepaliveInterval, timeout: s.keepaliveTimeout },
+        );
+        conn = current;
+        this.conn = current;
+        this.authCount = 0;
+        this.host.debug?.('socket open, authenticating');
+      }
       // Aborted by the debug callback just now: send no auth.
       if (signal.aborted) throw abortError(signal, 'Connect');
       const remaining = Math.max(1, s.connectTimeout - (Date.now() - started));
-      const response = await this.authenticate(current, s, remaining, signal);
+      const response = await this.authenticate(conn, s, remaining, signal);
       // An abort or disconnect() may have come after the reply settled the request but before this continued.
       if (signal.aborted) throw abortError(signal, 'Connect');
       if (!response.success) {
@@ -273,14 +378,31 @@ export class Lifecycle {
     timeout: number,
     signal: AbortSignal,
   ): Promise<DAPResponse> {
-    const pending = this.host.pending;
-    const seq = pending.nextSeq();
     const args: Record<string, unknown> = { auth: s.credential };
     if (s.clientName !== '') args.clientName = s.clientName;
     if (s.clientVersion !== '') args.clientVersion = s.clientVersion;
-    const message: DAPRequest = { type: 'request', seq, command: 'auth', arguments: args };
-    const reply = pending.add<Record<string, unknown>>(seq, 'auth', timeout, signal);
-    conn.send(encodeMessage(message));
+    this.authCount += 1;
+    return this.sendRequest(conn, 'auth', args, timeout, signal);
+  }
+
+  /** Sends a lifecycle request (`auth`, `deauth`) on `conn`, whatever the state. */
+  private sendRequest(
+    conn: Connection,
+    command: string,
+    args: Record<string, unknown>,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): Promise<DAPResponse> {
+    const pending = this.host.pending;
+    const seq = pending.nextSeq();
+    const message: DAPRequest = { type: 'request', seq, command, arguments: args };
+    const reply = pending.add<Record<string, unknown>>(seq, command, timeout, signal);
+    try {
+      conn.send(encodeMessage(message));
+    } catch (cause) {
+      pending.fail(seq, new ConnectionError('Could not send request', { code: 'ERR_SEND_FAILED', cause, command }));
+      return reply;
+    }
     this.host.sent(message);
     return reply;
   }
@@ -293,14 +415,18 @@ export class Lifecycle {
     const code = reason === REASON_REQUESTED ? 'ERR_DISCONNECTED' : 'ERR_CONNECTION_LOST';
     this.host.pending.rejectAll((command) => new ConnectionError(reason, { code, command }));
     this.host.debug?.(`socket closed: ${reason}`);
-    if (!wasOpen) return;
+    if (!wasOpen) {
+      // A logged-out socket that closes leaves nothing to restore (no reconnect after a logout).
+      if (this.desired === 'attached') this.desired = 'detached';
+      return;
+    }
     this.host.disconnected(reason, hasError, this.gen);
-    if (this.wanted && this.host.settings().persist) {
+    if (this.desired === 'authenticated' && this.host.settings().persist) {
       this.lostAt = Date.now();
       this.attempts = 0;
       this.scheduleReconnect();
     } else {
-      this.wanted = false;
+      this.desired = 'detached';
     }
   }
 
@@ -309,7 +435,7 @@ export class Lifecycle {
     const now = Date.now();
     this.lostAt ??= now;
     if (s.maxRetryTime !== undefined && now - this.lostAt >= s.maxRetryTime) {
-      this.wanted = false;
+      this.desired = 'detached';
       this.host.connectError(
         new ConnectionError(`Gave up reconnecting after ${s.maxRetryTime}ms`, { code: 'ERR_RECONNECT_GAVE_UP' }),
       );
@@ -322,7 +448,7 @@ export class Lifecycle {
     this.host.reconnecting(this.attempts, delay);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
-      if (!this.wanted) return;
+      if (this.desired !== 'authenticated') return;
       this.run(undefined).catch(() => {});
     }, delay);
   }
