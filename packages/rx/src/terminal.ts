@@ -1,6 +1,7 @@
 import {
   AuthenticationError,
   ConnectionError,
+  REASON_LOGGED_OUT,
   REASON_REQUESTED,
   type RocketRideClient,
   type RocketRideError,
@@ -8,7 +9,7 @@ import {
 
 /** How a stream ends when its client can no longer deliver events. */
 export interface TerminalHandlers {
-  /** The client was disconnected on request (`disconnect()`), also during a reconnect attempt. */
+  /** The client was disconnected (`disconnect()`, also during a reconnect attempt) or logged out on request. */
   complete(): void;
   /** A terminal failure: auth rejected, reconnecting gave up, or a loss without persist mode. */
   error(error: RocketRideError): void;
@@ -31,7 +32,7 @@ export function watchTerminal(client: RocketRideClient, handlers: TerminalHandle
       if (active) fn();
     });
   const onDisconnected = ({ reason }: { reason: string }) => {
-    if (reason === REASON_REQUESTED) {
+    if (reason === REASON_REQUESTED || reason === REASON_LOGGED_OUT) {
       handlers.complete();
       return;
     }
