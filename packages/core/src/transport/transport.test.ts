@@ -36,7 +36,7 @@ describe('transport against a raw server', () => {
   });
 
   it('rejects an auth failure with AuthenticationError', async () => {
-    server = await startRawServer((req, ctx) => ctx.fail('Invalid API key'));
+    server = await startRawServer((_req, ctx) => ctx.fail('Invalid API key'));
     client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, persist: true });
     const error = (await client.connect().catch((e: unknown) => e)) as AuthenticationError;
     expect(error).toBeInstanceOf(AuthenticationError);
