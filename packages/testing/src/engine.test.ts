@@ -1,27 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEngine } from './server.js';
+import { describe, expect, it } from 'vitest';
+import { useRawHarness } from './raw-harness.js';
 import { CHAT_PIPELINE, ECHO_PIPELINE, RawClient } from './test-client.js';
-import type { Engine } from './types.js';
 
-let engine: Engine | undefined;
-const clients: RawClient[] = [];
 
-async function client(key = 'K'): Promise<RawClient> {
-  const c = await RawClient.authed(engine!.uri, key);
-  clients.push(c);
-  return c;
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await engine?.close();
-  engine = undefined;
-});
+const h = useRawHarness();
 
 describe('engine basics and inspection', () => {
   it('runs the echo pipeline end to end and records the pipe', async () => {
-    engine = await startEngine({ apiKey: 'K' });
-    const c = await client();
+    await h.start();
+    const c = await h.authed();
     const exec = await c.call('execute', { pipeline: ECHO_PIPELINE, token: 'T1', args: [] });
     expect(exec.body).toMatchObject({ id: 'T1.webhook_1', token: 'T1', source: 'webhook_1', provider: 'webhook' });
     const open = await c.call('rrext_process', { subcommand: 'open', object: { name: 'a.txt' }, mimeType: 'text/plain', token: 'T1' });
@@ -39,30 +26,30 @@ describe('engine basics and inspection', () => {
       text: ['Hello \n\nfrom \n\n'],
       objectId: '399b271a-bcbe-5653-b4bc-0fcd9c3769bf',
     });
-    const [rec] = engine.pipes({ token: 'T1' });
+    const [rec] = h.engine.pipes({ token: 'T1' });
     expect(rec).toMatchObject({ pipeId: 0, lane: 'text', writes: 2, state: 'closed', mimeType: 'text/plain' });
     expect(rec!.received.toString()).toBe('Hello from ');
     expect(rec!.bytes).toBe(11);
     expect(rec!.result).toEqual(close.body);
     const status = await c.call('rrext_get_task_status', { token: 'T1' });
     expect(status.body).toMatchObject({ state: 3, totalCount: 1, completedCount: 1, completedSize: 11, name: 'T1.webhook_1.My webhook' });
-    expect(engine.tasks()).toMatchObject([{ token: 'T1', state: 3, threads: 64 }]);
-    expect(engine.requests().map((r) => r.command)).toContain('execute');
-    expect(engine.requests().find((r) => r.arguments.subcommand === 'write')?.dataBytes).toBe(6);
+    expect(h.engine.tasks()).toMatchObject([{ token: 'T1', state: 3, threads: 64 }]);
+    expect(h.engine.requests().map((r) => r.command)).toContain('execute');
+    expect(h.engine.requests().find((r) => r.arguments.subcommand === 'write')?.dataBytes).toBe(6);
     await c.call('terminate', { token: 'T1' });
-    expect(engine.tasks()[0]).toMatchObject({ state: 6, exitMessage: 'Task cancelled by request' });
-    expect(engine.connectionCount()).toBe(1);
+    expect(h.engine.tasks()[0]).toMatchObject({ state: 6, exitMessage: 'Task cancelled by request' });
+    expect(h.engine.connectionCount()).toBe(1);
   });
 
   it('locks tk_ and pk_ credentials to their task; pk_ connections get SSE only', async () => {
-    engine = await startEngine({ apiKey: 'K' });
-    const admin = await client();
+    await h.start();
+    const admin = await h.authed();
     const exec = (await admin.call('execute', { pipeline: CHAT_PIPELINE })).body as { token: string; publicToken: string };
     await admin.call('execute', { pipeline: ECHO_PIPELINE, token: 'OTHER' });
-    const tk = await client(exec.token);
+    const tk = await h.authed(exec.token);
     // The credential's task wins over arguments.token.
     expect((await tk.call('rrext_get_task_status', { token: 'OTHER' })).body).toMatchObject({ source: 'chat_1' });
-    const pk = await client(exec.publicToken);
+    const pk = await h.authed(exec.publicToken);
     expect(await pk.call('rrext_get_task_status', {})).toMatchObject({ success: false, message: "Permission 'task.monitor' denied" });
     expect(await pk.call('terminate', {})).toMatchObject({ success: false, message: "Permission 'task.control' denied" });
     await pk.call('rrext_monitor', { token: exec.token, types: ['SSE', 'SUMMARY', 'TASK'] });
@@ -79,16 +66,16 @@ describe('engine basics and inspection', () => {
     expect(closed.body).toMatchObject({ result_types: { answers: 'answers' }, answers: ['Why?'] });
     await pk.next((m) => m.event === 'apaevt_sse' && (m.body as { type: string }).type === 'answer');
     expect(pk.frames.filter((f) => f.type === 'event').every((f) => f.event === 'apaevt_sse')).toBe(true);
-    const bad = await RawClient.open(engine.uri);
+    const bad = await RawClient.open(h.engine.uri);
     expect(await bad.call('auth', { auth: 'tk_00000000000000000000000000000000' })).toMatchObject({ message: 'Bad request' });
     bad.close();
   });
 
   it('emits OUTPUT, FLOW (only with pipelineTraceLevel) and DASHBOARD events to subscribers', async () => {
-    engine = await startEngine();
-    const watcher = await client('anything');
+    await h.start({ apiKey: undefined });
+    const watcher = await h.authed('anything');
     await watcher.call('rrext_monitor', { token: '*', types: ['OUTPUT', 'FLOW', 'DASHBOARD'] });
-    const c = await client('x');
+    const c = await h.authed('x');
     await c.call('execute', { pipeline: ECHO_PIPELINE, token: 'TR', pipelineTraceLevel: 'full' });
     await c.call('execute', { pipeline: { ...ECHO_PIPELINE, project_id: 'p2' }, token: 'NT' });
     for (const token of ['TR', 'NT']) {
@@ -109,15 +96,15 @@ describe('engine basics and inspection', () => {
 
 describe('record: false', () => {
   it('counts payload bytes without keeping them, and keeps no request log', async () => {
-    engine = await startEngine({ record: false });
-    const c = await client('x');
+    await h.start({ apiKey: undefined, record: false });
+    const c = await h.authed('x');
     await c.call('execute', { pipeline: ECHO_PIPELINE, token: 'T1' });
     await c.call('rrext_process', { subcommand: 'open', token: 'T1', object: {}, mimeType: 'text/plain' });
     await c.call('rrext_process', { subcommand: 'write', token: 'T1', pipe_id: 0, data: Buffer.from('abc') });
     const closed = await c.call('rrext_process', { subcommand: 'close', token: 'T1', pipe_id: 0 });
     expect(closed.body).toMatchObject({ text: ['abc\n\n'] });
-    expect(engine.pipes()[0]).toMatchObject({ writes: 1, bytes: 3 });
-    expect(engine.pipes()[0]!.received.length).toBe(0);
-    expect(engine.requests()).toEqual([]);
+    expect(h.engine.pipes()[0]).toMatchObject({ writes: 1, bytes: 3 });
+    expect(h.engine.pipes()[0]!.received.length).toBe(0);
+    expect(h.engine.requests()).toEqual([]);
   });
 });

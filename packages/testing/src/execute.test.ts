@@ -1,23 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEngine } from './server.js';
-import { ECHO_PIPELINE, RawClient } from './test-client.js';
-import type { Engine } from './types.js';
+import { describe, expect, it } from 'vitest';
+import { useRawHarness } from './raw-harness.js';
+import { ECHO_PIPELINE, type RawClient } from './test-client.js';
+import type { EngineOptions } from './types.js';
 
-let engine: Engine | undefined;
-const clients: RawClient[] = [];
+const h = useRawHarness({ apiKey: 'K', env: {} });
 
-async function connect(options: Parameters<typeof startEngine>[0] = {}): Promise<RawClient> {
-  engine = await startEngine({ apiKey: 'K', env: {}, ...options });
-  const c = await RawClient.authed(engine.uri);
-  clients.push(c);
-  return c;
+/** An engine started with `options`, and a raw client authenticated on it. */
+async function connect(options: EngineOptions = {}): Promise<RawClient> {
+  await h.start(options);
+  return h.authed();
 }
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await engine?.close();
-  engine = undefined;
-});
 
 /** The echo pipeline with placeholders in the response node's config. */
 const withPlaceholders = (config: Record<string, unknown>) => ({
@@ -43,7 +35,7 @@ describe('execute (PROTOCOL.md §5.2)', () => {
       env: { ROCKETRIDE_A: 'client-a', OTHER: 'client-other', ROCKETRIDE_NUM: 5 },
     });
     expect(r.success).toBe(true);
-    const task = engine!.tasks()[0]!;
+    const task = h.engine.tasks()[0]!;
     const config = (task.enginePipeline.components as { id: string; config: unknown }[]).find((x) => x.id === 'response_1')!
       .config;
     expect(config).toEqual({
@@ -75,7 +67,7 @@ describe('execute (PROTOCOL.md §5.2)', () => {
     const stored = (got.body as { pipeline: { source: string; components: Record<string, unknown>[] } }).pipeline;
     expect(stored.source).toBe('src');
     expect(stored.components[0]).toEqual({ id: 'src', provider: 'webhook', config: {} });
-    const engineSource = (engine!.tasks()[0]!.enginePipeline.components as Record<string, unknown>[])[0];
+    const engineSource = (h.engine.tasks()[0]!.enginePipeline.components as Record<string, unknown>[])[0];
     expect(engineSource).toMatchObject({ config: { mode: 'Source', type: 'webhook' } });
   });
 
@@ -119,7 +111,7 @@ describe('restart (PROTOCOL.md §5.12)', () => {
       source: 'webhook_1',
       description: 'second',
     });
-    expect(engine!.tasks()[0]).toMatchObject({ projectId: ECHO_PIPELINE.project_id, state: 3 });
+    expect(h.engine.tasks()[0]).toMatchObject({ projectId: ECHO_PIPELINE.project_id, state: 3 });
   });
 
   it('looks the token up literally: "*" is not a task', async () => {

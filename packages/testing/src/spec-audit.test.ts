@@ -1,41 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useRawHarness } from './raw-harness.js';
 import { connectResult } from './auth.js';
-import { startEngine } from './server.js';
-import { CHAT_PIPELINE, ECHO_PIPELINE, RawClient } from './test-client.js';
-import type { Engine, EngineOptions } from './types.js';
+import { CHAT_PIPELINE, ECHO_PIPELINE, } from './test-client.js';
 
-let engine: Engine | undefined;
-const clients: RawClient[] = [];
-
-async function start(options: EngineOptions = {}): Promise<Engine> {
-  engine = await startEngine({ apiKey: 'K', env: {}, ...options });
-  return engine;
-}
-
-async function authed(key = 'K'): Promise<RawClient> {
-  const c = await RawClient.authed(engine!.uri, key);
-  clients.push(c);
-  return c;
-}
-
-async function opened(): Promise<RawClient> {
-  const c = await RawClient.open(engine!.uri);
-  clients.push(c);
-  return c;
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await engine?.close();
-  engine = undefined;
-});
+const h = useRawHarness({ apiKey: 'K', env: {} });
 
 const question = (text: string) => Buffer.from(JSON.stringify({ type: 'question', questions: [{ text }] }));
 
 describe('auth (PROTOCOL.md §2)', () => {
   it('answers with exactly the OSS ConnectResult keys, userToken = the credential', async () => {
-    await start();
-    const c = await opened();
+    await h.start();
+    const c = await h.opened();
     const r = await c.call('auth', { auth: 'Bearer K', clientName: 'n', clientVersion: '1' });
     const body = r.body as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(
@@ -49,11 +24,11 @@ describe('auth (PROTOCOL.md §2)', () => {
   });
 
   it('re-authenticates an authenticated connection; a failed re-auth closes it with 1000 after in-flight handlers', async () => {
-    await start();
-    const c = await authed();
+    await h.start();
+    const c = await h.authed();
     await c.call('execute', { pipeline: ECHO_PIPELINE, token: 'T1', args: [] });
     expect((await c.call('auth', { auth: 'K' })).success).toBe(true);
-    engine!.faults.delayResponse('rrext_ping', 50, { times: 1 });
+    h.engine.faults.delayResponse('rrext_ping', 50, { times: 1 });
     const ping = c.send('rrext_ping');
     const bad = await c.call('auth', { auth: 'wrong' });
     expect(bad).toMatchObject({ success: false, message: 'Invalid API key' });
@@ -63,8 +38,8 @@ describe('auth (PROTOCOL.md §2)', () => {
   });
 
   it('deauth answers body {} and returns the connection to the unauthenticated gate', async () => {
-    await start();
-    const c = await authed();
+    await h.start();
+    const c = await h.authed();
     const r = await c.call('deauth');
     expect(r).toMatchObject({ success: true, body: {} });
     expect((await c.call('rrext_public_probe')).success).toBe(true);
@@ -75,8 +50,8 @@ describe('auth (PROTOCOL.md §2)', () => {
 
 describe('envelope (PROTOCOL.md §4)', () => {
   it('silently ignores frames of type response or event after auth', async () => {
-    await start();
-    const c = await authed();
+    await h.start();
+    const c = await h.authed();
     c.ws.send(JSON.stringify({ type: 'response', seq: 50, request_seq: 1, command: 'rrext_ping', success: true }));
     c.ws.send(JSON.stringify({ type: 'event', seq: 51, event: 'apaevt_task', body: {} }));
     const r = await c.call('rrext_ping');
@@ -86,8 +61,8 @@ describe('envelope (PROTOCOL.md §4)', () => {
   });
 
   it('rejects commands named after internal handler methods', async () => {
-    await start();
-    const c = await authed();
+    await h.start();
+    const c = await h.authed();
     for (const name of ['receive', 'connected', 'disconnected', 'event']) {
       expect((await c.call(name, { token: 'x' })).message).toBe(`Invalid command: ${name}`);
     }
@@ -96,8 +71,8 @@ describe('envelope (PROTOCOL.md §4)', () => {
 
 describe('monitor (PROTOCOL.md §5.8, §7)', () => {
   it('accepts the legacy listenType int and refuses token with project ("…, not both")', async () => {
-    await start();
-    const c = await authed();
+    await h.start();
+    const c = await h.authed();
     await c.call('execute', { pipeline: ECHO_PIPELINE, token: 'T1', args: [] });
     const r = await c.call('rrext_monitor', { token: 'T1', listenType: 4 });
     expect(r.success).toBe(true);
@@ -107,44 +82,44 @@ describe('monitor (PROTOCOL.md §5.8, §7)', () => {
   });
 
   it('delivers an event once per subscriber even when several keys match, and DASHBOARD only to "*"', async () => {
-    await start();
-    const c = await authed();
+    await h.start();
+    const c = await h.authed();
     await c.call('rrext_monitor', { token: '*', types: ['TASK'] });
     await c.call('rrext_monitor', { projectId: ECHO_PIPELINE.project_id, source: '*', types: ['TASK', 'DASHBOARD'] });
     await c.call('rrext_monitor', { projectId: ECHO_PIPELINE.project_id, source: 'webhook_1', types: ['TASK'] });
     await c.call('execute', { pipeline: ECHO_PIPELINE, token: 'T1', args: [] });
     expect(c.events('apaevt_task').filter((e) => (e.body as { action: string }).action === 'begin')).toHaveLength(1);
-    const other = await opened();
+    const other = await h.opened();
     await other.call('auth', { auth: 'K' });
     await c.call('rrext_ping');
     expect(c.events('apaevt_dashboard')).toHaveLength(0);
   });
 
   it('removes the subscriptions of a task when its record is cleaned up', async () => {
-    await start({ timing: { ttlScanMs: 20, retentionMs: 0 } });
-    const c = await authed();
+    await h.start({ timing: { ttlScanMs: 20, retentionMs: 0 } });
+    const c = await h.authed();
     await c.call('execute', { pipeline: ECHO_PIPELINE, token: 'T1', args: [] });
     await c.call('rrext_monitor', { token: 'T1', types: ['SUMMARY'] });
     await c.call('rrext_monitor', { token: 'T1', types: ['SSE'], pipeId: 0 });
     await c.call('rrext_monitor', { token: '*', types: ['TASK'] });
-    expect(engine!.monitorCount()).toBe(3);
+    expect(h.engine.monitorCount()).toBe(3);
     await c.call('terminate', { token: 'T1' });
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
-        if (engine!.tasks().length === 0) {
+        if (h.engine.tasks().length === 0) {
           clearInterval(poll);
           resolve();
         }
       }, 10);
     });
-    expect(engine!.monitorCount()).toBe(1);
+    expect(h.engine.monitorCount()).toBe(1);
   });
 
   it('gives a pk_ connection SSE events only', async () => {
-    await start();
-    const admin = await authed();
+    await h.start();
+    const admin = await h.authed();
     const exec = (await admin.call('execute', { pipeline: CHAT_PIPELINE, token: 'C1', args: [] })).body as { publicToken: string };
-    const pk = await authed(exec.publicToken);
+    const pk = await h.authed(exec.publicToken);
     expect((await pk.call('rrext_monitor', { token: 'C1', types: ['ALL'] })).success).toBe(true);
     const open = await pk.call('rrext_process', {
       subcommand: 'open',
@@ -163,8 +138,8 @@ describe('monitor (PROTOCOL.md §5.8, §7)', () => {
 
 describe('event ordering (PROTOCOL.md §6.7)', () => {
   it('with eventLagMs, SSE events still all arrive, possibly after the close response', async () => {
-    await start({ eventLagMs: 30 });
-    const c = await authed();
+    await h.start({ eventLagMs: 30 });
+    const c = await h.authed();
     await c.call('execute', { pipeline: CHAT_PIPELINE, token: 'C1', args: [] });
     await c.call('rrext_monitor', { token: 'C1', types: ['SSE'] });
     const open = await c.call('rrext_process', {

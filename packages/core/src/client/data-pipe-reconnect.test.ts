@@ -1,25 +1,12 @@
-import { type Engine, startEngine } from '@rocketride-streams/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { ECHO_PIPELINE } from '@rocketride-streams/testing';
+import { describe, expect, it } from 'vitest';
 import { ConnectionError } from '../errors/connection-error.js';
-import { RocketRideClient } from './client.js';
+import { useEngines } from '../test-helpers/engine.js';
 
-const PIPELINE = {
-  components: [
-    { id: 'webhook_1', provider: 'webhook', config: { mode: 'Source', type: 'webhook', hideForm: true } },
-    { id: 'response_1', provider: 'response', config: { lanes: [] }, input: [{ lane: 'text', from: 'webhook_1' }] },
-  ],
-  source: 'webhook_1',
-  project_id: '9a3e5c71-0d2b-4c8f-b6e4-1f7a2d9c0b35',
-};
+/** The echo pipeline under a project of this file's own. */
+const PIPELINE = { ...ECHO_PIPELINE, project_id: '9a3e5c71-0d2b-4c8f-b6e4-1f7a2d9c0b35' };
 
-let engine: Engine | undefined;
-let client: RocketRideClient | undefined;
-afterEach(async () => {
-  await client?.disconnect();
-  await engine?.close();
-  client = undefined;
-  engine = undefined;
-});
+const h = useEngines();
 
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
@@ -28,9 +15,7 @@ async function until(check: () => boolean): Promise<void> {
 
 describe('DataPipe across a reconnect (persist mode)', () => {
   it('a pipe opened on a lost connection refuses to write or close on the next one (its pipe id may be reused)', async () => {
-    engine = await startEngine();
-    client = new RocketRideClient({ uri: engine.uri, auth: 'K', env: {}, persist: true, reconnectDelay: 5, maxReconnectDelay: 5 });
-    await client.connect();
+    const { engine, client } = await h.connected({}, { persist: true, reconnectDelay: 5, maxReconnectDelay: 5 });
     const { token } = await client.use({ pipeline: PIPELINE, token: 'dp-reconnect' });
     const pipe = await client.openPipe(token, { name: 'a.bin' }).open();
     await pipe.write(new Uint8Array([1, 2, 3]));

@@ -1,24 +1,16 @@
 import type { DAPMessage } from '../codec/types.js';
-import { type Engine, startEngine } from '@rocketride-streams/testing';
-import { afterEach, describe, expect, it } from 'vitest';
-import { RocketRideClient } from './client.js';
+import { describe, expect, it } from 'vitest';
+import { useEngines } from '../test-helpers/engine.js';
 
-let engine: Engine | undefined;
-let client: RocketRideClient | undefined;
-afterEach(async () => {
-  await client?.disconnect();
-  await engine?.close();
-  client = undefined;
-  engine = undefined;
-});
+const h = useEngines();
 
 const KEY = 'secret-api-key-4242';
 
 describe('onProtocolMessage never sees the credential', () => {
   it('an auth sent through request() (a re-auth) is redacted too', async () => {
-    engine = await startEngine({ apiKey: KEY });
+    const engine = await h.engine({ apiKey: KEY });
     const seen: DAPMessage[] = [];
-    client = new RocketRideClient({ uri: engine.uri, auth: KEY, env: {}, onProtocolMessage: (m) => seen.push(m) });
+    const client = h.client(engine, { auth: KEY, onProtocolMessage: (m) => seen.push(m) });
     await client.connect();
     const reply = await client.request('auth', { auth: KEY });
     expect(reply.success).toBe(true);
