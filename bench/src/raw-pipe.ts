@@ -80,6 +80,55 @@ export class RawPipeClient {
     return this.call('rrext_process', { subcommand: 'close', pipe_id: pipeId, token });
   }
 
+  /**
+   * The same contract as the library's sink, written by hand: one write in flight, and what the source
+   * yields meanwhile is held and sent as the next write (fragments of one binary message, never
+   * concatenated), up to `maxWrite` bytes held before the source is paused.
+   */
+  async streamOneInFlight(token: string, source: AsyncIterable<Uint8Array>, object: Record<string, unknown>, mimeType: string, maxWrite = 4 * 1024 * 1024): Promise<Reply> {
+    const open = await this.call('rrext_process', { subcommand: 'open', object, mimeType, token });
+    const pipeId = open.body?.pipe_id as number;
+    let held: Uint8Array[] = [];
+    let heldBytes = 0;
+    let busy = false;
+    let current: Promise<void> = Promise.resolve();
+    const flush = () => {
+      const parts = held;
+      held = [];
+      heldBytes = 0;
+      busy = true;
+      current = this.writeParts(token, pipeId, parts).then((r) => {
+        if (!r.success) throw new Error(`raw write failed: ${r.message}`);
+        busy = false;
+      });
+    };
+    for await (const chunk of source) {
+      held.push(chunk);
+      heldBytes += chunk.byteLength;
+      if (!busy) flush();
+      else if (heldBytes >= maxWrite) {
+        await current;
+        flush();
+      }
+    }
+    await current;
+    if (held.length > 0) {
+      flush();
+      await current;
+    }
+    return this.call('rrext_process', { subcommand: 'close', pipe_id: pipeId, token });
+  }
+
+  /** One write whose payload is `parts`, sent as fragments of one binary message; resolves on its ack. */
+  writeParts(token: string, pipeId: number, parts: readonly Uint8Array[]): Promise<Reply> {
+    const seq = ++this.#seq;
+    const header = Buffer.from(`${JSON.stringify({ type: 'request', seq, command: 'rrext_process', arguments: { subcommand: 'write', pipe_id: pipeId, token } })}\n`);
+    const acked = new Promise<Reply>((resolve) => this.#waiting.set(seq, resolve));
+    this.ws.send(header, { binary: true, fin: false });
+    parts.forEach((part, i) => this.ws.send(part, { binary: true, fin: i === parts.length - 1 }));
+    return acked;
+  }
+
   close(): void {
     this.ws.close();
   }

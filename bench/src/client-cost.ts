@@ -1,0 +1,133 @@
+/**
+ * Client cost (issue 10): the same work against the minimal acking server (`ack-server.ts`, its own
+ * process), so the client, not the server, is the bottleneck. In one run, alternating rounds:
+ *   1. one pipe fed from a file read in 64 KiB chunks: ours (`createPipe`), a raw `ws` client keeping
+ *      one write in flight and coalescing what the file yields meanwhile (our contract, by hand), and
+ *      a raw client that never waits for acknowledgements. MiB/s and client CPU ms per MiB.
+ *   2. small `send()` round trips (open + 5-byte write + close), ours vs a raw client, per second.
+ * Env: BENCH_FILE_MIB (default 256), BENCH_ROUNDS (3), BENCH_MS (2000, per small-request measurement).
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { RocketRideClient } from '@rocketride-streams/core';
+import { createPipe } from '@rocketride-streams/streams';
+import { startAckServer } from './ack-server.js';
+import { RawClient } from './raw-client.js';
+import { RawPipeClient } from './raw-pipe.js';
+import { machine } from './sim.js';
+
+const MiB = 1024 * 1024;
+const FILE_MIB = Number(process.env.BENCH_FILE_MIB ?? 256);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION = Number(process.env.BENCH_MS ?? 2000);
+const TOKEN = 'BENCH';
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const row = (cells: (string | number)[]) => console.log(`| ${cells.join(' | ')} |`);
+
+/** Wall seconds and this process's CPU seconds (user + system) spent in `fn`. */
+async function measure(fn: () => Promise<unknown>): Promise<{ wall: number; cpu: number }> {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  await fn();
+  const used = process.cpuUsage(c);
+  return { wall: (performance.now() - t) / 1000, cpu: (used.user + used.system) / 1e6 };
+}
+
+async function roundTrips(op: () => Promise<unknown>, ms: number): Promise<number> {
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) {
+    await op();
+    n++;
+  }
+  return (n * 1000) / (performance.now() - start);
+}
+
+async function main(): Promise<void> {
+  console.log(`# client cost against a minimal acking server — ${await machine()}\n`);
+  const server = await startAckServer();
+  const dir = await mkdtemp(join(tmpdir(), 'rr-bench-'));
+  try {
+    const client = new RocketRideClient({ uri: server.uri, auth: 'bench', env: {} });
+    await client.connect();
+    const raw = await RawPipeClient.connect(server.uri, 'bench');
+    const file = join(dir, 'data.bin');
+    await writeFile(file, Buffer.concat(Array.from({ length: FILE_MIB }, () => randomBytes(MiB))));
+    const read = () => createReadStream(file, { highWaterMark: 64 * 1024 });
+    const runs = {
+      ours: () => pipeline(read(), createPipe(client, TOKEN, { name: 'data.bin' })),
+      oneInFlight: () => raw.streamOneInFlight(TOKEN, read(), { name: 'data.bin' }, 'application/octet-stream'),
+      neverWaits: () => raw.stream(TOKEN, read(), { name: 'data.bin' }, 'application/octet-stream'),
+    };
+    const figures: Record<keyof typeof runs, { rate: number[]; cpu: number[] }> = {
+      ours: { rate: [], cpu: [] },
+      oneInFlight: { rate: [], cpu: [] },
+      neverWaits: { rate: [], cpu: [] },
+    };
+    await runs.ours();
+    await runs.oneInFlight();
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const name of Object.keys(runs) as (keyof typeof runs)[]) {
+        const m = await measure(runs[name]);
+        figures[name].rate.push(FILE_MIB / m.wall);
+        figures[name].cpu.push((m.cpu * 1000) / FILE_MIB);
+      }
+    }
+    const rate = (n: keyof typeof runs) => median(figures[n].rate);
+    const cpu = (n: keyof typeof runs) => median(figures[n].cpu);
+    console.log(`## one pipe, ${FILE_MIB} MiB file, 64 KiB reads (median of ${ROUNDS})\n`);
+    console.log('| client | MiB/s | client CPU ms/MiB | ours ÷ this (throughput) | ours ÷ this (CPU/MiB) |');
+    console.log('| --- | ---: | ---: | ---: | ---: |');
+    for (const [name, label] of [
+      ['ours', 'ours (`createPipe`)'],
+      ['oneInFlight', 'raw, one 4 MiB write in flight'],
+      ['neverWaits', 'raw, never waits'],
+    ] as const) {
+      row([label, rate(name).toFixed(0), cpu(name).toFixed(2), (rate('ours') / rate(name)).toFixed(2), (cpu('ours') / cpu(name)).toFixed(2)]);
+    }
+
+    const small = await RawClient.connect(server.uri, 'bench');
+    const payload = new TextEncoder().encode('hello');
+    const oursSend = () => client.send(TOKEN, payload, { name: 'a.txt' }, 'text/plain');
+    const rawSend = async () => {
+      const open = await small.call('rrext_process', { subcommand: 'open', object: { name: 'a.txt', size: 5 }, mimeType: 'text/plain', token: TOKEN });
+      const pipeId = (open.body as { pipe_id: number }).pipe_id;
+      await small.callBinary('rrext_process', { subcommand: 'write', pipe_id: pipeId, token: TOKEN }, payload);
+      await small.call('rrext_process', { subcommand: 'close', pipe_id: pipeId, token: TOKEN });
+    };
+    await roundTrips(oursSend, 300);
+    await roundTrips(rawSend, 300);
+    const ratios: number[] = [];
+    const ours: number[] = [];
+    const rawRates: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      // Alternate 100 ms slices so both see the same machine noise.
+      let o = 0;
+      let w = 0;
+      for (let s = 0; s < DURATION / 100; s++) {
+        if (s % 2 === 0) o += await roundTrips(oursSend, 100);
+        else w += await roundTrips(rawSend, 100);
+      }
+      ours.push(o);
+      rawRates.push(w);
+      ratios.push(o / w);
+    }
+    const slices = DURATION / 200;
+    console.log(`\n## small send() round trips (open + 5 B write + close), median of ${ROUNDS}\n`);
+    console.log('| ours (/s) | raw ws (/s) | ratio |');
+    console.log('| ---: | ---: | ---: |');
+    row([(median(ours) / slices).toFixed(0), (median(rawRates) / slices).toFixed(0), median(ratios).toFixed(2)]);
+    await client.disconnect();
+    raw.close();
+    await small.close();
+  } finally {
+    await server.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
