@@ -125,7 +125,7 @@ export class RawPipeClient {
     const header = Buffer.from(`${JSON.stringify({ type: 'request', seq, command: 'rrext_process', arguments: { subcommand: 'write', pipe_id: pipeId, token } })}\n`);
     const acked = new Promise<Reply>((resolve) => this.#waiting.set(seq, resolve));
     this.ws.send(header, { binary: true, fin: false });
-    parts.forEach((part, i) => this.ws.send(part, { binary: true, fin: i === parts.length - 1 }));
+    for (let i = 0; i < parts.length; i++) this.ws.send(parts[i]!, { binary: true, fin: i === parts.length - 1 });
     return acked;
   }
 
