@@ -7,6 +7,7 @@ import { handleHttp } from './http/router.js';
 import { startKeepalive } from './keepalive.js';
 import { sendMalformed } from './malformed.js';
 import { reapIdlePipes } from './pipes/process.js';
+import { attachStore, detachStore } from './store/store.js';
 import type { Engine, EngineOptions, PipeRecord, ReceivedRequest, TaskRecord } from './types.js';
 
 /** Largest accepted frame, as uvicorn's `ws_max_size`. */
@@ -78,6 +79,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const hostPart = host.includes(':') ? `[${host}]` : host;
+  const store = attachStore(core, options.storeDir);
   let closing: Promise<void> | undefined;
 
   return {
@@ -86,6 +88,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     host,
     port,
     profile: core.profile,
+    storeDir: store.dir,
     faults: core.faults,
     pipes(filter?: { token?: string }): PipeRecord[] {
       const all = core.pipeHistory;
@@ -115,6 +118,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         core.faults.dispose();
         for (const conn of [...core.connections]) conn.terminate();
         core.registry.dispose();
+        await detachStore(core);
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await new Promise<void>((resolve) => {
           http.close(() => resolve());
