@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useRawHarness } from '../raw-harness.js';
+import { fsClose, fsOpen, fsWrite } from './handle-commands.js';
+import { fsStat } from './namespace-commands.js';
+import { EngineStore } from './store.js';
 
 const h = useRawHarness();
 const dirs: string[] = [];
@@ -65,5 +68,29 @@ describe('engine store directory', () => {
     expect(existsSync(dir)).toBe(false);
     const second = await h.start();
     expect(second.storeDir).not.toBe(dir);
+  });
+});
+
+describe('per-user scoping (PROTOCOL.md §16.B.3)', () => {
+  it('each user has its own files and its own handles', async () => {
+    const root = scratch();
+    const store = new EngineStore('intended', root, false, mkdtempSync(join(root, '.partial-')));
+    const call = (userId: string, args: Record<string, unknown>) => ({ store, userId, connId: 1, args });
+    const put = async (userId: string, data: string) => {
+      const { handle } = (await fsOpen(call(userId, { path: 'same.txt', mode: 'w' }))) as { handle: string };
+      await fsWrite(call(userId, { handle, data }));
+      return handle;
+    };
+    const alice = await put('alice', 'from alice');
+    // The same path is not locked for another user, and alice's handle is unknown to bob.
+    const bob = await put('bob', 'from bob');
+    await expect(fsClose(call('bob', { handle: alice, mode: 'w' }))).rejects.toThrow(`Invalid handle: ${alice}`);
+    await fsClose(call('alice', { handle: alice, mode: 'w' }));
+    await fsClose(call('bob', { handle: bob, mode: 'w' }));
+    expect(readFileSync(join(root, 'users', 'alice', 'files', 'same.txt'), 'utf8')).toBe('from alice');
+    expect(readFileSync(join(root, 'users', 'bob', 'files', 'same.txt'), 'utf8')).toBe('from bob');
+    expect(await fsStat(call('bob', { path: '' }))).toEqual({ exists: true, type: 'dir' });
+    expect(await fsStat(call('carol', { path: '' }))).toEqual({ exists: false });
+    await store.dispose();
   });
 });
