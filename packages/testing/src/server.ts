@@ -25,6 +25,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     for (const conn of core.connections) sendMalformed(conn, kind);
   });
   const timing = core.timing;
+  const store = attachStore(core, options.storeDir);
   // permessage-deflate is negotiated only when the client offers it, as uvicorn does.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, perMessageDeflate: true });
   const http = createServer((req, res) => {
@@ -75,11 +76,13 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       http.off('error', reject);
       resolve();
     });
+  }).catch(async (err: unknown) => {
+    await detachStore(core);
+    throw err;
   });
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const hostPart = host.includes(':') ? `[${host}]` : host;
-  const store = attachStore(core, options.storeDir);
   let closing: Promise<void> | undefined;
 
   return {
