@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +65,34 @@ describe('rocketride-sim CLI', () => {
     child.kill(signal);
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
+  });
+
+  it('--store-dir keeps the rrext_store files in that directory, after exit too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-cli-store-'));
+    try {
+      const { child, line } = startCli(['--port', '0', '--store-dir', join(dir, 'store')]);
+      const ws = new WebSocket((await line).slice('listening '.length));
+      await once(ws, 'open');
+      const call = async (seq: number, args: Record<string, unknown>, payload?: string) => {
+        const msg = { type: 'request', seq, command: seq === 1 ? 'auth' : 'rrext_store', arguments: args };
+        if (payload === undefined) ws.send(JSON.stringify(msg));
+        else ws.send(Buffer.from(`${JSON.stringify(msg)}\n${payload}`), { binary: true });
+        const [reply] = (await once(ws, 'message')) as [Buffer];
+        return JSON.parse(reply.toString()) as Record<string, unknown> & { body?: Record<string, unknown> };
+      };
+      expect((await call(1, { auth: 'any' })).success).toBe(true);
+      const handle = (await call(2, { subcommand: 'fs_open', path: 'docs/a.txt', mode: 'w' })).body?.handle;
+      expect((await call(3, { subcommand: 'fs_write', handle }, 'kept')).body).toEqual({ bytesWritten: 4 });
+      expect((await call(4, { subcommand: 'fs_close', handle, mode: 'w' })).success).toBe(true);
+      ws.terminate();
+      child.kill('SIGTERM');
+      expect((await once(child, 'exit'))[0]).toBe(0);
+      expect(readFileSync(join(dir, 'store', 'users', 'local', 'files', 'docs', 'a.txt'), 'utf8')).toBe('kept');
+      // Only the store layout is left behind (the staging directory is removed).
+      expect(readdirSync(join(dir, 'store'))).toEqual(['users']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([['--profile', 'weird'], ['--ack-delay', '-1'], ['--write-jitter', 'soon']])('refuses %s %s with exit code 2', async (flag, value) => {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { startEngine } from './server.js';
 import type { EngineProfile } from './types.js';
 
-const USAGE = `Usage: rocketride-sim [--port 5565] [--host 127.0.0.1] [--apikey KEY] [--profile intended|head] [--ack-delay MS] [--write-jitter MS] [--verbose]`;
+const USAGE = `Usage: rocketride-sim [--port 5565] [--host 127.0.0.1] [--apikey KEY] [--profile intended|head] [--ack-delay MS] [--write-jitter MS] [--store-dir DIR] [--verbose]`;
 
 async function main(): Promise<void> {
   let values: {
@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     profile?: string;
     'ack-delay'?: string;
     'write-jitter'?: string;
+    'store-dir'?: string;
     verbose?: boolean;
     help?: boolean;
   };
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
         profile: { type: 'string' },
         'ack-delay': { type: 'string' },
         'write-jitter': { type: 'string' },
+        'store-dir': { type: 'string' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
     profile,
     record: false,
     ...(values.apikey ? { apiKey: values.apikey } : {}),
+    ...(values['store-dir'] ? { storeDir: values['store-dir'] } : {}),
     ...(values.verbose ? { log: (line: string) => console.error(line) } : {}),
   });
   console.log(`listening ${engine.uri}`);

@@ -5,6 +5,8 @@ import { isObject } from './util.js';
 import { dispatch } from './dispatch.js';
 import { EngineFailure, toFailure } from './failure.js';
 import type { Subscriber, TaskScope } from './monitor/hub.js';
+import { BinaryBody } from './store/binary-reply.js';
+import { storeConnectionClosed } from './store/store.js';
 import type { ReceivedRequest } from './types.js';
 
 let nextConnectionId = 1;
@@ -184,6 +186,11 @@ export class Connection implements Subscriber {
       if (outcome.disconnect) this.shutdown();
       return;
     }
+    if (outcome instanceof BinaryBody) {
+      // The fs_read response: one binary frame (PROTOCOL.md §16.C).
+      if (this.isOpen) this.ws.send(outcome.frame(this.nextSeq(), head.request_seq, head.command), { binary: true });
+      return;
+    }
     this.send(outcome === undefined ? { ...head, success: true } : { ...head, success: true, body: outcome });
   }
 
@@ -201,6 +208,7 @@ export class Connection implements Subscriber {
     this.monitors.clear();
     this.core.hub.remove(this);
     this.core.connections.delete(this);
+    storeConnectionClosed(this);
     this.core.dashboard('connection_removed', {
       connectionId: this.id,
       clientName: this.clientName,

@@ -4,6 +4,7 @@ import { serverFailure } from './failure.js';
 import { onMonitor } from './monitor/command.js';
 import { onDashboard, onPing, onPublicCatalog, onPublicProbe, onServices, onValidate } from './misc.js';
 import { onProcess } from './pipes/process.js';
+import { onStore } from './store/dispatch.js';
 import {
   onExecute,
   onGetPipeline,
@@ -25,6 +26,7 @@ const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['rrext_get_tasks', onGetTasks],
   ['rrext_get_pipeline', onGetPipeline],
   ['rrext_process', onProcess],
+  ['rrext_store', onStore],
   ['rrext_monitor', onMonitor],
   ['rrext_ping', onPing],
   ['rrext_services', onServices],

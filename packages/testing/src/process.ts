@@ -10,6 +10,8 @@ export interface EngineProcessOptions {
   profile?: 'intended' | 'head';
   ackDelayMs?: number;
   writeJitterMs?: number;
+  /** Root of the `rrext_store` file store (`--store-dir`). Default: a temporary directory the process removes. */
+  storeDir?: string;
   /** Path of the `rocketride-sim` script. Default: the built bin next to this module. */
   bin?: string;
 }
@@ -41,6 +43,7 @@ export function startEngineProcess(options: EngineProcessOptions = {}): Promise<
   if (options.profile) args.push('--profile', options.profile);
   if (options.ackDelayMs) args.push('--ack-delay', String(options.ackDelayMs));
   if (options.writeJitterMs) args.push('--write-jitter', String(options.writeJitterMs));
+  if (options.storeDir) args.push('--store-dir', options.storeDir);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let seen = '';

@@ -7,6 +7,7 @@ import { handleHttp } from './http/router.js';
 import { startKeepalive } from './keepalive.js';
 import { sendMalformed } from './malformed.js';
 import { reapIdlePipes } from './pipes/process.js';
+import { attachStore, detachStore } from './store/store.js';
 import type { Engine, EngineOptions, PipeRecord, ReceivedRequest, TaskRecord } from './types.js';
 
 /** Largest accepted frame, as uvicorn's `ws_max_size`. */
@@ -24,6 +25,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     for (const conn of core.connections) sendMalformed(conn, kind);
   });
   const timing = core.timing;
+  const store = attachStore(core, options.storeDir);
   // permessage-deflate is negotiated only when the client offers it, as uvicorn does.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, perMessageDeflate: true });
   const http = createServer((req, res) => {
@@ -74,6 +76,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       http.off('error', reject);
       resolve();
     });
+  }).catch(async (err: unknown) => {
+    await detachStore(core);
+    throw err;
   });
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
@@ -86,6 +91,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     host,
     port,
     profile: core.profile,
+    storeDir: store.dir,
     faults: core.faults,
     pipes(filter?: { token?: string }): PipeRecord[] {
       const all = core.pipeHistory;
@@ -115,6 +121,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         core.faults.dispose();
         for (const conn of [...core.connections]) conn.terminate();
         core.registry.dispose();
+        await detachStore(core);
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await new Promise<void>((resolve) => {
           http.close(() => resolve());

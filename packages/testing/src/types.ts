@@ -83,6 +83,12 @@ export interface EngineOptions {
    * Default: `RR_CORS_ORIGINS` (comma-separated) from `process.env`, as the real server reads it.
    */
   corsOrigins?: string[];
+  /**
+   * Root directory of the `rrext_store` file store (PROTOCOL.md §16.B.5): a store path `p` of user `u` is the file
+   * `<storeDir>/users/<u>/files/<p>`, as on the upstream filesystem backend. Created when missing and kept when the
+   * engine closes. Default: a new temporary directory, removed when the engine closes.
+   */
+  storeDir?: string;
 }
 
 /** One request as the simulator received it. */
@@ -189,6 +195,8 @@ export interface Engine {
   readonly host: string;
   readonly port: number;
   readonly profile: EngineProfile;
+  /** The store's root directory (absolute, symlinks resolved): `storeDir`, or the temporary one. */
+  readonly storeDir: string;
   /** Every pipe ever opened, oldest first (pipe ids are reused, records are not). */
   pipes(filter?: { token?: string }): PipeRecord[];
   /** Tasks currently known: running ones, and completed ones still retained. */
