@@ -88,14 +88,14 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     profile: core.profile,
     faults: core.faults,
     pipes(filter?: { token?: string }): PipeRecord[] {
-      const all = core.pipeHistory;
-      return filter?.token === undefined ? [...all] : all.filter((p) => p.token === filter.token);
+      const all = core.pipeHistory.toArray().map((e) => e.record);
+      return filter?.token === undefined ? all : all.filter((p) => p.token === filter.token);
     },
     tasks(): TaskRecord[] {
       return core.registry.list().map((t) => t.toRecord());
     },
     requests(): ReceivedRequest[] {
-      return [...core.requestLog];
+      return core.requestLog.toArray();
     },
     connectionCount(): number {
       return core.connections.size;
