@@ -45,7 +45,11 @@ export class EngineCore {
   readonly serverEnv: Readonly<Record<string, string>>;
   private readonly logFn: ((line: string) => void) | undefined;
 
-  constructor(options: EngineOptions, pushMalformed: (kind: MalformedKind) => void) {
+  constructor(
+    options: EngineOptions,
+    pushMalformed: (kind: MalformedKind) => void,
+    pushFrame?: (data: string | Buffer, binary: boolean) => void,
+  ) {
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     this.profile = options.profile ?? 'intended';
     this.apiKey = options.apiKey;
@@ -59,6 +63,7 @@ export class EngineCore {
     this.faults = new Faults(
       { ackDelayMs: options.ackDelayMs ?? 0, writeJitterMs: options.writeJitterMs ?? 0, eventLagMs: options.eventLagMs ?? 0 },
       pushMalformed,
+      pushFrame,
     );
     this.registry = new TaskRegistry({
       hub: this.hub,

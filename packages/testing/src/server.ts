@@ -20,9 +20,15 @@ function refuse(socket: Duplex, status: string): void {
 /** Starts a simulated RocketRide engine on a real socket. */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
   const host = options.host ?? '127.0.0.1';
-  const core: EngineCore = new EngineCore(options, (kind) => {
-    for (const conn of core.connections) sendMalformed(conn, kind);
-  });
+  const core: EngineCore = new EngineCore(
+    options,
+    (kind) => {
+      for (const conn of core.connections) sendMalformed(conn, kind);
+    },
+    (data, binary) => {
+      for (const conn of core.connections) if (conn.isOpen) conn.ws.send(data, { binary });
+    },
+  );
   const timing = core.timing;
   // permessage-deflate is negotiated only when the client offers it, as uvicorn does.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD, perMessageDeflate: true });

@@ -183,6 +183,11 @@ export interface FaultControls {
   closeAfterBytes(n: number): void;
   /** Pushes one malformed (or unusual) frame to every open connection now. */
   sendMalformed(kind: MalformedKind): void;
+  /**
+   * Pushes one frame exactly as given (no seq added, nothing checked) to every open connection now: a string in a text
+   * frame, a Buffer in a binary frame unless `binary: false`. For frames `sendMalformed` does not cover.
+   */
+  sendFrame(data: string | Buffer, options?: { binary?: boolean }): void;
   /** While on, `open` requests get no answer; they are processed when it is turned off. */
   stallOpen(on: boolean): void;
   /** Changes {@link EngineOptions.ackDelayMs}. */
