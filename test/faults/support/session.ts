@@ -36,10 +36,10 @@ export async function closeBoth(client: RocketRideClient | undefined, engine: En
 }
 
 /**
- * The connection still serves: `ping()` answers. In persist mode the client may first have to
+ * The connection still serves: `ping()` answers (resolves to whether it did). In persist mode the client may first have to
  * reconnect (bounded); without persist, a client that lost its connection connects again first.
  */
-export async function checkServes(client: RocketRideClient, check: Check, persist: boolean): Promise<void> {
+export async function checkServes(client: RocketRideClient, check: Check, persist: boolean): Promise<boolean> {
   if (persist) {
     const back = await eventually(() => client.isConnected(), SETTLE_MS);
     check(back, 'reconnects in persist mode', 'not connected again');
@@ -48,5 +48,7 @@ export async function checkServes(client: RocketRideClient, check: Check, persis
     check(again.status === 'resolved', 'the client connects again after a loss', again.status);
   }
   const ping = await settle(client.ping());
-  check(ping.status === 'resolved', 'the connection still serves ping() afterwards', ping.status === 'rejected' ? String((ping.error as Error)?.message) : ping.status);
+  const ok = ping.status === 'resolved';
+  check(ok, 'the connection still serves ping() afterwards', ping.status === 'rejected' ? String((ping.error as Error)?.message) : ping.status);
+  return ok;
 }
