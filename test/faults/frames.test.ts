@@ -194,7 +194,7 @@ async function runCase(frames: Frame[], index: number, check: Check): Promise<vo
     const data = bytesFor(index, 20_000, false);
     const source = sha256(data);
     const sse: unknown[] = [];
-    const pipe = client.openPipe(token, { name }, 'application/octet-stream', { onSSE: (type, body) => sse.push([type, body]) });
+    const pipe = client.openPipe(token, { name }, 'application/octet-stream', { onSSE: (type, body) => void sse.push([type, body]) });
     await pipe.open();
     await pipe.write(data.subarray(0, 10_000));
     const live: Live = { taskId: use.id ?? '', pipeId: pipe.pipeId ?? 0, projectId: ECHO_PIPELINE.project_id as string, source: use.source ?? 'webhook_1' };
