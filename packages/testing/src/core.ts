@@ -1,13 +1,17 @@
 import type { Connection } from './connection.js';
 import { Faults } from './faults.js';
+import { BoundedLog } from './history.js';
 import { corsOriginsFromEnv } from './http/cors.js';
 import { EventFlag } from './monitor/flags.js';
 import { EventHub } from './monitor/hub.js';
 import type { PipeRecordImpl } from './pipes/record.js';
+import type { Task } from './tasks/task.js';
 import { rocketrideEnv } from './tasks/env.js';
 import { TaskRegistry } from './tasks/registry.js';
 import { isObject } from './util.js';
 import {
+  DEFAULT_MAX_PIPE_HISTORY,
+  DEFAULT_MAX_REQUEST_LOG,
   DEFAULT_TIMING,
   type EngineOptions,
   type EngineProfile,
@@ -27,8 +31,10 @@ export class EngineCore {
   readonly hub = new EventHub();
   readonly registry: TaskRegistry;
   readonly faults: Faults;
-  readonly pipeHistory: PipeRecordImpl[] = [];
-  readonly requestLog: ReceivedRequest[] = [];
+  /** Every pipe opened (with its task), oldest first, bounded by `maxPipeHistory`; a task's records leave with it. */
+  readonly pipeHistory: BoundedLog<{ record: PipeRecordImpl; task: Task }>;
+  /** The inspection log of requests (when recording), bounded by `maxRequestLog`. */
+  readonly requestLog: BoundedLog<ReceivedRequest>;
   readonly connections = new Set<Connection>();
   /** Unauthenticated connections per client IP. */
   readonly unauthenticated = new Map<string, number>();
@@ -39,18 +45,25 @@ export class EngineCore {
   readonly serverEnv: Readonly<Record<string, string>>;
   private readonly logFn: ((line: string) => void) | undefined;
 
-  constructor(options: EngineOptions, pushMalformed: (kind: MalformedKind) => void) {
+  constructor(
+    options: EngineOptions,
+    pushMalformed: (kind: MalformedKind) => void,
+    pushFrame?: (data: string | Buffer, binary: boolean) => void,
+  ) {
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     this.profile = options.profile ?? 'intended';
     this.apiKey = options.apiKey;
     this.maxUnauthenticatedPerIp = options.maxUnauthenticatedPerIp ?? 10;
     this.record = options.record ?? true;
     this.logFn = options.log;
+    this.pipeHistory = new BoundedLog(historyLimit(options.maxPipeHistory, DEFAULT_MAX_PIPE_HISTORY, 'maxPipeHistory'));
+    this.requestLog = new BoundedLog(historyLimit(options.maxRequestLog, DEFAULT_MAX_REQUEST_LOG, 'maxRequestLog'));
     this.serverEnv = rocketrideEnv(options.env ?? process.env);
     this.corsOrigins = options.corsOrigins ?? corsOriginsFromEnv(process.env.RR_CORS_ORIGINS);
     this.faults = new Faults(
       { ackDelayMs: options.ackDelayMs ?? 0, writeJitterMs: options.writeJitterMs ?? 0, eventLagMs: options.eventLagMs ?? 0 },
       pushMalformed,
+      pushFrame,
     );
     this.registry = new TaskRegistry({
       hub: this.hub,
@@ -58,7 +71,11 @@ export class EngineCore {
       serverEnv: this.serverEnv,
       deferEvent: (emit) => this.faults.deferEvent(emit),
       record: this.record,
-      recordPipe: (r) => this.pipeHistory.push(r),
+      recordPipe: (record, task) => this.pipeHistory.push({ record, task }),
+      forgetPipes: (task) => {
+        const dropped = this.pipeHistory.removeWhere((e) => e.task === task);
+        if (dropped > 0) this.log(`dropped ${dropped} pipe records of task ${task.id}`);
+      },
       taskRemoved: (task, stillKnown) => {
         if (!stillKnown) this.dropSubscriptions(task.projectId, task.source);
         this.dashboard('task_removed', { taskId: task.id });
@@ -115,4 +132,11 @@ export class EngineCore {
     if (this.apiKey !== undefined && credential !== this.apiKey) return { ok: false, message: 'Invalid API key' };
     return { ok: true, credential };
   }
+}
+
+/** A history cap: a non-negative integer or `Infinity` (keep everything). */
+function historyLimit(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (value === Number.POSITIVE_INFINITY || (Number.isInteger(value) && value >= 0)) return value;
+  throw new RangeError(`${name} must be a non-negative integer or Infinity, got ${String(value)}`);
 }

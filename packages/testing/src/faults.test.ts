@@ -100,6 +100,24 @@ describe('fault injection', () => {
     expect(multi.seq).toBe(probe.seq + 1);
   });
 
+  it('pushes a frame exactly as given: a string as text, a Buffer as binary unless told otherwise', async () => {
+    const c = await setup();
+    const raw: { data: Buffer; binary: boolean }[] = [];
+    c.ws.removeAllListeners('message');
+    c.ws.on('message', (data: Buffer, binary: boolean) => raw.push({ data, binary }));
+    engine!.faults.sendFrame('{"type":"event","event":"apaext_account","body":null}');
+    engine!.faults.sendFrame(Buffer.from([0xff, 0x0a, 0x01]));
+    engine!.faults.sendFrame(Buffer.from('{"seq":1}'), { binary: false });
+    await new Promise<void>((resolve) => {
+      const check = () => (raw.length >= 3 ? resolve() : setTimeout(check, 5));
+      check();
+    });
+    expect(raw.map((r) => r.binary)).toEqual([false, true, false]);
+    expect(raw[0]!.data.toString()).toBe('{"type":"event","event":"apaext_account","body":null}');
+    expect([...raw[1]!.data]).toEqual([0xff, 0x0a, 0x01]);
+    expect(raw[2]!.data.toString()).toBe('{"seq":1}');
+  });
+
   it('stalls opens until released', async () => {
     const c = await setup();
     engine!.faults.stallOpen(true);

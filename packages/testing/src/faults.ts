@@ -37,6 +37,7 @@ export class Faults implements FaultControls {
   constructor(
     private readonly defaults: { ackDelayMs: number; writeJitterMs: number; eventLagMs: number },
     private readonly pushMalformed: (kind: MalformedKind) => void,
+    private readonly pushFrame: (data: string | Buffer, binary: boolean) => void = () => {},
   ) {
     this.ackDelayMs = defaults.ackDelayMs;
     this.writeJitterMs = defaults.writeJitterMs;
@@ -61,6 +62,10 @@ export class Faults implements FaultControls {
 
   sendMalformed(kind: MalformedKind): void {
     this.pushMalformed(kind);
+  }
+
+  sendFrame(data: string | Buffer, options: { binary?: boolean } = {}): void {
+    this.pushFrame(data, options.binary ?? Buffer.isBuffer(data));
   }
 
   stallOpen(on: boolean): void {

@@ -1,5 +1,7 @@
 export { startEngine } from './server.js';
 export {
+  DEFAULT_MAX_PIPE_HISTORY,
+  DEFAULT_MAX_REQUEST_LOG,
   DEFAULT_TIMING,
   type Engine,
   type EngineOptions,

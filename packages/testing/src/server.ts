@@ -21,9 +21,15 @@ function refuse(socket: Duplex, status: string): void {
 /** Starts a simulated RocketRide engine on a real socket. */
 export async function startEngine(options: EngineOptions = {}): Promise<Engine> {
   const host = options.host ?? '127.0.0.1';
-  const core: EngineCore = new EngineCore(options, (kind) => {
-    for (const conn of core.connections) sendMalformed(conn, kind);
-  });
+  const core: EngineCore = new EngineCore(
+    options,
+    (kind) => {
+      for (const conn of core.connections) sendMalformed(conn, kind);
+    },
+    (data, binary) => {
+      for (const conn of core.connections) if (conn.isOpen) conn.ws.send(data, { binary });
+    },
+  );
   const timing = core.timing;
   const store = attachStore(core, options.storeDir);
   // permessage-deflate is negotiated only when the client offers it, as uvicorn does.
@@ -94,14 +100,14 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     storeDir: store.dir,
     faults: core.faults,
     pipes(filter?: { token?: string }): PipeRecord[] {
-      const all = core.pipeHistory;
-      return filter?.token === undefined ? [...all] : all.filter((p) => p.token === filter.token);
+      const all = core.pipeHistory.toArray().map((e) => e.record);
+      return filter?.token === undefined ? all : all.filter((p) => p.token === filter.token);
     },
     tasks(): TaskRecord[] {
       return core.registry.list().map((t) => t.toRecord());
     },
     requests(): ReceivedRequest[] {
-      return [...core.requestLog];
+      return core.requestLog.toArray();
     },
     connectionCount(): number {
       return core.connections.size;

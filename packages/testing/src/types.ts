@@ -29,6 +29,11 @@ export const DEFAULT_TIMING: Readonly<EngineTiming> = Object.freeze({
   retentionMs: 300_000,
 });
 
+/** Default {@link EngineOptions.maxPipeHistory}. */
+export const DEFAULT_MAX_PIPE_HISTORY = 1_000;
+/** Default {@link EngineOptions.maxRequestLog}. */
+export const DEFAULT_MAX_REQUEST_LOG = 20_000;
+
 /** Which error behaviour the data plane reproduces (PROTOCOL.md §5.5, §13.1). */
 export type EngineProfile = 'intended' | 'head';
 
@@ -72,6 +77,17 @@ export interface EngineOptions {
    * Turn it off for long-running servers (the CLI does) so memory does not grow with the data streamed.
    */
   record?: boolean;
+  /**
+   * How many pipe records `pipes()` keeps; beyond it the oldest are dropped. A task's records are also dropped when
+   * the task's own record is cleaned up (`timing.retentionMs` after its end). `Infinity` keeps every record of the
+   * retained tasks. Default {@link DEFAULT_MAX_PIPE_HISTORY} (1,000).
+   */
+  maxPipeHistory?: number;
+  /**
+   * How many requests `requests()` keeps (with `record`); beyond it the oldest are dropped. `Infinity` keeps all.
+   * Default {@link DEFAULT_MAX_REQUEST_LOG} (20,000).
+   */
+  maxRequestLog?: number;
   /**
    * The server's own environment for `${ROCKETRIDE_X}` placeholders; only `ROCKETRIDE_*` entries count, and a client's
    * `execute.env` is merged over them. Default: the `ROCKETRIDE_*` variables of `process.env`, as the real server uses
@@ -173,6 +189,11 @@ export interface FaultControls {
   closeAfterBytes(n: number): void;
   /** Pushes one malformed (or unusual) frame to every open connection now. */
   sendMalformed(kind: MalformedKind): void;
+  /**
+   * Pushes one frame exactly as given (no seq added, nothing checked) to every open connection now: a string in a text
+   * frame, a Buffer in a binary frame unless `binary: false`. For frames `sendMalformed` does not cover.
+   */
+  sendFrame(data: string | Buffer, options?: { binary?: boolean }): void;
   /** While on, `open` requests get no answer; they are processed when it is turned off. */
   stallOpen(on: boolean): void;
   /** Changes {@link EngineOptions.ackDelayMs}. */
@@ -197,11 +218,14 @@ export interface Engine {
   readonly profile: EngineProfile;
   /** The store's root directory (absolute, symlinks resolved): `storeDir`, or the temporary one. */
   readonly storeDir: string;
-  /** Every pipe ever opened, oldest first (pipe ids are reused, records are not). */
+  /**
+   * The pipes opened, oldest first (pipe ids are reused, records are not): at most `maxPipeHistory`, and none of a
+   * task whose record was cleaned up after its retention.
+   */
   pipes(filter?: { token?: string }): PipeRecord[];
   /** Tasks currently known: running ones, and completed ones still retained. */
   tasks(): TaskRecord[];
-  /** Every request received, in arrival order. */
+  /** The requests received, in arrival order (the last `maxRequestLog`; none with `record: false`). */
   requests(): ReceivedRequest[];
   /** Open WebSocket connections. */
   connectionCount(): number;

@@ -53,6 +53,8 @@ export function executeBody(task: Task): Record<string, unknown> {
 /** All tasks by token: running ones and completed ones still retained. */
 export class TaskRegistry {
   private readonly tasks = new Map<string, Task>();
+  /** Completed tasks replaced by a new run under the same token, until their retention ends (their pipe records). */
+  private retired: Task[] = [];
 
   constructor(private readonly env: TaskEnv) {}
 
@@ -127,7 +129,10 @@ export class TaskRegistry {
       },
       this.env,
     );
-    existing?.dispose();
+    if (existing) {
+      existing.dispose();
+      this.retired.push(existing);
+    }
     this.tasks.set(token, task);
     await task.start();
     return task;
@@ -140,6 +145,7 @@ export class TaskRegistry {
         if (now - task.endTime * 1000 > retentionMs) {
           this.tasks.delete(token);
           task.dispose();
+          this.env.forgetPipes(task);
           const twin = this.list().some((t) => t.projectId === task.projectId && t.source === task.source);
           this.env.taskRemoved(task, twin);
           this.env.log(`task ${task.id} removed after retention`);
@@ -149,11 +155,17 @@ export class TaskRegistry {
         void task.stop(1, `Task idle for ${task.ttl} seconds`);
       }
     }
+    this.retired = this.retired.filter((task) => {
+      if (now - task.endTime * 1000 <= retentionMs) return true;
+      this.env.forgetPipes(task);
+      return false;
+    });
   }
 
   dispose(): void {
     for (const t of this.tasks.values()) t.dispose();
     this.tasks.clear();
+    this.retired = [];
   }
 }
 

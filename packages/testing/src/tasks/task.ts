@@ -19,7 +19,10 @@ export interface TaskEnv {
   deferEvent(emit: () => void): void;
   /** Keep pipe payloads for inspection. */
   readonly record: boolean;
-  recordPipe(record: PipeRecordImpl): void;
+  /** Adds a pipe to the inspection history. */
+  recordPipe(record: PipeRecordImpl, task: Task): void;
+  /** Drops a task's pipes from the inspection history (the task's record was cleaned up). */
+  forgetPipes(task: Task): void;
   /** A completed task left the registry (`stillKnown`: another task of the registry has the same project and source). */
   taskRemoved(task: TaskScope, stillKnown: boolean): void;
   log(line: string): void;
@@ -166,7 +169,7 @@ export class Task implements TaskScope, PipeHost {
   /** Opens a pipe on an acquired slot. */
   openPipe(pipeId: number, object: EngineObject, mimeType: string, lane: string): Pipe {
     const record = new PipeRecordImpl(this.token, pipeId, { ...object }, mimeType, lane, this.env.record);
-    this.env.recordPipe(record);
+    this.env.recordPipe(record, this);
     const pipe = new Pipe(pipeId, object, mimeType, lane, record, this);
     this.pipes.set(pipeId, pipe);
     const size = typeof object.size === 'number' ? object.size : 0;
