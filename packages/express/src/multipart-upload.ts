@@ -27,8 +27,8 @@ export interface FormUpload {
 /**
  * Streams each file part of a `multipart/form-data` body into its own pipe, as the parts arrive and
  * with backpressure (a file's pipe that is not ready holds the parser, which holds the request), and
- * resolves to one {@link UploadedFile} per file, in form order. Text fields are read past. A part with
- * an empty file name (a file input left empty) is skipped.
+ * resolves to one {@link UploadedFile} per file, in form order. A file is a part with a file name;
+ * text fields, and file inputs left empty (sent with `filename=""`), are read past.
  *
  * The first failure (a file over `maxFileSize`, one file too many, a malformed body, an engine
  * failure, the body stopping short) stops the upload: the pipe of every file still being received is
@@ -85,7 +85,7 @@ class Form {
   }
 
   #onFile(field: string, stream: Readable, info: busboy.FileInfo): void {
-    if (this.#failure || info.filename === '') {
+    if (this.#failure || !info.filename) {
       stream.resume();
       return;
     }
@@ -103,11 +103,13 @@ class Form {
 class FilePart {
   readonly #ctl = new AbortController();
   readonly #sink: PipeWritable;
+  readonly #stream: Readable;
   readonly outcome: Promise<FileOutcome>;
 
   constructor(form: Form, upload: FormUpload, field: string, stream: Readable, info: busboy.FileInfo) {
-    const name = info.filename ?? field;
+    const name = info.filename as string; // #onFile takes only parts with a file name
     const { mimeType } = info;
+    this.#stream = stream;
     const meter = new ByteMeter(Number.isFinite(upload.maxFileSize) ? { limit: upload.maxFileSize, tooLarge: (limit) => fileTooLarge(name, limit) } : {});
     this.#sink = upload.client.pipe(upload.token, { ...upload.pipeOptions, name, mimeType, signal: this.#ctl.signal });
     const sink = this.#sink;
@@ -124,12 +126,22 @@ class FilePart {
   }
 
   /**
-   * Destroys the pipe of a file still being received. A file whose pipe has ended is left to finish:
-   * its `close` may be on its way, and only the engine's answer says whether it was committed.
+   * Destroys the pipe of a file still being received. A file the parser has seen the end of is left
+   * to finish, as is one whose pipe has ended (its `close` may be on its way, and only the engine's
+   * answer says whether it was committed): a failure later in the form does not undo them.
    */
   stop(reason: RocketRideError): void {
-    if (!this.#sink.writableEnded) this.#ctl.abort(reason);
+    if (!this.#sink.writableEnded && !this.#stream.readableEnded && !parsedToTheEnd(this.#stream)) this.#ctl.abort(reason);
   }
+}
+
+/**
+ * Whether the parser has pushed the end of a file part (it saw the boundary after it), although the
+ * pipe may not have taken its last bytes yet. Node keeps this in `_readableState.ended`, which has no
+ * public getter (`readableEnded` only turns true once the consumer has read to the end).
+ */
+function parsedToTheEnd(stream: Readable): boolean {
+  return (stream as Readable & { _readableState?: { ended?: unknown } })._readableState?.ended === true;
 }
 
 /** Library errors as they are; anything else came from busboy parsing the body. */
