@@ -1,46 +1,24 @@
-import type { IncomingMessage } from 'node:http';
-import { AbortError, type PipelineResult, type PipeOptions, type PipeWritable } from 'rocketride-streams';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { receiveUpload, type UploadedFile } from '@rocketride-streams/express';
+import type { PipelineResult, RocketRide } from 'rocketride-streams';
+import { answer } from './error.filter';
 
 /**
- * What the engine is told about an uploaded object, from the request: the name from the
- * `X-File-Name` header (percent-decoded) or `?name=`, the MIME type from `Content-Type` (it selects
- * the engine lane), the size from `Content-Length`.
- */
-export function pipeOptionsFor(req: IncomingMessage): PipeOptions {
-  const header = req.headers['x-file-name'];
-  const name = typeof header === 'string' ? decodeURIComponent(header) : new URL(req.url ?? '/', 'http://localhost').searchParams.get('name');
-  const mimeType = req.headers['content-type']?.split(';')[0]?.trim();
-  const size = Number(req.headers['content-length']);
-  return {
-    ...(name ? { name } : {}),
-    ...(mimeType ? { mimeType } : {}),
-    ...(Number.isSafeInteger(size) ? { size } : {}),
-  };
-}
-
-/**
- * Streams a request body into a pipe and resolves to the engine's result.
+ * Streams a request into the pipeline and resolves to what the engine committed:
  *
- * Unlike `pipeline(req, sink)`, a failure does not destroy the request: the rest of the body is
- * drained so that the error can still be answered. A client that disconnects before its body ended
- * destroys the pipe, so the truncated object is never committed.
+ * - a raw body → one object, named by `X-File-Name` or `?name=`, typed by `Content-Type` (it selects
+ *   the engine lane), sized by `Content-Length` → the engine's result;
+ * - a `multipart/form-data` form → one object per file → `[{ field, name, mimeType, size, result }]`.
+ *
+ * Nothing is committed unless it arrived whole. A body a body parser already read is refused before
+ * anything is opened (`ERR_BODY_CONSUMED`); a body shorter than its `Content-Length`, or cut off, has
+ * its pipe destroyed, never closed. Failures reject with the library's typed errors, for the filter.
  */
-export async function streamBody(req: IncomingMessage, sink: PipeWritable): Promise<PipelineResult> {
-  const onClose = () => {
-    if (!req.complete) {
-      sink.destroy(new AbortError('The client disconnected before the upload ended', { code: 'ERR_CLIENT_DISCONNECTED' }));
-    }
-  };
-  req.once('close', onClose);
-  sink.on('error', () => {}); // the failure is reported by sink.result
-  req.pipe(sink);
-  try {
-    return await sink.result;
-  } catch (error) {
-    req.unpipe(sink);
-    req.resume();
-    throw error;
-  } finally {
-    req.off('close', onClose);
-  }
+export async function streamBody(rocketride: RocketRide, token: string, req: IncomingMessage, res: ServerResponse): Promise<PipelineResult | UploadedFile[]> {
+  const outcome = await receiveUpload(rocketride, req, {
+    token,
+    // The client half-closed with its body short: Node closes the socket right after, so answer now.
+    onBodyIncomplete: (error) => answer(req, res, error),
+  });
+  return outcome.kind === 'body' ? outcome.result : outcome.files;
 }

@@ -1,9 +1,10 @@
-import { IncomingMessage } from 'node:http';
-import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { UploadedFile } from '@rocketride-streams/express';
 import { InjectRocketRide } from '@rocketride-streams/nest';
 import { type PipelineResult, RocketRide } from 'rocketride-streams';
 import { PipelineService } from './pipeline.service';
-import { pipeOptionsFor, streamBody } from './request-body';
+import { streamBody } from './request-body';
 
 @Controller()
 export class UploadController {
@@ -12,11 +13,10 @@ export class UploadController {
     private readonly pipeline: PipelineService,
   ) {}
 
-  /** Streams the raw request body into the pipeline and answers with the engine's result. */
+  /** Streams the raw request body (or each file of a form) into the pipeline and answers with the engine's result. */
   @Post('upload')
   @HttpCode(200)
-  upload(@Req() req: IncomingMessage): Promise<PipelineResult> {
-    const sink = this.rocketride.pipe(this.pipeline.token, pipeOptionsFor(req));
-    return streamBody(req, sink);
+  upload(@Req() req: IncomingMessage, @Res({ passthrough: true }) res: ServerResponse): Promise<PipelineResult | UploadedFile[]> {
+    return streamBody(this.rocketride, this.pipeline.token, req, res);
   }
 }

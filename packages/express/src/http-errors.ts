@@ -1,29 +1,53 @@
 import { ConnectionError, RocketRideError, TimeoutError, ValidationError } from 'rocketride-streams';
+import {
+  ERR_BODY_CONSUMED,
+  ERR_FILE_TOO_LARGE,
+  ERR_MULTIPART_UNSUPPORTED,
+  ERR_PAYLOAD_TOO_LARGE,
+  ERR_TOO_MANY_FILES,
+} from './codes.js';
+import type { FileOutcome } from './outcome.js';
+import { MultipartError } from './upload-errors.js';
 
-/** Code of the error raised when a request body exceeds the handler's `limit`. */
-export const ERR_PAYLOAD_TOO_LARGE = 'ERR_PAYLOAD_TOO_LARGE';
-
-/** The JSON body of every error answer: `{ error: { code, message } }`. */
+/**
+ * The JSON body of every error answer: `{ error: { code, message } }`, plus `files` (what became of
+ * each file) when a `multipart/form-data` upload failed.
+ */
 export interface ErrorBody {
   error: { code: string; message: string };
+  files?: FileOutcome[];
 }
+
+/** Statuses given by code, ahead of the mapping by class. */
+const BY_CODE: Readonly<Record<string, number>> = {
+  [ERR_PAYLOAD_TOO_LARGE]: 413,
+  [ERR_FILE_TOO_LARGE]: 413,
+  [ERR_TOO_MANY_FILES]: 413,
+  [ERR_MULTIPART_UNSUPPORTED]: 415,
+  [ERR_BODY_CONSUMED]: 500,
+};
 
 /**
  * The HTTP status for a library error:
  *
  * | error | status |
  * | --- | --- |
- * | `ERR_PAYLOAD_TOO_LARGE` (the configured `limit`) | 413 |
- * | `ValidationError` (bad input: invalid UTF-8 in a `text/*` body, empty token…) | 400 |
+ * | `ERR_PAYLOAD_TOO_LARGE`, `ERR_FILE_TOO_LARGE`, `ERR_TOO_MANY_FILES` (the configured limits) | 413 |
+ * | `ERR_MULTIPART_UNSUPPORTED` (a form posted, `busboy` not installed) | 415 |
+ * | `ERR_BODY_CONSUMED` (a body parser read the body first: the server is misconfigured) | 500 |
+ * | `ValidationError` (bad input: invalid UTF-8 in a `text/*` body, a body shorter than its `Content-Length`…) | 400 |
  * | `ConnectionError` (engine not connected, connection lost) | 503 |
  * | `TimeoutError` | 504 |
  * | `PipeError`, `ExecutionError`, `ProtocolError`, `AuthenticationError`, any other `RocketRideError` | 502 |
  *
- * Returns `undefined` for anything that is not a `RocketRideError` (a bug in the application, say).
+ * A `MultipartError` has the status of its first failure. Returns `undefined` for anything that is
+ * not a `RocketRideError` (a bug in the application, say).
  */
 export function httpStatusOf(error: unknown): number | undefined {
   if (!(error instanceof RocketRideError)) return undefined;
-  if (error.code === ERR_PAYLOAD_TOO_LARGE) return 413;
+  if (error instanceof MultipartError) return httpStatusOf(error.cause);
+  const byCode = Object.hasOwn(BY_CODE, error.code) ? BY_CODE[error.code] : undefined;
+  if (byCode !== undefined) return byCode;
   if (error instanceof ValidationError) return 400;
   if (error instanceof ConnectionError) return 503;
   if (error instanceof TimeoutError) return 504;
@@ -31,7 +55,9 @@ export function httpStatusOf(error: unknown): number | undefined {
   return 502;
 }
 
-/** `{ error: { code, message } }` for an error. */
+/** `{ error: { code, message } }` for an error, with `files` for a `MultipartError`. */
 export function errorBody(error: RocketRideError): ErrorBody {
-  return { error: { code: error.code, message: error.message } };
+  const body: ErrorBody = { error: { code: error.code, message: error.message } };
+  if (error instanceof MultipartError) body.files = error.files;
+  return body;
 }
