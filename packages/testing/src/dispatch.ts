@@ -2,7 +2,7 @@ import { onAuth, onDeauth } from './auth.js';
 import { type Handler, type HandlerContext, requestToken } from './context.js';
 import { serverFailure } from './failure.js';
 import { onMonitor } from './monitor/command.js';
-import { onDashboard, onPing, onPublicCatalog, onPublicProbe, onServices, onValidate } from './misc.js';
+import { onDashboard, onPing, onPublicCatalog, onPublicProbe, onServices } from './misc.js';
 import { onProcess } from './pipes/process.js';
 import {
   onExecute,
@@ -13,6 +13,7 @@ import {
   onRestart,
   onTerminate,
 } from './tasks/commands.js';
+import { onValidate } from './tasks/validate-command.js';
 
 const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['auth', onAuth],
