@@ -14,6 +14,7 @@ import {
   onTerminate,
 } from './tasks/commands.js';
 import { onValidate } from './tasks/validate-command.js';
+import { TOOL_HANDLERS } from './tools/index.js';
 
 const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['auth', onAuth],
@@ -33,6 +34,7 @@ const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['rrext_dashboard', onDashboard],
   ['rrext_public_probe', onPublicProbe],
   ['rrext_public_catalog', onPublicCatalog],
+  ...TOOL_HANDLERS,
 ]);
 
 /** Names of the server's internal handler methods: a command by one of these names is refused (PROTOCOL.md §4). */

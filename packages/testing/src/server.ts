@@ -7,6 +7,7 @@ import { handleHttp } from './http/router.js';
 import { startKeepalive } from './keepalive.js';
 import { sendMalformed } from './malformed.js';
 import { reapIdlePipes } from './pipes/process.js';
+import { startTools } from './tools/index.js';
 import type { Engine, EngineOptions, PipeRecord, ReceivedRequest, TaskRecord } from './types.js';
 
 /** Largest accepted frame, as uvicorn's `ws_max_size`. */
@@ -63,6 +64,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     });
   });
 
+  const stopTools = startTools(core, options);
   const reaper = setInterval(() => reapIdlePipes(core, timing.reapIdleMs), timing.reapScanMs);
   const ttl = setInterval(() => core.registry.scan(Date.now(), timing.retentionMs), timing.ttlScanMs);
   reaper.unref();
@@ -115,6 +117,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         core.faults.dispose();
         for (const conn of [...core.connections]) conn.terminate();
         core.registry.dispose();
+        stopTools();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await new Promise<void>((resolve) => {
           http.close(() => resolve());

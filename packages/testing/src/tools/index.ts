@@ -1,0 +1,23 @@
+import type { EngineCore } from '../core.js';
+import type { Handler } from '../context.js';
+import type { EngineOptions } from '../types.js';
+import { onDeployAdd, onDeployList, onDeployRemove, onDeployStatus, onDeployUpdate } from './deploy/commands.js';
+import { startScheduler } from './deploy/scheduler.js';
+import { attachTools, schedulerOptions } from './state.js';
+
+/** The server tools' commands: deployments (PROTOCOL.md §16.F). */
+export const TOOL_HANDLERS: ReadonlyArray<readonly [string, Handler]> = [
+  ['rrext_deploy_add', onDeployAdd],
+  ['rrext_deploy_list', onDeployList],
+  ['rrext_deploy_status', onDeployStatus],
+  ['rrext_deploy_update', onDeployUpdate],
+  ['rrext_deploy_remove', onDeployRemove],
+];
+
+/** Sets up the tools of an engine (store root, profilers, the optional scheduler); returns their shutdown. */
+export function startTools(core: EngineCore, options: EngineOptions): () => void {
+  const tools = attachTools(core, options);
+  const scheduler = schedulerOptions(options);
+  if (scheduler) tools.scheduler = startScheduler(core, tools, scheduler);
+  return () => tools.dispose();
+}
