@@ -2,7 +2,7 @@ import { onAuth, onDeauth } from './auth.js';
 import { type Handler, type HandlerContext, requestToken } from './context.js';
 import { serverFailure } from './failure.js';
 import { onMonitor } from './monitor/command.js';
-import { onDashboard, onPing, onPublicCatalog, onPublicProbe, onServices } from './misc.js';
+import { onPing, onPublicCatalog, onPublicProbe, onServices } from './misc.js';
 import { onProcess } from './pipes/process.js';
 import {
   onExecute,
@@ -31,7 +31,6 @@ const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['rrext_ping', onPing],
   ['rrext_services', onServices],
   ['rrext_validate', onValidate],
-  ['rrext_dashboard', onDashboard],
   ['rrext_public_probe', onPublicProbe],
   ['rrext_public_catalog', onPublicCatalog],
   ...TOOL_HANDLERS,

@@ -30,20 +30,3 @@ export const onPublicCatalog: Handler = async ({ args }) => {
   const limit = typeof args.limit === 'number' ? Math.min(100, Math.max(1, Math.floor(args.limit))) : 25;
   return { apps: [], total: 0, offset, limit };
 };
-
-/** `rrext_dashboard`: a small overview. */
-export const onDashboard: Handler = async ({ core }) => ({
-  overview: {
-    connections: core.connections.size,
-    tasks: core.registry.list().filter((t) => !t.completed).length,
-    uptime: Math.floor((Date.now() - core.startTime) / 1000),
-  },
-  connections: [...core.connections].map((c) => ({
-    id: c.id,
-    clientName: c.clientName,
-    clientVersion: c.clientVersion,
-    authenticated: c.authenticated,
-    monitors: [...c.monitors.keys()],
-  })),
-  tasks: core.registry.list().map((t) => ({ id: t.id, name: t.name, state: t.state, status: t.status })),
-});
