@@ -35,6 +35,10 @@ export const SERVICES: Readonly<Record<string, ServiceDefinition>> = Object.free
   llm_anthropic: service('LLM Anthropic', ['llm'], { questions: ['answers'] }),
   llm_gemini: service('LLM Gemini', ['llm'], { questions: ['answers'] }),
   llm_ollama: service('LLM Ollama', ['llm'], { questions: ['answers'] }),
+  // Database nodes answer dialect/execute Questions (PROTOCOL.md §16.J) without a database.
+  db_postgres: service('PostgreSQL', ['database'], { questions: ['answers', 'text', 'table'] }),
+  db_mysql: service('MySQL', ['database'], { questions: ['answers', 'text', 'table'] }),
+  db_neo4j: service('Neo4j', ['database'], { questions: ['answers', 'text', 'table'] }),
   parse: service('Parse', ['data'], { raw: ['text', 'table', 'image'] }),
   ocr: service('OCR', ['image'], { image: ['text'] }),
 });
