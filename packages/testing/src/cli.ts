@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { startEngine } from './server.js';
 import type { EngineProfile } from './types.js';
 
-const USAGE = `Usage: rocketride-sim [--port 5565] [--host 127.0.0.1] [--apikey KEY] [--profile intended|head] [--ack-delay MS] [--write-jitter MS] [--verbose]`;
+const USAGE = `Usage: rocketride-sim [--port 5565] [--host 127.0.0.1] [--apikey KEY] [--profile intended|head] [--ack-delay MS] [--write-jitter MS] [--scheduler] [--verbose]`;
 
 async function main(): Promise<void> {
   let values: {
@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     profile?: string;
     'ack-delay'?: string;
     'write-jitter'?: string;
+    scheduler?: boolean;
     verbose?: boolean;
     help?: boolean;
   };
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
         profile: { type: 'string' },
         'ack-delay': { type: 'string' },
         'write-jitter': { type: 'string' },
+        scheduler: { type: 'boolean' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
     port,
     profile,
     record: false,
+    ...(values.scheduler ? { scheduler: true } : {}),
     ...(values.apikey ? { apiKey: values.apikey } : {}),
     ...(values.verbose ? { log: (line: string) => console.error(line) } : {}),
   });
