@@ -61,6 +61,7 @@ describe.each(PROFILES)('validation like the engine (%s)', (profile) => {
     await check(dup, 'Duplicate component response_1');
     await check({ components: 'x' }, "'pipeline.components' must be an array");
     await check({ ...echoPipeline(), version: 'one' }, "'pipeline.version' must be a number");
+    await check({ ...echoPipeline(), version: 0 }, "'pipeline.version' is unsupported");
   });
 
   it('an unreferenced component of an unknown provider is dropped from the chain', async () => {

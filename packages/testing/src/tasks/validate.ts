@@ -104,7 +104,8 @@ export function validateForEngine(input: Record<string, unknown>, sourceRequired
     if ('version' in pipeline) {
       const v = pipeline.version;
       if (typeof v !== 'number' || !Number.isInteger(v)) fail("'pipeline.version' must be a number");
-      if (v < 1 || v > SERVICES_VERSION) fail("'pipeline.version' is unsupported");
+      // The engine also refuses versions above its services version, which the simulator does not know: only < 1 here.
+      if (v < 1) fail("'pipeline.version' is unsupported");
     }
     if (!Array.isArray(pipeline.components)) fail("'pipeline.components' must be an array");
     const components = pipeline.components as unknown[];
