@@ -38,15 +38,19 @@ export function schedulerOptions(options: EngineOptions): SchedulerOptions | und
 
 /** Creates the tool state of an engine (called once by `startEngine`). */
 export function attachTools(core: EngineCore, options: EngineOptions): ToolState {
-  const { root, temporary } = storeRootFor();
+  // Created on first use, so an engine that never stores a record leaves nothing behind.
+  let store: { root: string; temporary: boolean } | undefined;
   const clock = schedulerOptions(options)?.now;
   const state: ToolState = {
-    storeRoot: root,
+    get storeRoot() {
+      store ??= storeRootFor();
+      return store.root;
+    },
     now: clock ?? (() => performance.timeOrigin + performance.now()),
     profiles: new ProfileSessions(),
     dispose() {
       state.scheduler?.stop();
-      if (temporary) rmSync(root, { recursive: true, force: true });
+      if (store?.temporary) rmSync(store.root, { recursive: true, force: true });
     },
   };
   STATES.set(core, state);
