@@ -30,6 +30,15 @@ export const SERVICES: Readonly<Record<string, ServiceDefinition>> = Object.free
   dropper: service('Dropper', ['source'], { _source: ['text', 'raw'] }),
   response: service('Response', ['infrastructure'], { text: [], answers: [], documents: [], questions: [], table: [] }),
   llm_echo: service('LLM Echo', ['llm'], { questions: ['answers'] }),
+  // Real LLM providers answer like llm_echo here (no model is called).
+  llm_openai: service('LLM OpenAI', ['llm'], { questions: ['answers'] }),
+  llm_anthropic: service('LLM Anthropic', ['llm'], { questions: ['answers'] }),
+  llm_gemini: service('LLM Gemini', ['llm'], { questions: ['answers'] }),
+  llm_ollama: service('LLM Ollama', ['llm'], { questions: ['answers'] }),
+  // Database nodes answer dialect/execute Questions (PROTOCOL.md §16.J) without a database.
+  db_postgres: service('PostgreSQL', ['database'], { questions: ['answers', 'text', 'table'] }),
+  db_mysql: service('MySQL', ['database'], { questions: ['answers', 'text', 'table'] }),
+  db_neo4j: service('Neo4j', ['database'], { questions: ['answers', 'text', 'table'] }),
   parse: service('Parse', ['data'], { raw: ['text', 'table', 'image'] }),
   ocr: service('OCR', ['image'], { image: ['text'] }),
 });

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { startEngine } from './server.js';
 import type { EngineProfile } from './types.js';
 
-const USAGE = `Usage: rocketride-sim [--port 5565] [--host 127.0.0.1] [--apikey KEY] [--profile intended|head] [--ack-delay MS] [--write-jitter MS] [--store-dir DIR] [--verbose]`;
+const USAGE = `Usage: rocketride-sim [--port 5565] [--host 127.0.0.1] [--apikey KEY] [--profile intended|head] [--ack-delay MS] [--write-jitter MS] [--store-dir DIR] [--scheduler] [--verbose]`;
 
 async function main(): Promise<void> {
   let values: {
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     'ack-delay'?: string;
     'write-jitter'?: string;
     'store-dir'?: string;
+    scheduler?: boolean;
     verbose?: boolean;
     help?: boolean;
   };
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
         'ack-delay': { type: 'string' },
         'write-jitter': { type: 'string' },
         'store-dir': { type: 'string' },
+        scheduler: { type: 'boolean' },
         verbose: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
     port,
     profile,
     record: false,
+    ...(values.scheduler ? { scheduler: true } : {}),
     ...(values.apikey ? { apiKey: values.apikey } : {}),
     ...(values['store-dir'] ? { storeDir: values['store-dir'] } : {}),
     ...(values.verbose ? { log: (line: string) => console.error(line) } : {}),

@@ -31,6 +31,12 @@ export class Connection implements Subscriber {
   clientName = '';
   clientVersion = '';
   lastPong = Date.now();
+  /** Epoch seconds of the upgrade, and of the last frame received (`rrext_dashboard`). */
+  readonly connectedAt = Date.now() / 1000;
+  lastActivity = this.connectedAt;
+  /** Frames decoded from the client, and frames sent to it (`rrext_dashboard`). */
+  messagesIn = 0;
+  messagesOut = 0;
   private seq = 0;
   private holdsUnauthSlot = true;
   private closing = false;
@@ -59,6 +65,7 @@ export class Connection implements Subscriber {
   /** Sends one message with the next server seq, as single-line JSON in a text frame. */
   send(msg: Record<string, unknown>): void {
     if (!this.isOpen) return;
+    this.messagesOut++;
     this.ws.send(JSON.stringify({ ...msg, seq: ++this.seq }));
   }
 
@@ -129,6 +136,8 @@ export class Connection implements Subscriber {
       return;
     }
     const msg = decoded.message as unknown as Record<string, unknown>;
+    this.messagesIn++;
+    this.lastActivity = Date.now() / 1000;
     const entry = this.core.logRequest(this.id, msg);
     const command = msg.command;
     if (!this.authenticated) {

@@ -2,7 +2,7 @@ import { onAuth, onDeauth } from './auth.js';
 import { type Handler, type HandlerContext, requestToken } from './context.js';
 import { serverFailure } from './failure.js';
 import { onMonitor } from './monitor/command.js';
-import { onDashboard, onPing, onPublicCatalog, onPublicProbe, onServices, onValidate } from './misc.js';
+import { onPing, onPublicCatalog, onPublicProbe, onServices } from './misc.js';
 import { onProcess } from './pipes/process.js';
 import { onStore } from './store/dispatch.js';
 import {
@@ -14,6 +14,8 @@ import {
   onRestart,
   onTerminate,
 } from './tasks/commands.js';
+import { onValidate } from './tasks/validate-command.js';
+import { TOOL_HANDLERS } from './tools/index.js';
 
 const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['auth', onAuth],
@@ -31,9 +33,9 @@ const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ['rrext_ping', onPing],
   ['rrext_services', onServices],
   ['rrext_validate', onValidate],
-  ['rrext_dashboard', onDashboard],
   ['rrext_public_probe', onPublicProbe],
   ['rrext_public_catalog', onPublicCatalog],
+  ...TOOL_HANDLERS,
 ]);
 
 /** Names of the server's internal handler methods: a command by one of these names is refused (PROTOCOL.md §4). */

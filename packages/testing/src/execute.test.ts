@@ -58,7 +58,8 @@ describe('execute (PROTOCOL.md §5.2)', () => {
       project_id: 'p1',
       components: [
         { id: 'src', provider: 'webhook' },
-        { id: 'response_1', provider: 'response', input: [{ lane: 'text', from: 'src' }] },
+        // Every other component needs a config object: the engine refuses one without (the server adds it to the source only).
+        { id: 'response_1', provider: 'response', config: {}, input: [{ lane: 'text', from: 'src' }] },
       ],
     };
     const r = await c.call('execute', { pipeline, token: 'T1', source: 'src', args: [] });

@@ -12,6 +12,7 @@ export {
   type PipeRecord,
   type ReceivedRequest,
   type RequestMatcher,
+  type SchedulerOptions,
   type TaskRecord,
 } from './types.js';
 export { NAMESPACE_URL, publicToken, pyJsonDumps, taskId, taskToken, uuid5 } from './ids.js';

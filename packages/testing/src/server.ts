@@ -8,6 +8,7 @@ import { startKeepalive } from './keepalive.js';
 import { sendMalformed } from './malformed.js';
 import { reapIdlePipes } from './pipes/process.js';
 import { attachStore, detachStore } from './store/store.js';
+import { startTools } from './tools/index.js';
 import type { Engine, EngineOptions, PipeRecord, ReceivedRequest, TaskRecord } from './types.js';
 
 /** Largest accepted frame, as uvicorn's `ws_max_size`. */
@@ -71,6 +72,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     });
   });
 
+  const stopTools = startTools(core, options);
   const reaper = setInterval(() => reapIdlePipes(core, timing.reapIdleMs), timing.reapScanMs);
   const ttl = setInterval(() => core.registry.scan(Date.now(), timing.retentionMs), timing.ttlScanMs);
   reaper.unref();
@@ -83,6 +85,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
       resolve();
     });
   }).catch(async (err: unknown) => {
+    clearInterval(reaper);
+    clearInterval(ttl);
+    stopTools();
     await detachStore(core);
     throw err;
   });
@@ -128,6 +133,7 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
         for (const conn of [...core.connections]) conn.terminate();
         core.registry.dispose();
         await detachStore(core);
+        stopTools();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         await new Promise<void>((resolve) => {
           http.close(() => resolve());

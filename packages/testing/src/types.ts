@@ -33,6 +33,13 @@ export const DEFAULT_TIMING: Readonly<EngineTiming> = Object.freeze({
 export const DEFAULT_MAX_PIPE_HISTORY = 1_000;
 /** Default {@link EngineOptions.maxRequestLog}. */
 export const DEFAULT_MAX_REQUEST_LOG = 20_000;
+/** The deployment scheduler's settings (EngineOptions.scheduler). */
+export interface SchedulerOptions {
+  /** The clock, in epoch milliseconds: deployment timestamps and cron times follow it. Default: the real time. */
+  now?: () => number;
+  /** How often the scheduler looks for due deployments. Default 1000. */
+  intervalMs?: number;
+}
 
 /** Which error behaviour the data plane reproduces (PROTOCOL.md §5.5, §13.1). */
 export type EngineProfile = 'intended' | 'head';
@@ -105,6 +112,12 @@ export interface EngineOptions {
    * engine closes. Default: a new temporary directory, removed when the engine closes.
    */
   storeDir?: string;
+  /**
+   * Runs due deployments (`rrext_deploy_*` records whose schedule is not `manual`) through the normal task start, as
+   * upstream's scheduler would if it were switched on (PROTOCOL.md §16.F). `true` or settings turn it on. Default off,
+   * and always off under the `head` profile, which reproduces a server that never runs deployments.
+   */
+  scheduler?: boolean | SchedulerOptions;
 }
 
 /** One request as the simulator received it. */

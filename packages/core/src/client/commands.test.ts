@@ -174,7 +174,9 @@ describe('command surface against the simulator (success paths)', () => {
     expect(missing).toBeInstanceOf(RocketRideError);
     expect(missing.serverMessage).toContain("Service 'nope' not found");
     const report = await client.validate(ECHO_PIPELINE);
-    expect(report).toHaveProperty('errors');
+    // The engine's answer: the resolved pipeline, and `errors` only when there are some (issue 13).
+    expect(report).toHaveProperty('pipeline');
+    expect(report).not.toHaveProperty('errors');
     expect((await client.getServerInfo()).capabilities).toContain('oss');
     const offline = h.client(engine);
     expect((await offline.getServerInfo()).capabilities).toContain('oss');

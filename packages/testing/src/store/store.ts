@@ -137,6 +137,11 @@ export function storeOf(core: EngineCore): EngineStore {
   return store;
 }
 
+/** The store root of an engine, if it has a store. */
+export function storeDirOf(core: EngineCore): string | undefined {
+  return stores.get(core)?.dir;
+}
+
 /** Connection hook: its socket closed. */
 export function storeConnectionClosed(conn: Connection): void {
   void stores.get(conn.core)?.connectionClosed(conn);

@@ -1,4 +1,5 @@
 import { echoAnswers } from '../lanes/answer.js';
+import { databaseAnswers, isDatabaseProvider } from '../tools/database.js';
 
 export interface ComponentInput {
   lane: string;
@@ -71,6 +72,10 @@ export class PipelineGraph {
       sink.enter(component.id, lane);
       if (component.provider === 'response') {
         sink.collect(lane, value);
+      } else if (lane === 'questions' && typeof value === 'object' && value !== null && isDatabaseProvider(component.provider)) {
+        for (const answer of databaseAnswers(component.provider, component.config, value as Record<string, unknown>)) {
+          this.route(component.id, 'answers', answer, sink, depth + 1);
+        }
       } else if (lane === 'questions' && typeof value === 'object' && value !== null) {
         sink.sse('thinking', { message: 'Thinking…' });
         for (const answer of echoAnswers(value as Record<string, unknown>)) {

@@ -1,10 +1,12 @@
 import { serverFailure } from '../failure.js';
 import { publicToken, taskId, taskToken, uuid4 } from '../ids.js';
 import { isObject } from '../util.js';
+import { attributeError } from './attribute-error.js';
 import { PipelineGraph } from './graph.js';
 import { mergeEnv, resolvePlaceholders, rocketrideEnv } from './env.js';
 import { resolveSource, storedPipeline, withEngineDefaults } from './resolve.js';
 import { Task, type TaskEnv } from './task.js';
+import { knownProvider, validateForEngine } from './validate.js';
 
 export interface ExecuteArgs {
   pipeline?: unknown;
@@ -17,25 +19,6 @@ export interface ExecuteArgs {
   pipelineTraceLevel?: unknown;
   /** Client environment: only its `ROCKETRIDE_*` string entries are kept and merged over the server's. */
   env?: unknown;
-}
-
-/** The text of Python's AttributeError for `value.get` on a non-dict value. */
-function attributeError(value: unknown): string {
-  const type =
-    value === undefined || value === null
-      ? 'NoneType'
-      : typeof value === 'string'
-        ? 'str'
-        : typeof value === 'boolean'
-          ? 'bool'
-          : typeof value === 'number'
-            ? Number.isInteger(value)
-              ? 'int'
-              : 'float'
-            : Array.isArray(value)
-              ? 'list'
-              : 'object';
-  return `'${type}' object has no attribute 'get'`;
 }
 
 /** The body of a successful `execute`. */
@@ -122,7 +105,11 @@ export class TaskRegistry {
         pipeline,
         clientEnv: rocketrideEnv(args.env),
         enginePipeline,
-        graph: new PipelineGraph(enginePipeline.components, resolved.source),
+        // The engine drops components whose provider has no service definition.
+        graph: new PipelineGraph(
+          Array.isArray(enginePipeline.components) ? enginePipeline.components.filter((c) => isObject(c) && knownProvider(c.provider)) : [],
+          resolved.source,
+        ),
         threads: positiveInt(args.threads, defaults.threads),
         ttl: nonNegative(args.ttl, 900),
         ...(traceLevel ? { pipelineTraceLevel: traceLevel } : {}),
@@ -134,7 +121,10 @@ export class TaskRegistry {
       this.retired.push(existing);
     }
     this.tasks.set(token, task);
-    await task.start();
+    // The engine validates the pipeline as it starts; a refusal ends the task before RUNNING with that error.
+    const refused = validateForEngine(enginePipeline, true).error;
+    await task.start(refused?.message);
+    if (refused) throw serverFailure(refused.message, 'task_engine.py', 512);
     return task;
   }
 

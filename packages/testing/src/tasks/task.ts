@@ -112,14 +112,29 @@ export class Task implements TaskScope, PipeHost {
     return this.state >= TaskState.COMPLETED;
   }
 
-  /** Runs the start-up sequence: `apaevt_task begin`, then STARTING → INITIALIZING → RUNNING. */
-  async start(): Promise<void> {
+  /**
+   * Runs the start-up sequence: `apaevt_task begin`, then STARTING → INITIALIZING → RUNNING. With `refusal` (the
+   * engine's validation error) the engine exits while initializing instead: COMPLETED with exit code 1 and that message,
+   * `apaevt_task end`, never RUNNING.
+   */
+  async start(refusal?: string): Promise<void> {
     this.emitTask({ action: 'begin', name: this.name, projectId: this.projectId, source: this.source });
     this.setState(TaskState.STARTING, 'Starting');
     this.env.hub.emitTask(this, EventFlag.OUTPUT, 'output', { category: 'console', output: `Starting pipeline ${this.id}\n` });
     await tick();
     this.setState(TaskState.INITIALIZING, 'Initializing');
     await tick();
+    if (refusal !== undefined) {
+      this.exitCode = 1;
+      this.exitMessage = refusal;
+      this.endTime = nowSeconds();
+      this.slots.close(serverFailure(refusal, 'task_engine.py', 402));
+      this.setState(TaskState.COMPLETED, 'Completed');
+      this.emitTask({ action: 'end', name: this.name, projectId: this.projectId, source: this.source });
+      this.cancelSummary();
+      for (const w of [...this.runningWaiters.splice(0), ...this.endWaiters.splice(0)]) w();
+      return;
+    }
     this.serviceUp = true;
     this.setState(TaskState.RUNNING, 'Running');
     for (const w of this.runningWaiters.splice(0)) w();

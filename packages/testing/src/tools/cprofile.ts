@@ -1,0 +1,108 @@
+import type { Handler, HandlerContext } from '../context.js';
+import { serverFailure } from '../failure.js';
+import { requirePermission } from './access.js';
+import type { ProcessProfiler } from './cprofile-state.js';
+import { toolsOf } from './state.js';
+
+const FILE = 'cmd_cprofile.py';
+
+/** The profiler a request addresses and the owner name this caller has there. */
+interface Target {
+  profiler: ProcessProfiler;
+  caller: string;
+  connection?: number;
+}
+
+/**
+ * No `target`: the server process, where the caller is `task:<connection number>`. A `target` token: that task's
+ * engine, reached once the task is RUNNING; the engine knows one client (`data:1`) for everyone, so any caller owns
+ * its session (PROTOCOL.md §16.H).
+ */
+async function targetOf(ctx: HandlerContext): Promise<Target> {
+  const target = ctx.args.target;
+  if (target === undefined || target === null || target === '') {
+    return { profiler: toolsOf(ctx.core).profiles.server, caller: `task:${ctx.conn.id}`, connection: ctx.conn.id };
+  }
+  const task = ctx.core.registry.require(target);
+  await task.whenRunning();
+  if (task.completed) throw serverFailure(task.exitMessage || 'Task has already completed', 'task_server.py', 640);
+  return { profiler: toolsOf(ctx.core).profiles.engine(task), caller: 'data:1' };
+}
+
+/** A server-process session ends, without a report, when its owner's connection is gone. */
+function live(ctx: HandlerContext, profiler: ProcessProfiler): ProcessProfiler {
+  const owner = profiler.active?.ownerConnection;
+  if (owner !== undefined && ![...ctx.core.connections].some((c) => c.id === owner)) profiler.active = undefined;
+  return profiler;
+}
+
+/**
+ * A refusal: `head` answers it as the server does, `success:true` with `body.status:"error"` (PROTOCOL.md §16.H ⚠);
+ * `intended` fails the request with the same message.
+ */
+function refuse(ctx: HandlerContext, message: string, owner?: string): Record<string, unknown> {
+  if (ctx.core.profile === 'head') return { status: 'error', message, ...(owner !== undefined ? { owner } : {}) };
+  throw serverFailure(message, FILE, 140);
+}
+
+/** `head` checks no permission at all; `intended` asks for `task.debug`, which a `pk_` token lacks. */
+function checkPermission(ctx: HandlerContext): void {
+  if (ctx.core.profile !== 'head') requirePermission(ctx, 'task.debug');
+}
+
+const nowSeconds = (ctx: HandlerContext) => toolsOf(ctx.core).now() / 1000;
+
+export const onProfileStart: Handler = async (ctx) => {
+  checkPermission(ctx);
+  const { profiler, caller, connection } = await targetOf(ctx);
+  const active = live(ctx, profiler).active;
+  if (active) return refuse(ctx, `Profiling already active (owned by ${active.owner})`, active.owner);
+  const startTime = nowSeconds(ctx);
+  const given = ctx.args.session;
+  const session = typeof given === 'string' && given !== '' ? given : `session_${Math.floor(startTime)}`;
+  profiler.active = { session, owner: caller, startTime, ...(connection !== undefined ? { ownerConnection: connection } : {}) };
+  return { status: 'started', session, owner: caller, start_time: startTime };
+};
+
+export const onProfileStop: Handler = async (ctx) => {
+  checkPermission(ctx);
+  const { profiler, caller } = await targetOf(ctx);
+  const active = live(ctx, profiler).active;
+  if (!active) return refuse(ctx, 'No active profiling session');
+  if (active.owner !== caller) return refuse(ctx, `Session owned by ${active.owner}, not ${caller}`, active.owner);
+  const runtime = nowSeconds(ctx) - active.startTime;
+  profiler.active = undefined;
+  profiler.report = syntheticReport(active.session, active.owner, runtime);
+  return { status: 'completed', session: active.session, runtime };
+};
+
+export const onProfileStatus: Handler = async (ctx) => {
+  checkPermission(ctx);
+  const { profiler } = await targetOf(ctx);
+  const active = live(ctx, profiler).active;
+  if (active) return { active: true, owner: active.owner, session: active.session, runtime: nowSeconds(ctx) - active.startTime };
+  return { active: false, owner: null, session: null, runtime: null, has_report: profiler.report !== undefined };
+};
+
+export const onProfileReport: Handler = async (ctx) => {
+  checkPermission(ctx);
+  const { profiler } = await targetOf(ctx);
+  return { report: profiler.report ?? 'No profiling data available. Run a session first.' };
+};
+
+/** The report's header is the server's; the statistics are a fixed placeholder (there is no Python process here). */
+function syntheticReport(session: string, owner: string, runtime: number): string {
+  return [
+    `Session: ${session}`,
+    `Owner: ${owner}`,
+    `Duration: ${runtime.toFixed(2)}s`,
+    '='.repeat(80),
+    '         1 function calls in 0.000 seconds',
+    '',
+    '   Ordered by: cumulative time',
+    '',
+    '   ncalls  tottime  percall  cumtime  percall filename:lineno(function)',
+    '        1    0.000    0.000    0.000    0.000 simulator:0(synthetic profile: the simulator runs no Python process)',
+    '',
+  ].join('\n');
+}
