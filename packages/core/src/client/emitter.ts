@@ -144,6 +144,15 @@ export function safeCall<A extends unknown[]>(fn: ((...args: A) => void) | undef
   try {
     fn(...args);
   } catch (thrown) {
-    warn(listenerError(fn.name === '' ? 'a callback' : `the ${fn.name} callback`, thrown));
+    warn(listenerError(callbackName(fn), thrown));
+  }
+}
+
+/** `the onEvent callback` (a function's name is inferred from the option it was written in), or `a callback`. */
+function callbackName(fn: (...args: never) => unknown): string {
+  try {
+    return typeof fn.name === 'string' && fn.name !== '' ? `the ${fn.name} callback` : 'a callback';
+  } catch {
+    return 'a callback';
   }
 }
