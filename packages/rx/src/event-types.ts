@@ -20,6 +20,7 @@ export const DEFAULT_TYPES: readonly string[] = ['SUMMARY', 'DETAIL', 'TASK', 'O
  * (`apaext_account`, the client-made `apaevt_status_upload`, anything unknown).
  */
 export function monitorClassOf(name: string): MonitorClass | undefined {
+  if (typeof name !== 'string') return undefined;
   switch (name) {
     case 'apaevt_status_update':
       return 'SUMMARY';
@@ -40,16 +41,21 @@ export function monitorClassOf(name: string): MonitorClass | undefined {
   }
 }
 
+/** Whether a value is a plain object (an event body may be missing or of any shape). */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** The task id an event carries (`body.__id`), or undefined when it has none (or an empty one). */
 export function taskIdOf(event: RocketRideEvent): string | undefined {
-  const id = (event.body as { __id?: unknown } | undefined)?.__id;
+  const body: unknown = event.body;
+  const id = isRecord(body) ? body.__id : undefined;
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
 /** The pipe id an event refers to: `pipe_id` of `apaevt_sse`, `id` of `apaevt_flow`. */
 export function pipeIdOf(event: RocketRideEvent): number | undefined {
-  const body = event.body as Record<string, unknown> | undefined;
-  if (body === undefined) return undefined;
+  const body: unknown = event.body;
+  if (!isRecord(body)) return undefined;
   const value = event.event === 'apaevt_sse' ? body.pipe_id : event.event === 'apaevt_flow' ? body.id : undefined;
   return typeof value === 'number' ? value : undefined;
 }

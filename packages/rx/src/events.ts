@@ -1,9 +1,4 @@
-import {
-  type RocketRideClient,
-  type RocketRideError,
-  type RocketRideEvent,
-  ValidationError,
-} from '@rocketride-streams/core';
+import { type RocketRideClient, RocketRideError, type RocketRideEvent, ValidationError } from '@rocketride-streams/core';
 import { Observable, share, timer } from 'rxjs';
 import { type EventsFilter, type NormalizedFilter, normalizeFilter } from './filter.js';
 import { sharedFor } from './registry.js';
@@ -24,6 +19,20 @@ export interface EventsOptions {
    * everyone unsubscribed. Default: ignored.
    */
   onError?: (error: RocketRideError) => void;
+}
+
+/**
+ * Hands `error` to `options.onError`. An exception that callback throws must not escape into the
+ * client's event path or a promise chain: it is issued as a process warning (`ERR_LISTENER`), as core
+ * does with a throwing listener.
+ */
+export function reportError(options: EventsOptions, error: RocketRideError): void {
+  try {
+    options.onError?.(error);
+  } catch (thrown) {
+    const message = thrown instanceof Error ? thrown.message : typeof thrown;
+    process.emitWarning(new RocketRideError(`the onError callback threw: ${message}`, { code: 'ERR_LISTENER', cause: thrown }));
+  }
 }
 
 /**
@@ -50,7 +59,7 @@ function monitorSource(
       error: (error) => subscriber.error(error),
     });
 
-    const report = (error: unknown) => options.onError?.(error as RocketRideError);
+    const report = (error: unknown) => reportError(options, error as RocketRideError);
     let added: Promise<boolean>;
     try {
       // Core keeps a registration cut off by a transient drop in persist mode (the replay sends it)

@@ -1,5 +1,5 @@
 import { type MonitorKey, type RocketRideEvent, ValidationError } from '@rocketride-streams/core';
-import { DEFAULT_TYPES, MONITOR_TYPES, monitorClassOf, pipeIdOf, taskIdOf } from './event-types.js';
+import { DEFAULT_TYPES, isRecord, MONITOR_TYPES, monitorClassOf, pipeIdOf, taskIdOf } from './event-types.js';
 
 interface FilterCommon {
   /**
@@ -74,19 +74,40 @@ interface Coordinates {
 
 /** Project/source of the task an event is about, when the body says so. */
 function coordinatesOf(event: RocketRideEvent): Coordinates | undefined {
-  const b = event.body as Record<string, unknown> | undefined;
-  if (b === undefined) return undefined;
+  const b: unknown = event.body;
+  if (!isRecord(b)) return undefined;
   const projectId = b.project_id ?? b.projectId;
   const source = b.source;
   return typeof projectId === 'string' && typeof source === 'string' ? { projectId, source } : undefined;
 }
 
-/** The tasks listed by an `apaevt_task {action:"running"}` catch-up. */
-function runningTasks(event: RocketRideEvent): Array<{ id: string; projectId: string; source: string }> | undefined {
+/** A task listed by a `running` catch-up, with the fields the matchers read. */
+export interface RunningTask {
+  id: string;
+  name?: string;
+  projectId?: string;
+  source?: string;
+}
+
+/**
+ * The tasks listed by an `apaevt_task {action:"running"}` catch-up; undefined for any other event, or
+ * when `tasks` is not an array. Entries that are not objects with a string `id` are skipped, and only
+ * string fields are kept, so a malformed catch-up can never make a matcher throw.
+ */
+export function runningTasks(event: RocketRideEvent): RunningTask[] | undefined {
   if (event.event !== 'apaevt_task') return undefined;
-  const body = event.body as { action?: unknown; tasks?: unknown } | undefined;
-  if (body?.action !== 'running' || !Array.isArray(body.tasks)) return undefined;
-  return body.tasks as Array<{ id: string; projectId: string; source: string }>;
+  const body: unknown = event.body;
+  if (!isRecord(body) || body.action !== 'running' || !Array.isArray(body.tasks)) return undefined;
+  const out: RunningTask[] = [];
+  for (const t of body.tasks as unknown[]) {
+    if (!isRecord(t) || typeof t.id !== 'string') continue;
+    const task: RunningTask = { id: t.id };
+    if (typeof t.name === 'string') task.name = t.name;
+    if (typeof t.projectId === 'string') task.projectId = t.projectId;
+    if (typeof t.source === 'string') task.source = t.source;
+    out.push(task);
+  }
+  return out;
 }
 
 /**
@@ -153,7 +174,11 @@ export function normalizeFilter(filter: EventsFilter): NormalizedFilter {
       const id = taskIdOf(event);
       if (id !== undefined) return idOk(id, coordinatesOf(event));
       const running = runningTasks(event);
-      if (running !== undefined) return running.some((t) => idOk(t.id, { projectId: t.projectId, source: t.source }));
+      if (running !== undefined) {
+        return running.some((t) =>
+          idOk(t.id, t.projectId !== undefined && t.source !== undefined ? { projectId: t.projectId, source: t.source } : undefined),
+        );
+      }
       return 'token' in key && key.token === '*';
     }
   };

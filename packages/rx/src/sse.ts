@@ -1,6 +1,7 @@
-import type { RocketRideClient } from '@rocketride-streams/core';
-import { map, type Observable } from 'rxjs';
-import { type EventsOptions, events$ } from './events.js';
+import { ProtocolError, type RocketRideClient } from '@rocketride-streams/core';
+import { filter, map, type Observable } from 'rxjs';
+import { isRecord } from './event-types.js';
+import { type EventsOptions, events$, reportError } from './events.js';
 import { ofType } from './of-type.js';
 
 /** One server-sent message of a pipeline node (`apaevt_sse`). */
@@ -36,11 +37,23 @@ export function sse$(client: RocketRideClient, token: string, pipeId?: number, o
     options,
   ).pipe(
     ofType('apaevt_sse'),
-    map(({ body }) => {
-      const message: SseMessage = { pipeId: body.pipe_id, type: body.type };
-      if (body.data !== undefined) message.data = body.data;
-      if (body.__id !== undefined && body.__id !== '') message.taskId = body.__id;
-      return message;
-    }),
+    map((event) => sseMessageOf(event.body, options)),
+    filter((message): message is SseMessage => message !== undefined),
   );
+}
+
+/**
+ * The message of an `apaevt_sse` body. A body that is not an object, or whose `pipe_id` is not an
+ * integer, is skipped and reported (`ERR_EVENT_INVALID`); a `type` that is not a string becomes `''`
+ * and a `data` that is not an object is left out, as core's `onSSE` routing does.
+ */
+function sseMessageOf(body: unknown, options: SseOptions): SseMessage | undefined {
+  if (!isRecord(body) || !Number.isInteger(body.pipe_id)) {
+    reportError(options, new ProtocolError('Skipped an apaevt_sse event without a body object and integer pipe_id', { code: 'ERR_EVENT_INVALID' }));
+    return undefined;
+  }
+  const message: SseMessage = { pipeId: body.pipe_id as number, type: typeof body.type === 'string' ? body.type : '' };
+  if (isRecord(body.data)) message.data = body.data;
+  if (typeof body.__id === 'string' && body.__id !== '') message.taskId = body.__id;
+  return message;
 }

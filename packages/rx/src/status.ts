@@ -1,6 +1,7 @@
-import type { RocketRideClient, TaskStatus } from '@rocketride-streams/core';
-import { map, Observable, shareReplay, takeWhile } from 'rxjs';
-import { DEFAULT_GRACE_MS, type EventsOptions, events$ } from './events.js';
+import { ProtocolError, type RocketRideClient, type TaskStatus } from '@rocketride-streams/core';
+import { filter, map, Observable, shareReplay, takeWhile } from 'rxjs';
+import { isRecord } from './event-types.js';
+import { DEFAULT_GRACE_MS, type EventsOptions, events$, reportError } from './events.js';
 import { ofType } from './of-type.js';
 import { sharedFor } from './registry.js';
 
@@ -26,6 +27,12 @@ export function status$(client: RocketRideClient, token: string, options: TaskSt
     options,
   ).pipe(
     ofType('apaevt_status_update'),
+    // A status event without a body object carries no status: skipped (and reported), never emitted.
+    filter((event) => {
+      if (isRecord(event.body)) return true;
+      reportError(options, new ProtocolError('Skipped an apaevt_status_update event without a body object', { code: 'ERR_EVENT_INVALID' }));
+      return false;
+    }),
     map((event) => event.body),
   );
   const id = `status\u0000${token}\u0000${options.taskId ?? ''}\u0000${options.graceMs ?? DEFAULT_GRACE_MS}`;

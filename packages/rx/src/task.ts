@@ -1,7 +1,7 @@
-import { type RocketRideClient, TaskState, type TaskStatus } from '@rocketride-streams/core';
+import { ProtocolError, type RocketRideClient, type RocketRideEvent, TaskState, type TaskStatus } from '@rocketride-streams/core';
 import { distinctUntilChanged, filter, map, merge, type Observable, takeWhile } from 'rxjs';
-import { events$ } from './events.js';
-import { taskIdPrefix } from './filter.js';
+import { events$, reportError } from './events.js';
+import { runningTasks, taskIdPrefix } from './filter.js';
 import { ofType } from './of-type.js';
 import { status$, type TaskStreamOptions } from './status.js';
 
@@ -21,18 +21,55 @@ export interface TaskLifecycle {
   status?: TaskStatus;
 }
 
+/** The string fields of a step, copied only when they are strings (bodies come from the wire). */
+function names(source: { name?: unknown; projectId?: unknown; source?: unknown }): Partial<TaskLifecycle> {
+  const out: Partial<TaskLifecycle> = {};
+  if (typeof source.name === 'string') out.name = source.name;
+  if (typeof source.projectId === 'string') out.projectId = source.projectId;
+  if (typeof source.source === 'string') out.source = source.source;
+  return out;
+}
+
 function fromStatus(status: TaskStatus): TaskLifecycle | undefined {
-  const base = { name: status.name, projectId: status.project_id, source: status.source, status };
+  const base = { ...names({ name: status.name, projectId: status.project_id, source: status.source }), status };
   const withId = typeof status.__id === 'string' && status.__id !== '' ? { ...base, taskId: status.__id } : base;
   if (status.completed === true) return { action: 'end', ...withId };
-  if (status.state >= TaskState.STARTING && status.state <= TaskState.STOPPING) return { action: 'running', ...withId };
+  if (typeof status.state === 'number' && status.state >= TaskState.STARTING && status.state <= TaskState.STOPPING) {
+    return { action: 'running', ...withId };
+  }
   return undefined;
+}
+
+/** What an `apaevt_task` event means for the task: a step, nothing (not about it), or a malformed body. */
+type TaskEventMeaning = TaskLifecycle | undefined | { malformed: string };
+
+/**
+ * The step an `apaevt_task` event means for the task `mine` recognises: undefined for a catch-up that
+ * does not list it, `{ malformed }` for a body of another shape (no object, an unknown `action`,
+ * `tasks` not an array), which is skipped and reported, never an error of the stream.
+ */
+function fromTaskEvent(event: RocketRideEvent, mine: (id: string) => boolean): TaskEventMeaning {
+  const body: unknown = event.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { malformed: 'has no body object' };
+  const { action, __id: id } = body as { action?: unknown; __id?: unknown };
+  if (action === 'running') {
+    const listed = runningTasks(event);
+    if (listed === undefined) return { malformed: 'is a "running" catch-up whose "tasks" is not an array' };
+    const t = listed.find((x) => mine(x.id));
+    return t === undefined ? undefined : { action: 'running', taskId: t.id, ...names(t) };
+  }
+  if (action !== 'begin' && action !== 'restart' && action !== 'end') return { malformed: 'has an unknown "action"' };
+  const step: TaskLifecycle = { action, ...names(body as Record<string, unknown>) };
+  if (typeof id === 'string' && id !== '') step.taskId = id;
+  return step;
 }
 
 /**
  * The task's lifecycle (TASK events, plus its status for the steps the engine does not repeat):
  * `running` (or `begin`) while it is active, then `end`, after which the stream completes. A task
  * that has already ended yields `end` at once. Consecutive repeats of one action are collapsed.
+ * A TASK event of another shape (no body object, an unknown `action`, a catch-up whose `tasks` is not
+ * an array) is skipped and reported to `options.onError` as a ProtocolError `ERR_EVENT_INVALID`.
  */
 export function task$(client: RocketRideClient, token: string, options: TaskStreamOptions = {}): Observable<TaskLifecycle> {
   const prefix = taskIdPrefix(token);
@@ -43,18 +80,11 @@ export function task$(client: RocketRideClient, token: string, options: TaskStre
     options,
   ).pipe(
     ofType('apaevt_task'),
-    map((event): TaskLifecycle | undefined => {
-      const body = event.body;
-      if (body.action === 'running') {
-        const t = body.tasks?.find((x) => mine(x.id));
-        return t === undefined ? undefined : { action: 'running', taskId: t.id, name: t.name, projectId: t.projectId, source: t.source };
-      }
-      const step: TaskLifecycle = { action: body.action };
-      if (body.__id !== undefined && body.__id !== '') step.taskId = body.__id;
-      if (body.name !== undefined) step.name = body.name;
-      if (body.projectId !== undefined) step.projectId = body.projectId;
-      if (body.source !== undefined) step.source = body.source;
-      return step;
+    map((event) => {
+      const meaning = fromTaskEvent(event, mine);
+      if (meaning === undefined || 'action' in meaning) return meaning;
+      reportError(options, new ProtocolError(`Skipped an apaevt_task event that ${meaning.malformed}`, { code: 'ERR_EVENT_INVALID' }));
+      return undefined;
     }),
   );
   return merge(taskEvents, status$(client, token, options).pipe(map(fromStatus))).pipe(

@@ -1,6 +1,5 @@
-import { decodeFrame } from '../codec/decode.js';
 import { encodeMessage } from '../codec/encode.js';
-import type { DAPEvent, DAPMessage, DAPRequest, DAPResponse } from '../codec/types.js';
+import type { DAPRequest, DAPResponse } from '../codec/types.js';
 import { ENV_APIKEY, ENV_URI, type EnvMap, loadEnv } from '../config/env.js';
 import { type CallOptions, type ClientOptions, DEFAULTS, type RequestOptions } from '../config/options.js';
 import { DEFAULT_URI, normalizeUri } from '../config/uri.js';
@@ -34,10 +33,11 @@ import {
 import { type SendOptions, send } from './commands/data.js';
 import { DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';
 import { TypedEmitter, safeCall } from './emitter.js';
+import { type InboundHost, receiveFrame } from './inbound.js';
 import { Lifecycle, type LifecycleHost, type LifecycleSettings, REASON_NEW_CREDENTIAL } from './lifecycle.js';
-import { malformedResponseSeq } from './malformed-response.js';
 import { MonitorSync } from './monitor-sync.js';
 import type { MonitorKey } from './monitors.js';
+import { redactAuth } from './redact.js';
 import { type SendFilesInput, type SendFilesOptions, sendFiles } from './send-files.js';
 import { SseRoutes } from './sse-routes.js';
 
@@ -56,19 +56,6 @@ export interface ConnectionInfo {
   pendingRequests: number;
   /** The last ConnectResult (identity), if ever authenticated. */
   connectResult: ConnectResult | undefined;
-}
-
-function redactAuth(message: DAPMessage): DAPMessage {
-  if (message.type === 'request' && message.command === 'auth' && message.arguments !== undefined) {
-    return { ...message, arguments: { ...message.arguments, auth: '***' } };
-  }
-  if (message.type === 'response' && message.command === 'auth' && message.body !== undefined) {
-    return { ...message, body: { ...message.body, userToken: '***' } };
-  }
-  if (message.type === 'event' && message.event === 'apaext_account' && message.body !== undefined) {
-    return { ...message, body: { ...message.body, userToken: '***' } };
-  }
-  return message;
 }
 
 /**
@@ -485,46 +472,23 @@ export class RocketRideClient extends TypedEmitter {
     safeCall(this.options.onDebugMessage, line);
   }
 
-  private receive(data: Buffer, isBinary: boolean): void {
-    const decoded = decodeFrame(data, isBinary);
-    if (!decoded.ok) {
-      if (this.options.onDebugMessage !== undefined) this.debug(`protocol error: ${decoded.error.message}`);
-      this.emit('protocolError', decoded.error);
-      // A malformed reply to a pending request fails that request rather than leaving it waiting.
-      const seq = malformedResponseSeq(data, isBinary);
-      if (seq !== undefined) this.pending.fail(seq, decoded.error);
-      return;
-    }
-    const message = decoded.message;
-    if (this.options.onProtocolMessage !== undefined) safeCall(this.options.onProtocolMessage, redactAuth(message), 'receive');
-    if (message.type === 'response') {
-      if (!this.pending.resolve(message) && this.options.onDebugMessage !== undefined) {
-        this.debug(`dropped response to unknown request_seq ${String(message.request_seq)} (${String(message.command)})`);
-      }
-      return;
-    }
-    if (message.type === 'event') this.onServerEvent(message);
-  }
-
-  private onServerEvent(event: DAPEvent): void {
-    if (event.event === 'apaext_account' && event.body !== undefined) {
-      const body = event.body as ConnectResult;
+  /** The receive path's view of the client (see `inbound.ts`); the options are read per frame. */
+  private readonly inbound: InboundHost = {
+    pending: this.pending,
+    sseRoutes: this.sseRoutes,
+    protocolMessage: () => this.options.onProtocolMessage,
+    debug: () => (this.options.onDebugMessage === undefined ? undefined : (line) => this.debug(line)),
+    protocolError: (error) => this.emit('protocolError', error),
+    account: (body) => {
       this.lifecycle.connectResult = body;
       if (typeof body.userToken === 'string' && body.userToken !== '') this.credential = body.userToken;
-    }
-    if (event.event === 'apaevt_sse' && this.sseRoutes.size > 0) {
-      const body = event.body as { type?: unknown; data?: unknown; pipe_id?: unknown; __id?: unknown } | undefined;
-      for (const callback of this.sseRoutes.match(body)) {
-        const type = typeof body?.type === 'string' ? body.type : '';
-        const data = typeof body?.data === 'object' && body.data !== null ? (body.data as Record<string, unknown>) : {};
-        try {
-          Promise.resolve(callback(type, data)).catch((error: unknown) => this.debug(`SSE callback failed: ${String(error)}`));
-        } catch (error) {
-          this.debug(`SSE callback failed: ${String(error)}`);
-        }
-      }
-    }
-    this.dispatchEvent(event as RocketRideEvent);
+    },
+    dispatch: (event) => this.dispatchEvent(event),
+    listenerError: (where, thrown) => this.reportListenerError(where, thrown),
+  };
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    receiveFrame(this.inbound, data, isBinary);
   }
 
   private host(): LifecycleHost {

@@ -8,8 +8,8 @@ import { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
 
 /**
  * Called for each `apaevt_sse` event the pipeline emits for one pipe (`body.type`, `body.data`, `{}`
- * when absent). A returned promise is awaited for nothing; a throw or rejection is reported on
- * `onDebugMessage` and does not disturb the client.
+ * when absent). A returned promise is awaited for nothing; a throw or rejection does not disturb the
+ * client: it is reported on `'listenerError'` (`ERR_LISTENER`; else as a process warning) and `onDebugMessage`.
  */
 export type SSECallback = (type: string, data: Record<string, unknown>) => void | Promise<void>;
 

@@ -1,4 +1,4 @@
-import type { RocketRideError } from '../errors/rocketride-error.js';
+import { RocketRideError } from '../errors/rocketride-error.js';
 import type { ConnectResult } from '../schema/connect-result.js';
 import type { RocketRideEvent } from '../schema/events.js';
 
@@ -33,14 +33,48 @@ export interface ClientEvents {
   connectError: RocketRideError;
   event: RocketRideEvent;
   protocolError: RocketRideError;
+  /** A listener (or callback) threw; `code` is `ERR_LISTENER`, `cause` is what it threw. */
+  listenerError: RocketRideError;
 }
 
 export type ClientEventName = keyof ClientEvents;
 export type Listener<K extends ClientEventName> = (payload: ClientEvents[K]) => void;
 
+/** Code of the error that reports an exception thrown by a listener or callback. */
+export const ERR_LISTENER = 'ERR_LISTENER';
+
+/** The message of whatever was thrown, without ever throwing itself (a hostile `toString` included). */
+function describeThrown(thrown: unknown): string {
+  try {
+    if (thrown instanceof Error) return thrown.message;
+    return typeof thrown === 'string' ? thrown : String(thrown);
+  } catch {
+    return typeof thrown;
+  }
+}
+
+/** The `ERR_LISTENER` error for an exception thrown by `where` (e.g. `an "event" listener`). */
+export function listenerError(where: string, thrown: unknown): RocketRideError {
+  return new RocketRideError(`${where} threw: ${describeThrown(thrown)}`, { code: ERR_LISTENER, cause: thrown });
+}
+
 /**
- * A small typed event emitter. Listeners run synchronously in registration order; a listener that
- * throws does not stop the others nor disturb the client: its error is rethrown asynchronously.
+ * The fallback report of a listener error: a process warning, which Node prints to stderr and
+ * emits as `process.on('warning')`. Never an uncaught exception, never silence.
+ */
+function warn(error: RocketRideError): void {
+  try {
+    process.emitWarning(error);
+  } catch {
+    // Nothing is left to report to.
+  }
+}
+
+/**
+ * A small typed event emitter. Listeners run synchronously in registration order. A listener that
+ * throws stops neither the others nor the client: its exception becomes an `ERR_LISTENER` error,
+ * emitted as `'listenerError'` when something listens to that, else (and when a `'listenerError'`
+ * listener throws itself) issued as a process warning (`process.emitWarning`).
  */
 export class TypedEmitter {
   private readonly listeners: { [K in ClientEventName]?: Array<Listener<K>> } = {};
@@ -81,18 +115,44 @@ export class TypedEmitter {
   protected emit<K extends ClientEventName>(name: K, payload: ClientEvents[K]): void {
     const list = this.listeners[name] as Array<Listener<K>> | undefined;
     if (list === undefined || list.length === 0) return;
-    for (const listener of list.length === 1 ? list : [...list]) safeCall(listener, payload);
+    for (const listener of list.length === 1 ? list : [...list]) {
+      try {
+        listener(payload);
+      } catch (thrown) {
+        this.reportListenerError(`a "${name}" listener`, thrown, name === 'listenerError');
+      }
+    }
+  }
+
+  /**
+   * Reports an exception thrown by user code the client called (`where` names it): on
+   * `'listenerError'`, else as a process warning. `fromListenerError` avoids a loop.
+   */
+  protected reportListenerError(where: string, thrown: unknown, fromListenerError = false): void {
+    const error = listenerError(where, thrown);
+    if (!fromListenerError && this.hasListeners('listenerError')) this.emit('listenerError', error);
+    else warn(error);
   }
 }
 
-/** Calls a user callback; an exception is rethrown asynchronously so client state stays consistent. */
+/**
+ * Calls an options callback (`onEvent`, `onConnected`, …). An exception it throws is issued as a
+ * process warning (`ERR_LISTENER`); it never reaches the caller, so client state stays consistent.
+ */
 export function safeCall<A extends unknown[]>(fn: ((...args: A) => void) | undefined, ...args: A): void {
   if (fn === undefined) return;
   try {
     fn(...args);
-  } catch (error) {
-    queueMicrotask(() => {
-      throw error;
-    });
+  } catch (thrown) {
+    warn(listenerError(callbackName(fn), thrown));
+  }
+}
+
+/** `the onEvent callback` (a function's name is inferred from the option it was written in), or `a callback`. */
+function callbackName(fn: (...args: never) => unknown): string {
+  try {
+    return typeof fn.name === 'string' && fn.name !== '' ? `the ${fn.name} callback` : 'a callback';
+  } catch {
+    return 'a callback';
   }
 }

@@ -2,6 +2,7 @@ import { PipeError } from '../errors/pipe-error.js';
 import type { PipelineResult } from '../schema/pipeline-result.js';
 import { requireBytes, requireIndex, requireObject, requireString, responseError } from './checks.js';
 import type { RocketRideClient } from './client.js';
+import { failureText } from './failure-text.js';
 
 const COMMAND = 'rrext_process';
 
@@ -97,7 +98,7 @@ export async function pipeClose(
     });
   }
   if (body.error !== undefined && body.error !== null) {
-    const message = typeof body.error.message === 'string' ? body.error.message : JSON.stringify(body.error);
+    const message = failureText(body.error);
     throw new PipeError(`The pipeline failed the object: ${message}`, {
       code: 'ERR_PIPE_RESULT',
       serverMessage: message,

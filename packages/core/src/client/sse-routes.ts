@@ -37,12 +37,14 @@ export class SseRoutes {
     };
   }
 
-  /** The callbacks an `apaevt_sse` body is for. */
-  match(body: { pipe_id?: unknown; __id?: unknown } | undefined): SSECallback[] {
-    if (body === undefined || typeof body.pipe_id !== 'number') return [];
-    const set = this.byPipe.get(body.pipe_id);
+  /** The callbacks an `apaevt_sse` body is for (none for a body of any other shape). */
+  match(body: unknown): SSECallback[] {
+    if (typeof body !== 'object' || body === null) return [];
+    const { pipe_id: pipeId, __id: taskId } = body as { pipe_id?: unknown; __id?: unknown };
+    if (typeof pipeId !== 'number') return [];
+    const set = this.byPipe.get(pipeId);
     if (set === undefined) return [];
-    const id = typeof body.__id === 'string' ? body.__id : '';
+    const id = typeof taskId === 'string' ? taskId : '';
     const out: SSECallback[] = [];
     for (const route of set) if (route.exact ? id === route.id : id.startsWith(route.id)) out.push(route.callback);
     return out;

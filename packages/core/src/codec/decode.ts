@@ -18,7 +18,8 @@ export interface DecodeOptions {
 export type DecodeResult = { ok: true; message: DAPMessage } | { ok: false; error: ProtocolError };
 
 const NEWLINE = 0x0a;
-const DEFAULT_MAX_HEADER = 1024 * 1024;
+/** Default of {@link DecodeOptions.maxHeaderBytes}. */
+export const DEFAULT_MAX_HEADER = 1024 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function fail(code: string, message: string, cause?: unknown): DecodeResult {
@@ -60,6 +61,15 @@ export function decodeFrame(
   isBinary: boolean,
   options: DecodeOptions = {},
 ): DecodeResult {
+  try {
+    return decode(data, isBinary, options);
+  } catch (cause) {
+    // Last resort: the steps above are written not to throw, but a frame must never escape as an exception.
+    return fail('ERR_FRAME_INVALID', 'Frame could not be decoded', cause);
+  }
+}
+
+function decode(data: string | Uint8Array | ArrayBuffer | readonly Uint8Array[], isBinary: boolean, options: DecodeOptions): DecodeResult {
   if (typeof data === 'string') return finish(parseJson(data), undefined, options);
   const buf = toBuffer(data);
   if (!isBinary) return finish(parseJson(buf), undefined, options);
@@ -81,9 +91,13 @@ function finish(parsed: ReturnType<typeof parseJson>, payload: Buffer | undefine
   const checked = options.validate === false ? requireObject(parsed.value) : validateMessage(parsed.value);
   if (!checked.ok) return checked;
   if (payload !== undefined) {
-    const msg = checked.message as { arguments?: Record<string, unknown> };
-    if (msg.arguments === undefined) msg.arguments = {};
-    msg.arguments.data = payload;
+    const msg = checked.message as { arguments?: unknown };
+    // `null` (or no `arguments`) gets a fresh object; anything else that is not an object cannot carry the payload.
+    if (msg.arguments === undefined || msg.arguments === null) msg.arguments = {};
+    else if (typeof msg.arguments !== 'object' || Array.isArray(msg.arguments)) {
+      return fail('ERR_FRAME_INVALID', 'Binary frame: "arguments" must be an object');
+    }
+    (msg.arguments as Record<string, unknown>).data = payload;
   }
   return checked;
 }

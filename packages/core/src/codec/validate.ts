@@ -16,16 +16,28 @@ export function requireObject(value: unknown): ValidationResult {
   return { ok: true, message: value as unknown as DAPMessage };
 }
 
+/** A short, safe description of a value of any shape (never serialises it whole). */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}
+
 /**
  * Checks that a parsed JSON value is a well-formed DAP message (PROTOCOL.md §4). Only the fields
  * correlation and dispatch rely on are checked; unknown extra fields are kept.
+ *
+ * `body` and `arguments` are normalised: a JSON `null` (how Python serialises an unset field) is
+ * removed, so after validation each is either absent or a plain object and consumers need no null check.
  */
 export function validateMessage(value: unknown): ValidationResult {
   const base = requireObject(value);
   if (!base.ok) return base;
   const v = value as Record<string, unknown>;
-  if (v.body !== undefined && v.body !== null && !isObject(v.body)) return invalid('"body" must be an object');
-  if (v.arguments !== undefined && v.arguments !== null && !isObject(v.arguments)) return invalid('"arguments" must be an object');
+  if (v.body === null) delete v.body;
+  if (v.arguments === null) delete v.arguments;
+  if (v.body !== undefined && !isObject(v.body)) return invalid('"body" must be an object');
+  if (v.arguments !== undefined && !isObject(v.arguments)) return invalid('"arguments" must be an object');
   switch (v.type) {
     case 'request':
       if (v.seq !== undefined && v.seq !== null && !isInt(v.seq)) return invalid('request "seq" must be an integer');
@@ -43,7 +55,7 @@ export function validateMessage(value: unknown): ValidationResult {
       if (typeof v.event !== 'string') return invalid('event "event" must be a string');
       break;
     default:
-      return invalid(`unknown message type ${JSON.stringify(v.type)}`);
+      return invalid(`unknown message type ${describe(v.type)}`);
   }
   return { ok: true, message: v as unknown as DAPMessage };
 }

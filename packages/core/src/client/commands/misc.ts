@@ -1,5 +1,6 @@
 import { decodeFrame } from '../../codec/decode.js';
 import { encodeMessage } from '../../codec/encode.js';
+import type { DAPResponse } from '../../codec/types.js';
 import type { CallOptions, RequestOptions } from '../../config/options.js';
 import { ConnectionError } from '../../errors/connection-error.js';
 import { RocketRideError } from '../../errors/rocketride-error.js';
@@ -9,6 +10,8 @@ import { sendEncoded } from '../../transport/send.js';
 import { openSocket } from '../../transport/socket.js';
 import { responseError } from '../checks.js';
 import type { RocketRideClient } from '../client.js';
+import { malformedResponseSeq } from '../malformed-response.js';
+import { isRecord } from '../shape.js';
 
 /**
  * Round trip to the engine (`rrext_ping`). A string argument is the official SDK's optional token,
@@ -31,6 +34,20 @@ export interface ServerInfo {
   [key: string]: unknown;
 }
 
+/** The ServerInfo of a probe reply. @throws RocketRideError `ERR_SERVER_INFO` on failure or without a body object. */
+function probeResult(response: DAPResponse<unknown>): ServerInfo {
+  if (!response.success) throw responseError(RocketRideError, 'ERR_SERVER_INFO', response, 'Server probe failed');
+  const body: unknown = response.body;
+  if (!isRecord(body)) {
+    throw new RocketRideError('Server probe failed: the engine returned no server information', {
+      code: 'ERR_SERVER_INFO',
+      command: 'rrext_public_probe',
+      response,
+    });
+  }
+  return body as ServerInfo;
+}
+
 /**
  * Engine information (`rrext_public_probe`), which needs no credential: sent on the connection when
  * connected, otherwise on a short-lived socket of its own (nothing is authenticated).
@@ -38,8 +55,7 @@ export interface ServerInfo {
 export async function getServerInfo(client: RocketRideClient, uri: string, options?: CallOptions): Promise<ServerInfo> {
   if (client.isConnected()) {
     const response = await client.request<ServerInfo>('rrext_public_probe', {}, { signal: options?.signal });
-    if (!response.success) throw responseError(RocketRideError, 'ERR_SERVER_INFO', response, 'Server probe failed');
-    return response.body as ServerInfo;
+    return probeResult(response);
   }
   const s = client.socketSettings();
   const signal = options?.signal;
@@ -62,11 +78,20 @@ export async function getServerInfo(client: RocketRideClient, uri: string, optio
       signal?.addEventListener('abort', onAbort, { once: true });
       ws.on('message', (data: Buffer, isBinary: boolean) => {
         const decoded = decodeFrame(data, isBinary);
-        if (!decoded.ok || decoded.message.type !== 'response' || decoded.message.request_seq !== 1) return;
+        if (!decoded.ok) {
+          // A malformed reply to the probe fails it at once (coded ProtocolError); any other bad frame is ignored.
+          if (malformedResponseSeq(data, isBinary) !== 1) return;
+          done();
+          reject(decoded.error);
+          return;
+        }
+        if (decoded.message.type !== 'response' || decoded.message.request_seq !== 1) return;
         done();
-        const response = decoded.message;
-        if (!response.success) reject(responseError(RocketRideError, 'ERR_SERVER_INFO', response, 'Server probe failed'));
-        else resolve(response.body as ServerInfo);
+        try {
+          resolve(probeResult(decoded.message));
+        } catch (error) {
+          reject(error);
+        }
       });
       ws.on('close', () => {
         done();

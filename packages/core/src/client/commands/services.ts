@@ -3,6 +3,7 @@ import { RocketRideError } from '../../errors/rocketride-error.js';
 import { ValidationError } from '../../errors/validation-error.js';
 import { requireObject, requireString, responseError } from '../checks.js';
 import type { RocketRideClient } from '../client.js';
+import { isRecord } from '../shape.js';
 
 /** The body of `rrext_services` without arguments. */
 export interface ServicesResult {
@@ -15,7 +16,9 @@ export interface ServicesResult {
 export async function getServices(client: RocketRideClient, options?: CallOptions): Promise<ServicesResult> {
   const response = await client.request<ServicesResult>('rrext_services', {}, { signal: options?.signal });
   if (!response.success) throw responseError(RocketRideError, 'ERR_SERVICES', response, 'Listing services failed');
-  return response.body ?? { services: {} };
+  const body = response.body ?? { services: {} };
+  // `services` is always an object, also when the engine's body lacks it or has another shape there.
+  return isRecord(body.services) ? body : { ...body, services: {} };
 }
 
 /**

@@ -7,6 +7,7 @@ import { ValidationError } from '../../errors/validation-error.js';
 import type { TaskStatus, UseResult } from '../../schema/task-status.js';
 import { requireString, responseError } from '../checks.js';
 import type { RocketRideClient } from '../client.js';
+import { isRecord } from '../shape.js';
 
 /** Options of `use()` (command `execute`, PROTOCOL.md §5.2). Give `filepath` or `pipeline`. */
 export interface UseOptions {
@@ -104,11 +105,11 @@ export async function use(client: RocketRideClient, options: UseOptions): Promis
   if (options.pipelineTraceLevel !== undefined) args.pipelineTraceLevel = options.pipelineTraceLevel;
   const response = await client.request<UseResult>('execute', args, { signal });
   if (!response.success) throw responseError(ExecutionError, 'ERR_EXECUTE', response, 'Pipeline execution failed');
-  const body = response.body;
-  if (body === undefined || typeof body.token !== 'string' || body.token === '') {
+  const body: unknown = response.body;
+  if (!isRecord(body) || typeof body.token !== 'string' || body.token === '') {
     throw new ExecutionError('The engine did not return a task token', { code: 'ERR_NO_TASK_TOKEN', command: 'execute', response });
   }
-  return body;
+  return body as UseResult;
 }
 
 /** Stops a task and resolves when it has stopped. */
@@ -123,10 +124,11 @@ export async function getTaskStatus(client: RocketRideClient, token: string, opt
   requireString(token, 'token');
   const response = await client.request<TaskStatus>('rrext_get_task_status', { token }, options);
   if (!response.success) throw responseError(ExecutionError, 'ERR_TASK_STATUS', response, 'Task status failed');
-  if (response.body === undefined) {
+  const body: unknown = response.body;
+  if (!isRecord(body)) {
     throw new ExecutionError('The engine returned no task status', { code: 'ERR_TASK_STATUS', command: 'rrext_get_task_status', response });
   }
-  return response.body;
+  return body as TaskStatus;
 }
 
 /** Options of `restart()`. */
@@ -182,7 +184,8 @@ export async function getTaskPipeline(
   requireString(token, 'token');
   const response = await client.request<{ pipeline?: Record<string, unknown> }>('rrext_get_pipeline', { token }, { signal: options?.signal });
   if (!response.success) throw responseError(ExecutionError, 'ERR_TASK_PIPELINE', response, 'Pipeline lookup failed');
-  return response.body?.pipeline;
+  const pipeline: unknown = response.body?.pipeline;
+  return isRecord(pipeline) ? pipeline : undefined;
 }
 
 /** One running task as `rrext_get_tasks` lists it. */
@@ -200,5 +203,7 @@ export interface TaskSummary {
 export async function getTasks(client: RocketRideClient, options?: CallOptions): Promise<TaskSummary[]> {
   const response = await client.request<{ tasks?: TaskSummary[] }>('rrext_get_tasks', {}, { signal: options?.signal });
   if (!response.success) throw responseError(ExecutionError, 'ERR_TASKS', response, 'Listing tasks failed');
-  return Array.isArray(response.body?.tasks) ? response.body.tasks : [];
+  const tasks: unknown = response.body?.tasks;
+  // Entries that are not objects are no tasks (a body of the wrong shape must not surface as a TypeError later).
+  return Array.isArray(tasks) ? (tasks.filter(isRecord) as TaskSummary[]) : [];
 }
