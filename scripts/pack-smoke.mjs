@@ -1,10 +1,17 @@
 #!/usr/bin/env node
 // Packs every publishable workspace package, installs the tarballs into a throw-away folder (their
-// third-party dependencies linked from the workspace, so no registry is needed), and loads each one
-// from a CommonJS consumer (require) and from an ES module consumer (import). Both must load, export
-// the same non-empty set of names, and agree with the names listed in the package's README check.
+// third-party dependencies and peers linked from the workspace, so no registry is needed, and only
+// those the package.json declares), and then:
+// 1. loads each one from a CommonJS consumer (require) and from an ES module consumer (import): both
+//    must load and export the same non-empty set of names;
+// 2. typechecks scripts/pack-consumer.ts, which imports every package, against the tarballs' .d.ts
+//    files as a strict TypeScript user would: `strict`, no `skipLibCheck`, only @types/node besides
+//    what the packages declare, under moduleResolution nodenext and node16 (as ES module and as
+//    CommonJS) and bundler. A declaration that needs an undeclared package (e.g. `ws` types without
+//    @types/ws) fails here with the consumer's own error (TS7016).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +34,14 @@ function place(name, target) {
   mkdirSync(dirname(dest), { recursive: true });
   symlinkSync(target, dest, 'dir');
 }
+
+/** The consumer's settings: strict, no skipLibCheck; nodenext/node16 check the ESM and the CommonJS side. */
+const CONSUMER_SETTINGS = [
+  { name: 'nodenext', compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext' }, files: ['consumer-esm.mts', 'consumer-cjs.cts'] },
+  { name: 'node16', compilerOptions: { module: 'Node16', moduleResolution: 'Node16' }, files: ['consumer-esm.mts', 'consumer-cjs.cts'] },
+  { name: 'bundler', compilerOptions: { module: 'ESNext', moduleResolution: 'Bundler' }, files: ['consumer.ts'] },
+];
+const checks = pkgs.length + CONSUMER_SETTINGS.length;
 
 let failed = 0;
 try {
@@ -56,8 +71,33 @@ try {
     if (!ok) failed++;
     console.log(`${ok ? 'ok  ' : 'FAIL'} ${json.name}: require and import load ${fromCjs.length} exports${same ? '' : ' (they differ!)'}`);
   }
+  failed += typecheckConsumer();
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-console.log(`pack smoke: ${pkgs.length - failed} passed, ${failed} failed`);
+console.log(`pack smoke: ${checks - failed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
+
+/** Typechecks the consumer under each module resolution; returns the number of failed runs. */
+function typecheckConsumer() {
+  const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
+  place('@types/node', realpathSync(join(root, 'node_modules', '@types', 'node')));
+  writeFileSync(join(work, 'package.json'), JSON.stringify({ name: 'pack-smoke-consumer', private: true, type: 'module' }));
+  const source = join(root, 'scripts', 'pack-consumer.ts');
+  for (const file of ['consumer.ts', 'consumer-esm.mts', 'consumer-cjs.cts']) copyFileSync(source, join(work, file));
+  let bad = 0;
+  for (const { name, compilerOptions, files } of CONSUMER_SETTINGS) {
+    const config = join(work, `tsconfig.${name}.json`);
+    const options = { strict: true, skipLibCheck: false, noEmit: true, target: 'ES2022', lib: ['ES2023'], types: ['node'], ...compilerOptions };
+    writeFileSync(config, JSON.stringify({ compilerOptions: options, files }, null, 2));
+    let output = '';
+    try {
+      execFileSync(process.execPath, [tsc, '-p', config], { cwd: work, encoding: 'utf8', stdio: 'pipe' });
+    } catch (err) {
+      output = `${err.stdout ?? ''}${err.stderr ?? ''}`.trim() || String(err);
+    }
+    if (output) bad++;
+    console.log(`${output ? 'FAIL' : 'ok  '} consumer typecheck, moduleResolution ${name} (${files.join(', ')})${output ? `:\n${output}` : ''}`);
+  }
+  return bad;
+}
