@@ -97,7 +97,9 @@ function publishProblems(dir, packed) {
   const json = JSON.parse(readFileSync(join(packed, 'package.json'), 'utf8'));
   const read = (file) => (existsSync(join(packed, file)) ? readFileSync(join(packed, file), 'utf8') : undefined);
   const license = read('LICENSE');
-  if (json.license !== 'MIT' || !license?.startsWith('MIT License') || !license.includes('Copyright (c)')) problems.push('no MIT LICENSE file');
+  // pnpm pack falls back to the root LICENSE when a package has none; each package keeps its own copy.
+  if (json.license !== 'MIT' || license !== readFileSync(join(root, 'LICENSE'), 'utf8')) problems.push('LICENSE is not the root MIT LICENSE');
+  if (!existsSync(join(dir, 'LICENSE'))) problems.push(`no LICENSE in ${dir.slice(root.length + 1)}`);
   if (!read('CHANGELOG.md')?.includes(`\n## ${json.version}\n`)) problems.push(`CHANGELOG.md has no entry for ${json.version}`);
   if (!read('README.md')) problems.push('no README.md');
   const where = dir.slice(root.length + 1).split(/[\\/]/).join('/');
