@@ -88,7 +88,12 @@ describe('rocketride-streams upload', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^failed\tc\.bin\t.*\(ERR_INVALID_UTF8\)$/);
     expect(lines[1]).toMatch(/^ok\ta\.txt\t5 B$/);
-    expect(r.stderr).toMatch(/^2 file\(s\): 1 uploaded, 1 failed \(task \S+\)\n$/);
+    // Not a terminal: each file's line on stderr as it finished (in finishing order), then the summary.
+    const progress = r.stderr.trim().split('\n');
+    expect(progress).toHaveLength(3);
+    expect(progress.slice(0, 2).map((l) => l.replace(/^\[\d\/2\] /, '')).sort()).toEqual([expect.stringMatching(/^failed c\.bin: .*\(ERR_INVALID_UTF8\)$/), 'ok a.txt 5 B']);
+    expect(progress.slice(0, 2).map((l) => l.slice(0, 5))).toEqual(['[1/2]', '[2/2]']);
+    expect(progress[2]).toMatch(/^2 file\(s\): 1 uploaded, 1 failed \(task \S+\)$/);
   });
 
   it('with no engine configured, uses the embedded simulator and says so on stderr (the README tour snippet)', async () => {
@@ -161,6 +166,14 @@ describe('rocketride-streams sim', () => {
     client = undefined;
     cli.child.kill('SIGTERM');
     expect(await cli.exit).toBe(0);
+  });
+});
+
+describe('rocketride-streams --version', () => {
+  it('the bin prints the package version', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const r = await runCli(['--version'], { cwd: dir });
+    expect(r).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
   });
 });
 

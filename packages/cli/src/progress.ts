@@ -63,7 +63,8 @@ export class ProgressBars {
 
   update(index: number, patch: Partial<BarState>): void {
     const s = this.states[index];
-    if (!s) return;
+    // A finished file stays finished (no late progress turns it back into "in progress").
+    if (!s || s.status === 'ok' || s.status === 'failed') return;
     Object.assign(s, patch);
     this.#timer ??= setTimeout(() => {
       this.#timer = undefined;

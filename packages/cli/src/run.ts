@@ -5,7 +5,8 @@ import { statusCommand } from './commands/status.js';
 import { uploadCommand } from './commands/upload.js';
 import { type Context, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type RunOptions, UsageError } from './context.js';
 import { describeError } from './format.js';
-import { USAGE } from './usage.js';
+import { COMMAND_NAMES, commandUsage, USAGE } from './usage.js';
+import { VERSION } from './version.js';
 
 const COMMANDS: Record<string, (ctx: Context, argv: string[]) => Promise<number>> = {
   upload: uploadCommand,
@@ -18,6 +19,16 @@ const COMMANDS: Record<string, (ctx: Context, argv: string[]) => Promise<number>
 function isArgumentError(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+/** `help` alone prints the whole usage; `help <command>` that command's. */
+function helpText(args: readonly string[]): string {
+  if (args.length === 0) return USAGE;
+  const [name, ...extra] = args;
+  if (extra.length > 0) throw new UsageError(`help takes one command name, got ${args.length}`);
+  const text = commandUsage(name!);
+  if (text === undefined) throw new UsageError(`help: unknown command ${name} (commands: ${COMMAND_NAMES.join(', ')})`);
+  return text;
 }
 
 /**
@@ -33,12 +44,16 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     signal: options.signal,
   };
   const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h' || command === 'help') {
-    ctx.stdout.write(`${USAGE}\n`);
+  if (command === '--version' || command === '-v') {
+    ctx.stdout.write(`${VERSION}\n`);
     return EXIT_OK;
   }
-  const handler = command === undefined ? undefined : COMMANDS[command];
+  const handler = command === undefined ? undefined : Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   try {
+    if (command === '--help' || command === '-h' || command === 'help') {
+      ctx.stdout.write(`${helpText(command === 'help' ? rest : [])}\n`);
+      return EXIT_OK;
+    }
     if (!handler) throw new UsageError(command === undefined ? 'No command given' : `Unknown command: ${command}`);
     if (rest.includes('--help') || rest.includes('-h')) {
       ctx.stdout.write(`${USAGE}\n`);

@@ -1,20 +1,68 @@
+/** One command's entry in the usage text: its synopsis, what it does, and whether it takes the engine options. */
+interface CommandUsage {
+  synopsis: string;
+  description: string;
+  engine: boolean;
+}
+
+const COMMANDS: Record<string, CommandUsage> = {
+  upload: {
+    synopsis: 'upload <files...> --pipeline <file.json> [--concurrency N] [--mime TYPE] [--json]',
+    description: `Start the pipeline (or reuse it when it is already running) and upload the files into it,
+N at a time (default 5). On a terminal, one progress bar per file, each marked done as its result
+arrives; otherwise one line per finished file (and a byte count every 10 s for a long one) on stderr,
+and the results, one line per file in input order, on stdout. --json prints only the results, as
+JSON, on stdout. Exits 1 when any file failed.`,
+    engine: true,
+  },
+  events: {
+    synopsis: 'events --token T [--types SUMMARY,TASK]',
+    description: 'Print the task\'s events as JSON lines until interrupted (Ctrl-C).',
+    engine: true,
+  },
+  status: {
+    synopsis: 'status --token T',
+    description: "Print the task's TASK_STATUS as JSON.",
+    engine: true,
+  },
+  sim: {
+    synopsis: 'sim [--port 5565] [--host 127.0.0.1] [--apikey KEY] [--profile intended|head] [--verbose]',
+    description: 'Run the engine simulator until interrupted; prints "listening ws://HOST:PORT/task/service".',
+    engine: false,
+  },
+};
+
+const ENGINE = `Engine (upload, events, status):
+  --uri URI        engine address (default: ROCKETRIDE_URI); upload without one uses the embedded simulator
+  --apikey KEY     credential (default: ROCKETRIDE_APIKEY)`;
+
+const EXIT_CODES = 'Exit codes: 0 done, 1 failed, 2 bad arguments.';
+
+const indent = (text: string, by: string): string => text.replace(/^/gm, by);
+
 /** The usage text printed for `--help` (stdout) and for bad arguments (stderr). */
 export const USAGE = `Usage: rocketride-streams <command> [options]
 
 Commands:
-  upload <files...> --pipeline <file.json> [--concurrency N] [--mime TYPE] [--json]
-      Start the pipeline (or reuse it when it is already running) and upload the files into it,
-      N at a time (default 5). One progress bar per file on a terminal, one line per file otherwise;
-      --json prints only the results, as JSON, on stdout. Exits 1 when any file failed.
-  events --token T [--types SUMMARY,TASK]
-      Print the task's events as JSON lines until interrupted (Ctrl-C).
-  status --token T
-      Print the task's TASK_STATUS as JSON.
-  sim [--port 5565] [--host 127.0.0.1] [--apikey KEY] [--profile intended|head] [--verbose]
-      Run the engine simulator until interrupted; prints "listening ws://HOST:PORT/task/service".
+${Object.values(COMMANDS)
+  .map((c) => `  ${c.synopsis}\n${indent(c.description, '      ')}`)
+  .join('\n')}
+  help [command]
+      Print this text, or one command's.
 
-Engine (upload, events, status):
-  --uri URI        engine address (default: ROCKETRIDE_URI); upload without one uses the embedded simulator
-  --apikey KEY     credential (default: ROCKETRIDE_APIKEY)
+Options:
+  --version, -v    print the version
 
-Exit codes: 0 done, 1 failed, 2 bad arguments.`;
+${ENGINE}
+
+${EXIT_CODES}`;
+
+/** Names of the commands `help <command>` knows. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
+/** The help of one command (`help <command>`), or undefined for an unknown name. */
+export function commandUsage(name: string): string | undefined {
+  const c = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!c) return undefined;
+  return [`Usage: rocketride-streams ${c.synopsis}`, c.description, ...(c.engine ? [ENGINE] : []), EXIT_CODES].join('\n\n');
+}

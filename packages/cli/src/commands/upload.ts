@@ -4,7 +4,9 @@ import type { FileEntry, FileResult } from 'rocketride-streams';
 import { type Context, EXIT_FAILURE, EXIT_OK, UsageError } from '../context.js';
 import { connectEngine, ENGINE_OPTIONS } from '../engine.js';
 import { describeError, errorJson, formatBytes } from '../format.js';
+import { uploadEach } from '../batch.js';
 import { ProgressBars } from '../progress.js';
+import { ProgressLines } from '../progress-lines.js';
 
 const OPTIONS = {
   ...ENGINE_OPTIONS,
@@ -43,21 +45,27 @@ export async function uploadCommand(ctx: Context, argv: string[]): Promise<numbe
   try {
     const { token } = await rocketride.use({ filepath: values.pipeline, useExisting: true, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     const entries: FileEntry[] = files.map((path) => (values.mime ? { path, mimeType: values.mime } : path));
-    const bars = !values.json && ctx.stdout.isTTY ? new ProgressBars(ctx.stdout, files) : undefined;
-    const results = await rocketride.uploadFiles(entries, token, {
-      concurrency,
-      ...(ctx.signal ? { signal: ctx.signal } : {}),
-      ...(bars ? { onProgress: (p) => bars.update(p.index, { status: 'active', done: p.file.bytesAcknowledged, total: p.file.total }) } : {}),
-    });
+    // On a terminal, bars on stdout; otherwise lines on stderr, so stdout keeps only the results.
+    const view = values.json ? undefined : ctx.stdout.isTTY ? new ProgressBars(ctx.stdout, files) : new ProgressLines(ctx.stderr, files);
+    let results: FileResult[];
+    try {
+      results = await uploadEach(rocketride, token, entries, {
+        concurrency,
+        signal: ctx.signal,
+        ...(view
+          ? {
+              onProgress: (i, p) => view.update(i, { status: 'active', done: p.bytesAcknowledged, total: p.total }),
+              onResult: (i, r) => view.update(i, r.ok ? { status: 'ok', done: r.bytesAcknowledged } : { status: 'failed', note: describeError(r.error) }),
+            }
+          : {}),
+      });
+    } finally {
+      view?.finish();
+    }
     const failed = results.filter((r) => !r.ok).length;
     if (values.json) {
       ctx.stdout.write(`${JSON.stringify(results.map(resultJson), null, 2)}\n`);
-    } else if (bars) {
-      for (const [i, r] of results.entries()) {
-        bars.update(i, r.ok ? { status: 'ok', done: r.bytesAcknowledged } : { status: 'failed', note: describeError(r.error) });
-      }
-      bars.finish();
-    } else {
+    } else if (!ctx.stdout.isTTY) {
       for (const r of results) {
         ctx.stdout.write(r.ok ? `ok\t${r.path}\t${formatBytes(r.bytesAcknowledged)}\n` : `failed\t${r.path}\t${describeError(r.error)}\n`);
       }
