@@ -1,10 +1,10 @@
 import { ConnectionError } from '../errors/connection-error.js';
 import { PipeError } from '../errors/pipe-error.js';
 import type { PipelineResult } from '../schema/pipeline-result.js';
-import { requireBytes, requireObject, requireString } from './checks.js';
+import { requireBytes, requireFunction, requireObjinfo, requireOptions, requireSignal, requireString, requireTimeout } from './checks.js';
 import type { RocketRideClient } from './client.js';
 import { mimeTypeOf } from './mime.js';
-import { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
+import { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
 
 /**
  * Called for each `apaevt_sse` event the pipeline emits for one pipe (`body.type`, `body.data`, `{}`
@@ -24,6 +24,28 @@ export interface DataPipeOptions {
    * subscription ends when the pipe is closed, fails or is disposed. Default: none.
    */
   onSSE?: SSECallback;
+  /**
+   * Longest wait in ms for each write's acknowledgement; `0` = none. Default 120000. When it passes, the
+   * pipe fails with TimeoutError `ERR_WRITE_TIMEOUT` and is never closed (the object is not committed).
+   * It does not apply to `open`, which the engine legitimately holds while the task's `threads` are taken.
+   */
+  writeTimeout?: number;
+  /**
+   * Longest wait in ms for the answer to `close`; `0` = none. Default 300000. Without an answer by then,
+   * `close()` rejects with PipeError `ERR_COMMIT_UNKNOWN`: the object may or may not have been committed.
+   */
+  closeTimeout?: number;
+}
+
+/** Throws `ERR_INVALID_ARGUMENT` for unusable {@link DataPipeOptions}. */
+export function checkDataPipeOptions(options: unknown, name = 'options'): void {
+  requireOptions(options, name);
+  if (options === undefined) return;
+  const o = options as DataPipeOptions;
+  if (o.provider !== undefined) requireString(o.provider, `${name}.provider`);
+  requireFunction(o.onSSE, `${name}.onSSE`);
+  requireTimeout(o.writeTimeout, `${name}.writeTimeout`);
+  requireTimeout(o.closeTimeout, `${name}.closeTimeout`);
 }
 
 type State = 'new' | 'opening' | 'open' | 'closing' | 'closed' | 'failed';
@@ -47,17 +69,20 @@ export class DataPipe {
   private releaseSse: (() => void) | undefined;
   readonly mimeType: string;
   readonly objinfo: Record<string, unknown>;
+  private readonly options: DataPipeOptions;
 
   constructor(
     private readonly client: RocketRideClient,
     readonly token: string,
     objinfo?: Record<string, unknown>,
     mimeType?: string,
-    private readonly options: DataPipeOptions = {},
+    options: DataPipeOptions = {},
   ) {
     requireString(token, 'token');
-    requireObject(objinfo, 'objinfo', true);
+    requireObjinfo(objinfo, 'objinfo', true);
     if (mimeType !== undefined) requireString(mimeType, 'mimeType');
+    checkDataPipeOptions(options);
+    this.options = { ...options };
     this.objinfo = { ...objinfo };
     this.mimeType = mimeType ?? mimeTypeOf(this.objinfo.name);
   }
@@ -78,6 +103,8 @@ export class DataPipe {
    * @throws PipeError `ERR_PIPE_STATE` when called twice, `ERR_PIPE_OPEN`, `ERR_PIPE_SSE`.
    */
   async open(options?: { signal?: AbortSignal }): Promise<this> {
+    requireOptions(options);
+    requireSignal(options?.signal, 'options.signal');
     if (this.state !== 'new') throw new PipeError('Pipe already opened', { code: 'ERR_PIPE_STATE' });
     this.state = 'opening';
     try {
@@ -115,6 +142,8 @@ export class DataPipe {
   write(data: Uint8Array | readonly Uint8Array[], options?: { signal?: AbortSignal }): Promise<void> {
     try {
       requireBytes(data);
+      requireOptions(options);
+      requireSignal(options?.signal, 'options.signal');
       this.requireWritable();
     } catch (error) {
       return Promise.reject(error);
@@ -122,7 +151,8 @@ export class DataPipe {
     const run = this.tail.then(() => {
       if (this.state === 'failed') throw this.failure;
       this.requireConnection();
-      return pipeWrite(this.client, this.token, this.id!, data, options);
+      const timeout = this.options.writeTimeout ?? DEFAULT_WRITE_TIMEOUT_MS;
+      return pipeWrite(this.client, this.token, this.id!, data, { signal: options?.signal, timeout });
     });
     this.tail = run.catch((error: unknown) => {
       if (this.state !== 'failed') {
@@ -138,8 +168,13 @@ export class DataPipe {
    * Waits for queued writes, closes the pipe (committing the object) and resolves with the result.
    * Like the official SDK, resolves with `undefined` (sending nothing) when the pipe was never opened
    * or is already closed or closing. A failed pipe rejects with its failure and is never closed.
+   * Once `close` is sent it cannot be undone: an abort then only bounds the wait for its answer (30 s),
+   * and a close that gets no answer (timeout, lost connection) rejects with PipeError
+   * `ERR_COMMIT_UNKNOWN` (the object may or may not have been committed), never with "not committed".
    */
   async close(options?: { signal?: AbortSignal }): Promise<PipelineResult | undefined> {
+    requireOptions(options);
+    requireSignal(options?.signal, 'options.signal');
     if (this.state === 'new' || this.state === 'opening' || this.state === 'closing' || this.state === 'closed') {
       return undefined;
     }
@@ -154,7 +189,8 @@ export class DataPipe {
     try {
       if ((this.state as State) === 'failed') throw this.failure;
       this.requireConnection();
-      const result = await pipeClose(this.client, this.token, this.id!, options);
+      const timeout = this.options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT_MS;
+      const result = await pipeClose(this.client, this.token, this.id!, { signal: options?.signal, timeout });
       this.state = 'closed';
       return result;
     } catch (error) {
