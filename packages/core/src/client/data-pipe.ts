@@ -67,6 +67,8 @@ export class DataPipe {
   private generation = -1;
   /** Ends the SSE subscription and routing of an `onSSE` pipe (once). */
   private releaseSse: (() => void) | undefined;
+  /** Aborted by disposal: cancels an `open` still waiting for its answer. */
+  private readonly disposal = new AbortController();
   readonly mimeType: string;
   readonly objinfo: Record<string, unknown>;
   private readonly options: DataPipeOptions;
@@ -107,19 +109,25 @@ export class DataPipe {
     requireSignal(options?.signal, 'options.signal');
     if (this.state !== 'new') throw new PipeError('Pipe already opened', { code: 'ERR_PIPE_STATE' });
     this.state = 'opening';
+    // Disposal while the open is pending cancels it: the engine may hold `open` for a free slot.
+    const signal = options?.signal === undefined ? this.disposal.signal : AbortSignal.any([options.signal, this.disposal.signal]);
     try {
-      const openOptions: { provider?: string; signal?: AbortSignal } = { signal: options?.signal };
+      const openOptions: { provider?: string; signal?: AbortSignal } = { signal };
       if (this.options.provider !== undefined) openOptions.provider = this.options.provider;
       this.generation = this.client.generation;
       this.id = await pipeOpen(this.client, this.token, this.objinfo, this.mimeType, openOptions);
     } catch (error) {
-      this.state = 'failed';
-      this.failure = error;
-      throw error;
+      if ((this.state as State) !== 'failed') {
+        this.state = 'failed';
+        this.failure = error;
+      }
+      throw this.failure;
     }
+    // Disposed while the answer was on its way: the pipe stays abandoned (never written, never closed).
+    if ((this.state as State) === 'failed') throw this.failure;
     if (this.options.onSSE !== undefined) {
       try {
-        this.releaseSse = await this.client.subscribePipeSse(this.token, this.id, this.options.onSSE, options?.signal);
+        this.releaseSse = await this.client.subscribePipeSse(this.token, this.id, this.options.onSSE, signal);
       } catch (cause) {
         const error = new PipeError(`Failed to subscribe to SSE events for pipe ${this.id}: ${(cause as Error)?.message ?? cause}`, {
           code: 'ERR_PIPE_SSE',
@@ -132,6 +140,10 @@ export class DataPipe {
           await pipeClose(this.client, this.token, this.id).catch(() => undefined);
         }
         throw error;
+      }
+      if ((this.state as State) === 'failed') {
+        this.endSse();
+        throw this.failure;
       }
     }
     this.state = 'open';
@@ -204,14 +216,20 @@ export class DataPipe {
     }
   }
 
-  /** Abandons the pipe if it was not closed (no `close` is sent); the engine reaps it. */
+  /**
+   * Abandons the pipe if it was not closed (no `close` is sent); the engine reaps it. An `open` still
+   * waiting for its answer is cancelled, and a pipe opened meanwhile is never written or closed. A
+   * `close` already sent is not undone: `close()` still reports its outcome.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     this.endSse();
-    if (this.state === 'closed') return;
+    // A close already sent cannot be undone; close() reports its outcome.
+    if (this.state === 'closed' || this.state === 'closing') return;
     if (this.state !== 'failed') {
       this.state = 'failed';
-      this.failure = new PipeError('Pipe was abandoned', { code: 'ERR_PIPE_ABANDONED' });
+      this.failure = new PipeError('Pipe was abandoned; the object was not committed', { code: 'ERR_PIPE_ABANDONED' });
     }
+    this.disposal.abort(this.failure);
     await this.tail;
   }
 

@@ -139,6 +139,49 @@ describe('per-write acknowledgement timeout', () => {
   });
 });
 
+describe('disposing a DataPipe whose open is in flight', () => {
+  it('the open is given up: open() rejects ERR_PIPE_ABANDONED, and nothing is written or closed', async () => {
+    const { engine, client, token } = await task();
+    engine.faults.delayResponse('rrext_process:open', 100);
+    const pipe = client.openPipe(token, { name: 'disposed.bin' });
+    const opened = caught(pipe.open());
+    await until(() => ops(engine, 'open').length === 1);
+    await pipe[Symbol.asyncDispose]();
+    const error = await opened;
+    expect(error).toBeInstanceOf(PipeError);
+    expect(error).toMatchObject({ code: 'ERR_PIPE_ABANDONED', message: 'Pipe was abandoned; the object was not committed' });
+    await expect(pipe.write(new Uint8Array([1]))).rejects.toBe(error);
+    await expect(pipe.close()).rejects.toBe(error); // a failed pipe is never closed
+    await new Promise((r) => setTimeout(r, 150)); // the engine's (late) answer to the open has come
+    expect(ops(engine, 'write')).toHaveLength(0);
+    expect(ops(engine, 'close')).toHaveLength(0);
+  });
+
+  it('while the engine withholds the open for a free slot, disposal ends the wait at once', async () => {
+    const { engine, client, token } = await task({ threads: 1 });
+    const holder = await client.openPipe(token, { name: 'slot-holder.bin' }).open();
+    const waiting = client.openPipe(token, { name: 'slot-waiter.bin' });
+    const opened = caught(waiting.open());
+    await until(() => engine.tasks().some((t) => t.waitingOpens === 1));
+    await waiting[Symbol.asyncDispose]();
+    expect(await opened).toMatchObject({ code: 'ERR_PIPE_ABANDONED' });
+    await holder.write(new Uint8Array([1]));
+    await expect(holder.close()).resolves.toMatchObject({ name: 'slot-holder.bin' });
+    expect(ops(engine, 'close')).toHaveLength(1);
+  });
+
+  it('disposal while close is in flight does not turn its outcome into "not committed"', async () => {
+    const { engine, client, token } = await task();
+    engine.faults.delayResponse('rrext_process:close', 100);
+    const pipe = await client.openPipe(token, { name: 'dispose-closing.bin' }).open();
+    await pipe.write(new Uint8Array([7]));
+    const closing = pipe.close();
+    await until(() => ops(engine, 'close').length === 1);
+    await pipe[Symbol.asyncDispose]();
+    await expect(closing).resolves.toMatchObject({ name: 'dispose-closing.bin' });
+  });
+});
+
 /** A small seeded generator (mulberry32), so a failing run can be replayed. */
 function seeded(seed: number): () => number {
   let a = seed >>> 0;
