@@ -1,4 +1,4 @@
-import { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, lookupMimeType } from '@rocketride-streams/core';
+import { lookupMimeType } from '@rocketride-streams/core';
 import {
   checkFunction,
   checkInteger,
@@ -60,14 +60,16 @@ export interface PipeOptions {
    */
   idleFlushMs?: number;
   /**
-   * Longest wait in ms for the engine to acknowledge one write; 0 = none. Default 120000. When it passes,
+   * Longest wait in ms for the engine to acknowledge one write; 0 = none. Default 120000, or the
+   * client's `requestTimeout` when that is set and shorter. When it passes,
    * the stream fails with TimeoutError `ERR_WRITE_TIMEOUT` and the pipe is abandoned, never closed. It
    * does not apply to `open`, which the engine withholds while the task's `threads` are all taken.
    */
   writeTimeoutMs?: number;
   /**
    * Longest wait in ms for the answer to `close` (the engine answers once the whole object went
-   * through the pipeline); 0 = none. Default 300000. Without an answer by then the stream fails with
+   * through the pipeline); 0 = none. Default 300000, or the client's `requestTimeout` when that is set
+   * and shorter. Without an answer by then the stream fails with
    * PipeError `ERR_COMMIT_UNKNOWN`: the object may or may not have been committed.
    */
   closeTimeoutMs?: number;
@@ -105,8 +107,9 @@ export interface ResolvedPipeOptions {
   highWaterMark: number;
   maxWriteBytes: number;
   idleFlushMs: number;
-  writeTimeoutMs: number;
-  closeTimeoutMs: number;
+  /** Undefined: the library default, capped by the client's `requestTimeout` when that is set. */
+  writeTimeoutMs?: number;
+  closeTimeoutMs?: number;
   total?: number;
 }
 
@@ -151,9 +154,9 @@ export function resolvePipeOptions(options: PipeOptions = {}): ResolvedPipeOptio
     highWaterMark: options.highWaterMark ?? (mode === 'documents' ? DEFAULT_DOCUMENT_HIGH_WATER_MARK : DEFAULT_HIGH_WATER_MARK),
     maxWriteBytes: options.maxWriteBytes ?? DEFAULT_MAX_WRITE_BYTES,
     idleFlushMs: options.idleFlushMs ?? DEFAULT_IDLE_FLUSH_MS,
-    writeTimeoutMs: options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS,
-    closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
   };
+  if (options.writeTimeoutMs !== undefined) resolved.writeTimeoutMs = options.writeTimeoutMs;
+  if (options.closeTimeoutMs !== undefined) resolved.closeTimeoutMs = options.closeTimeoutMs;
   if (options.provider !== undefined) resolved.provider = options.provider;
   if (typeof objinfo.size === 'number') resolved.total = objinfo.size;
   return resolved;

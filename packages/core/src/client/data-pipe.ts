@@ -4,7 +4,7 @@ import type { PipelineResult } from '../schema/pipeline-result.js';
 import { requireBytes, requireFunction, requireObjinfo, requireOptions, requireSignal, requireString, requireTimeout } from './checks.js';
 import type { RocketRideClient } from './client.js';
 import { mimeTypeOf } from './mime.js';
-import { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
+import { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
 
 /**
  * Called for each `apaevt_sse` event the pipeline emits for one pipe (`body.type`, `body.data`, `{}`
@@ -25,13 +25,15 @@ export interface DataPipeOptions {
    */
   onSSE?: SSECallback;
   /**
-   * Longest wait in ms for each write's acknowledgement; `0` = none. Default 120000. When it passes, the
+   * Longest wait in ms for each write's acknowledgement; `0` = none. Default 120000, or the client's
+   * `requestTimeout` when that is set and shorter. When it passes, the
    * pipe fails with TimeoutError `ERR_WRITE_TIMEOUT` and is never closed (the object is not committed).
    * It does not apply to `open`, which the engine legitimately holds while the task's `threads` are taken.
    */
   writeTimeout?: number;
   /**
-   * Longest wait in ms for the answer to `close`; `0` = none. Default 300000. Without an answer by then,
+   * Longest wait in ms for the answer to `close`; `0` = none. Default 300000, or the client's
+   * `requestTimeout` when that is set and shorter. Without an answer by then,
    * `close()` rejects with PipeError `ERR_COMMIT_UNKNOWN`: the object may or may not have been committed.
    */
   closeTimeout?: number;
@@ -163,8 +165,7 @@ export class DataPipe {
     const run = this.tail.then(() => {
       if (this.state === 'failed') throw this.failure;
       this.requireConnection();
-      const timeout = this.options.writeTimeout ?? DEFAULT_WRITE_TIMEOUT_MS;
-      return pipeWrite(this.client, this.token, this.id!, data, { signal: options?.signal, timeout });
+      return pipeWrite(this.client, this.token, this.id!, data, { signal: options?.signal, timeout: this.options.writeTimeout });
     });
     this.tail = run.catch((error: unknown) => {
       if (this.state !== 'failed') {
@@ -201,8 +202,7 @@ export class DataPipe {
     try {
       if ((this.state as State) === 'failed') throw this.failure;
       this.requireConnection();
-      const timeout = this.options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT_MS;
-      const result = await pipeClose(this.client, this.token, this.id!, { signal: options?.signal, timeout });
+      const result = await pipeClose(this.client, this.token, this.id!, { signal: options?.signal, timeout: this.options.closeTimeout });
       this.state = 'closed';
       return result;
     } catch (error) {

@@ -118,6 +118,22 @@ describe('per-write acknowledgement timeout', () => {
     expect(recordOf(engine, 'never.txt')?.state).toBe('open');
   });
 
+  it("left unset, the write and close timeouts are capped by the client's requestTimeout", async () => {
+    const { engine, client } = await h.connected({}, { requestTimeout: 150 });
+    const { token } = await client.use({ pipeline: ECHO_PIPELINE, token: 'capped-task' });
+    engine.faults.withholdResponse('rrext_process:write', { times: 1 });
+    const write = await caught(client.send(token, 'x', { name: 'capped-write.bin' }));
+    expect(write).toMatchObject({ code: 'ERR_WRITE_TIMEOUT' });
+    expect(write?.message).toMatch(/^The engine did not acknowledge a write to pipe \d+ within 150 ms;/);
+    engine.faults.withholdResponse('rrext_process:close', { times: 1 });
+    const close = await caught(client.send(token, 'y', { name: 'capped-close.bin' }));
+    expect(close).toMatchObject({ code: 'ERR_COMMIT_UNKNOWN' });
+    expect(close?.message).toMatch(/was sent but no answer came within 150 ms;/);
+    // An explicit pipe timeout wins over requestTimeout.
+    engine.faults.delayResponse('rrext_process:close', 300, { times: 1 });
+    await expect(client.send(token, 'z', { name: 'explicit.bin' }, undefined, { closeTimeout: 5_000 })).resolves.toMatchObject({ name: 'explicit.bin' });
+  });
+
   it('does not apply to an open the engine withholds while the task has no free pipe slot', async () => {
     const { engine, client, token } = await task({ threads: 1 });
     const holder = await client.openPipe(token, { name: 'holder.bin' }).open();

@@ -30,8 +30,8 @@ export interface PipeWriteOptions {
   /** Cancels the wait for the acknowledgement (the pipe must then be abandoned, never closed). */
   signal?: AbortSignal;
   /**
-   * Longest wait in ms for the acknowledgement; `0` = none. Default {@link DEFAULT_WRITE_TIMEOUT_MS}.
-   * The client's `requestTimeout` does not apply to writes.
+   * Longest wait in ms for the acknowledgement; `0` = none. Default {@link DEFAULT_WRITE_TIMEOUT_MS},
+   * or the client's `requestTimeout` when that is set and shorter.
    */
   timeout?: number;
 }
@@ -45,10 +45,17 @@ export interface PipeCloseOptions {
    */
   signal?: AbortSignal;
   /**
-   * Longest wait in ms for the answer; `0` = none. Default {@link DEFAULT_CLOSE_TIMEOUT_MS}. Without an
-   * answer by then: `ERR_COMMIT_UNKNOWN`. The client's `requestTimeout` does not apply to close.
+   * Longest wait in ms for the answer; `0` = none. Default {@link DEFAULT_CLOSE_TIMEOUT_MS}, or the
+   * client's `requestTimeout` when that is set and shorter. Without an answer by then: `ERR_COMMIT_UNKNOWN`.
    */
   timeout?: number;
+}
+
+/** A pipe timeout: the one given, else the default capped by the client's `requestTimeout` when set. */
+function pipeTimeout(client: RocketRideClient, given: number | undefined, fallback: number): number {
+  if (given !== undefined) return given;
+  const cap = client.defaultRequestTimeout;
+  return cap > 0 ? Math.min(cap, fallback) : fallback;
 }
 
 /**
@@ -105,7 +112,7 @@ export async function pipeWrite(
   requireBytes(data);
   requireSignal(options?.signal, 'options.signal');
   requireTimeout(options?.timeout, 'options.timeout');
-  const timeout = options?.timeout ?? DEFAULT_WRITE_TIMEOUT_MS;
+  const timeout = pipeTimeout(client, options?.timeout, DEFAULT_WRITE_TIMEOUT_MS);
   let response: DAPResponse<Record<string, unknown>>;
   try {
     response = await client.request(
@@ -148,7 +155,7 @@ async function closeRequest(
       command: COMMAND,
     });
   }
-  const timeout = options?.timeout ?? DEFAULT_CLOSE_TIMEOUT_MS;
+  const timeout = pipeTimeout(client, options?.timeout, DEFAULT_CLOSE_TIMEOUT_MS);
   const giveUp = new AbortController();
   let aborted = false;
   let grace: NodeJS.Timeout | undefined;
