@@ -48,3 +48,50 @@ describe('ByteQueue', () => {
     expect(q.take(0)).toEqual([]);
   });
 });
+
+describe('ByteQueue searches and reads against a plain buffer', () => {
+  // Pushes, then takes a prefix (so the front part may be a view that starts inside a pushed chunk),
+  // then compares every lookup with the same lookup on the concatenated remaining bytes.
+  const scenario = fc.record({
+    chunks: fc.array(fc.uint8Array({ minLength: 0, maxLength: 12 }).map((a) => a.map((b) => b % 4)), { maxLength: 8 }),
+    taken: fc.nat(40),
+    from: fc.nat(60),
+    span: fc.nat(60),
+    byte: fc.integer({ min: 0, max: 3 }),
+  });
+
+  it('lastIndexOf(byte, from, to) equals Buffer.lastIndexOf within [from, to), whatever the parts and the search window', () => {
+    fc.assert(
+      fc.property(scenario, ({ chunks, taken, from, span, byte }) => {
+        const q = new ByteQueue();
+        for (const c of chunks) q.push(c);
+        q.take(Math.min(taken, q.bytes));
+        const rest = Buffer.concat(q.take(q.bytes).map((p) => Buffer.from(p)));
+        // Rebuild the same queue shape: the parts after the take, pushed again.
+        const q2 = new ByteQueue();
+        for (const c of chunks) q2.push(c);
+        q2.take(Math.min(taken, q2.bytes));
+        const to = Math.min(from + span, rest.length);
+        const lo = Math.min(from, rest.length);
+        const expected = to > lo ? rest.subarray(lo, to).lastIndexOf(byte) : -1;
+        expect(q2.lastIndexOf(byte, from, from + span)).toBe(expected === -1 ? -1 : lo + expected);
+        for (let i = 0; i < rest.length; i++) expect(q2.byteAt(i)).toBe(rest[i]);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('a search that starts inside a part ignores that part\'s bytes before the start', () => {
+    const q = new ByteQueue();
+    q.push(Buffer.from('x\nyyyy')); // newline at 1, then y at 2..5
+    q.push(Buffer.from('zz'));
+    expect(q.lastIndexOf(0x0a, 2, 8)).toBe(-1);
+    expect(q.lastIndexOf(0x0a, 1, 8)).toBe(1);
+    q.take(1); // the front part is now a view starting at the newline
+    expect(q.lastIndexOf(0x0a, 0, 7)).toBe(0);
+    expect(q.lastIndexOf(0x0a, 1, 7)).toBe(-1);
+    expect(q.lastIndexOf('z'.charCodeAt(0), 0, 6)).toBe(5);
+    expect(q.lastIndexOf('z'.charCodeAt(0), 0, 5)).toBe(-1);
+    expect(q.byteAt(5)).toBe('z'.charCodeAt(0));
+  });
+});

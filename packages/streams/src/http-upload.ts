@@ -1,8 +1,9 @@
 import { basename } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import {
   AbortError,
   AuthenticationError,
+  CLOSE_ABORT_GRACE_MS,
   ConnectionError,
   normalizeUri,
   PipeError,
@@ -13,6 +14,16 @@ import {
   ValidationError,
 } from '@rocketride-streams/core';
 import { type Dispatcher, request } from 'undici';
+import {
+  checkInteger,
+  checkOptionsObject,
+  checkSignal,
+  checkString,
+  checkTimeout,
+  invalidOption,
+  MAX_FILE_CHUNK,
+  shown,
+} from './option-checks.js';
 import { resolvePipeOptions } from './options.js';
 import { openSource, type UploadSource } from './upload.js';
 
@@ -48,7 +59,11 @@ export interface HttpUploadOptions {
   endpoint?: '/task/data' | '/webhook';
   /** Read size for files. Default 1 MiB. */
   fileChunkSize?: number;
-  /** Aborting cuts the request; the engine does not commit the object. */
+  /**
+   * Aborting while the body is still being sent cuts the request; the engine does not commit the object.
+   * Once the whole body has been sent the engine may commit it whatever happens: an abort then waits for
+   * the answer (up to 30 s) and reports the real outcome, or `ERR_COMMIT_UNKNOWN` without one.
+   */
   signal?: AbortSignal;
   /**
    * Longest wait in ms for the response headers once the request is sent. The engine answers only after the
@@ -178,6 +193,34 @@ function transportError(err: unknown, url: string): RocketRideError {
   return new ConnectionError(`HTTP upload to ${url} failed: ${message}`, { code: 'ERR_CONNECTION_LOST', cause: err });
 }
 
+const ENDPOINTS: ReadonlySet<string> = new Set(['/task/data', '/webhook']);
+
+/** Checks every {@link HttpUploadOptions} field before anything is opened or sent (`ERR_INVALID_OPTION`). */
+function checkHttpOptions(options: unknown): void {
+  checkOptionsObject(options);
+  if (options === undefined) return;
+  const o = options as HttpUploadOptions;
+  checkString(o.name, 'name');
+  checkString(o.mimeType, 'mimeType');
+  checkInteger(o.size, 'size', 0, Number.MAX_SAFE_INTEGER);
+  if (o.endpoint !== undefined && !ENDPOINTS.has(o.endpoint)) throw invalidOption(`endpoint must be '/task/data' or '/webhook', got ${shown(o.endpoint)}`);
+  checkInteger(o.fileChunkSize, 'fileChunkSize', 1, MAX_FILE_CHUNK);
+  checkSignal(o.signal);
+  checkTimeout(o.headersTimeout, 'headersTimeout');
+  checkTimeout(o.bodyTimeout, 'bodyTimeout');
+  if (o.dispatcher !== undefined && typeof (o.dispatcher as { dispatch?: unknown } | null)?.dispatch !== 'function') {
+    throw invalidOption(`dispatcher must be an undici Dispatcher, got ${shown(o.dispatcher)}`);
+  }
+}
+
+/** The engine got the whole body but its answer never came: the object may or may not be committed. */
+function commitUnknown(why: string, cause?: unknown): PipeError {
+  return new PipeError(`The whole body of the HTTP upload was sent but ${why}; the object may or may not have been committed`, {
+    code: 'ERR_COMMIT_UNKNOWN',
+    cause,
+  });
+}
+
 /**
  * Streams one source to the engine's HTTP upload route (`POST /task/data?token=`, PROTOCOL.md §11) as a raw
  * body, for environments where a WebSocket is not an option, and resolves to the object's result.
@@ -188,11 +231,12 @@ function transportError(err: unknown, url: string): RocketRideError {
  * request into one text segment, so segment boundaries are the server's, not the client's.
  *
  * A failed source, an aborted signal or a lost connection cuts the request before its end: the engine sees an
- * incomplete body and does not commit the object.
+ * incomplete body and does not commit the object. Once the whole body has been sent, an abort waits for the
+ * answer (up to 30 s) and a lost connection or a timeout rejects with PipeError `ERR_COMMIT_UNKNOWN`.
  *
  * @throws ValidationError (`ERR_INVALID_TOKEN`, `ERR_INVALID_SOURCE`, `ERR_INVALID_URI`, `ERR_SIZE_MISMATCH`,
  *   `ERR_HTTP_VALIDATION` for a 422), AuthenticationError (`ERR_NO_CREDENTIAL`, `ERR_AUTHENTICATION` for a 401),
- *   PipeError (`ERR_PIPE_OPEN` for another 400, `ERR_PIPE_UPLOAD` when the engine failed the object or its token (the
+ *   PipeError (`ERR_COMMIT_UNKNOWN`, `ERR_PIPE_OPEN` for another 400, `ERR_PIPE_UPLOAD` when the engine failed the object or its token (the
  *   bridge checks the token per object), `ERR_PIPE_RESULT` when the pipeline did), ConnectionError (`ERR_CONNECTION_LOST`, `ERR_HTTP_STATUS`
  *   for a 5xx), TimeoutError, AbortError (`ERR_ABORTED`), ProtocolError (`ERR_HTTP_RESPONSE`, `ERR_HTTP_STATUS`).
  *   An error raised by the source itself is rethrown as it is.
@@ -201,9 +245,13 @@ export async function httpUpload(target: HttpTarget, source: UploadSource, token
   if (typeof token !== 'string' || token.trim() === '') {
     throw new ValidationError('A task token (a non-empty string) is required for an HTTP upload', { code: 'ERR_INVALID_TOKEN' });
   }
-  if (typeof target?.auth !== 'string' || target.auth.trim() === '') {
+  if (typeof target !== 'object' || target === null) {
+    throw new ValidationError(`target must be an object { httpUrl | uri, auth }, got ${shown(target)}`, { code: 'ERR_INVALID_ARGUMENT' });
+  }
+  if (typeof target.auth !== 'string' || target.auth.trim() === '') {
     throw new AuthenticationError('No credential: an HTTP upload needs target.auth (an API key or task credential)', { code: 'ERR_NO_CREDENTIAL' });
   }
+  checkHttpOptions(options);
   const { signal } = options;
   const aborted = () => new AbortError('The HTTP upload was aborted; the object was not committed', { cause: signal?.reason });
   if (signal?.aborted) throw aborted();
@@ -227,14 +275,42 @@ export async function httpUpload(target: HttpTarget, source: UploadSource, token
   if (name !== undefined) headers['content-disposition'] = contentDisposition(name);
   if (size !== undefined) headers['content-length'] = String(size);
 
+  // The user's signal is not handed to undici: whether an abort may still cut the request depends on
+  // whether the whole body has been handed over (after that the engine may commit whatever we do).
+  // `bodySent` turns true before the chunk that completes a body of known size is handed over, and
+  // before the end of a chunked body, so it never lags behind what the engine may have received.
+  const cut = new AbortController();
+  let bodySent = false;
+  let abortedAfterBody = false;
+  let grace: NodeJS.Timeout | undefined;
+  async function* body(): AsyncGenerator<Uint8Array> {
+    let handed = 0;
+    for await (const chunk of readable as AsyncIterable<Uint8Array | string>) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      handed += bytes.byteLength;
+      if (size !== undefined && handed >= size) bodySent = true;
+      yield bytes;
+    }
+    bodySent = true;
+  }
+  const onAbort = (): void => {
+    if (!bodySent) cut.abort(signal?.reason);
+    else {
+      abortedAfterBody = true;
+      grace = setTimeout(() => cut.abort(signal?.reason), CLOSE_ABORT_GRACE_MS);
+    }
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort(); // aborted while the source was being opened
+
   let text: string;
   let statusCode: number;
   try {
     const response = await request(url, {
       method: 'POST',
       headers,
-      body: readable,
-      ...(signal ? { signal } : {}),
+      body: Readable.from(body(), { objectMode: false }),
+      signal: cut.signal,
       ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
       ...(options.headersTimeout !== undefined ? { headersTimeout: options.headersTimeout } : {}),
       ...(options.bodyTimeout !== undefined ? { bodyTimeout: options.bodyTimeout } : {}),
@@ -245,9 +321,15 @@ export async function httpUpload(target: HttpTarget, source: UploadSource, token
     if (!readable.readableEnded && !readable.destroyed) readable.destroy();
   } catch (err) {
     if (!readable.destroyed) readable.destroy();
+    if (abortedAfterBody) throw commitUnknown('the upload was aborted meanwhile and no answer came in time', err);
     if (signal?.aborted) throw aborted();
     if (sourceError !== undefined) throw sourceError;
-    throw transportError(err, url);
+    const error = transportError(err, url);
+    if (bodySent && error.code !== 'ERR_SIZE_MISMATCH') throw commitUnknown(`no usable answer came (${(err as { code?: string })?.code ?? error.code})`, err);
+    throw error;
+  } finally {
+    clearTimeout(grace);
+    signal?.removeEventListener('abort', onAbort);
   }
   let envelope: Envelope | undefined;
   try {

@@ -66,7 +66,7 @@ describe('text mode', () => {
     const sink = createPipe(fx.client, fx.token, { mimeType: 'text/plain' });
     const err = await pipeline(Readable.from([Buffer.from('fine '), Buffer.from([0xff, 0xfe])]), sink).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
-    expect(err).toMatchObject({ code: 'ERR_INVALID_UTF8' });
+    expect(err).toMatchObject({ code: 'ERR_INVALID_UTF8', message: 'Invalid UTF-8 in text input at byte 5 (0xff)' });
     expect(fx.dataOps()).toEqual(['open']);
   });
 
@@ -74,7 +74,7 @@ describe('text mode', () => {
     fx = await startFixture();
     const sink = createPipe(fx.client, fx.token, { mimeType: 'text/plain' });
     const err = await pipeline(Readable.from([Buffer.from([0x68, 0xe2, 0x82])]), sink).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'ERR_INVALID_UTF8' });
+    expect(err).toMatchObject({ code: 'ERR_INVALID_UTF8', message: 'Text ends inside a UTF-8 character (2 byte(s) of it)' });
     expect(fx.dataOps()).toEqual(['open']);
   });
 });

@@ -1,4 +1,17 @@
-import { lookupMimeType, ValidationError } from '@rocketride-streams/core';
+import { lookupMimeType } from '@rocketride-streams/core';
+import {
+  checkFunction,
+  checkInteger,
+  checkObjinfo,
+  checkOptionsObject,
+  checkSignal,
+  checkString,
+  checkTimeout,
+  invalidOption,
+  MAX_HIGH_WATER_MARK,
+  MAX_WRITE_BYTES,
+  shown,
+} from './option-checks.js';
 
 /**
  * How a stream's chunks become writes (DESIGN.md §3.5, PROTOCOL.md §6.9).
@@ -46,7 +59,25 @@ export interface PipeOptions {
    * in those modes is only reaped when the source itself is quiet for a minute.)
    */
   idleFlushMs?: number;
-  /** Aborting destroys the stream with an AbortError; the pipe is abandoned, never closed. */
+  /**
+   * Longest wait in ms for the engine to acknowledge one write; 0 = none. Default 120000, or the
+   * client's `requestTimeout` when that is set and shorter. When it passes,
+   * the stream fails with TimeoutError `ERR_WRITE_TIMEOUT` and the pipe is abandoned, never closed. It
+   * does not apply to `open`, which the engine withholds while the task's `threads` are all taken.
+   */
+  writeTimeoutMs?: number;
+  /**
+   * Longest wait in ms for the answer to `close` (the engine answers once the whole object went
+   * through the pipeline); 0 = none. Default 300000, or the client's `requestTimeout` when that is set
+   * and shorter. Without an answer by then the stream fails with
+   * PipeError `ERR_COMMIT_UNKNOWN`: the object may or may not have been committed.
+   */
+  closeTimeoutMs?: number;
+  /**
+   * Aborting destroys the stream with an AbortError; the pipe is abandoned, never closed. Once `close`
+   * has been sent an abort cannot undo it: the answer is still awaited (up to 30 s) and the real
+   * outcome reported, or `ERR_COMMIT_UNKNOWN` without an answer.
+   */
   signal?: AbortSignal;
   /** Called after every acknowledged write (and once after open with zeros). */
   onProgress?: (progress: PipeProgress) => void;
@@ -60,8 +91,6 @@ export const DEFAULT_IDLE_FLUSH_MS = 30_000;
 const DOCUMENT_TYPES = new Set(['lane/documents', 'lane/answers', 'lane/classifications', 'lane/questions']);
 
 const MODES: ReadonlySet<string> = new Set(['bytes', 'text', 'documents']);
-
-const invalidOption = (message: string): ValidationError => new ValidationError(message, { code: 'ERR_INVALID_OPTION' });
 
 export function modeForMime(mimeType: string): PipeMode {
   const mime = mimeType.toLowerCase().split(';')[0]!.trim();
@@ -78,10 +107,37 @@ export interface ResolvedPipeOptions {
   highWaterMark: number;
   maxWriteBytes: number;
   idleFlushMs: number;
+  /** Undefined: the library default, capped by the client's `requestTimeout` when that is set. */
+  writeTimeoutMs?: number;
+  closeTimeoutMs?: number;
   total?: number;
 }
 
+/**
+ * Checks every field of {@link PipeOptions} (types, integer ranges), so an unusable option fails with
+ * `ERR_INVALID_OPTION` before anything is opened or sent.
+ */
+export function checkPipeOptions(options: unknown): void {
+  checkOptionsObject(options);
+  if (options === undefined) return;
+  const o = options as PipeOptions;
+  checkObjinfo(o.objinfo);
+  checkString(o.name, 'name');
+  checkInteger(o.size, 'size', 0, Number.MAX_SAFE_INTEGER);
+  checkString(o.mimeType, 'mimeType');
+  if (o.mode !== undefined && !MODES.has(o.mode)) throw invalidOption(`mode must be 'bytes', 'text' or 'documents', got ${shown(o.mode)}`);
+  checkString(o.provider, 'provider');
+  checkInteger(o.highWaterMark, 'highWaterMark', 0, MAX_HIGH_WATER_MARK);
+  checkInteger(o.maxWriteBytes, 'maxWriteBytes', 1, MAX_WRITE_BYTES);
+  checkTimeout(o.idleFlushMs, 'idleFlushMs');
+  checkTimeout(o.writeTimeoutMs, 'writeTimeoutMs');
+  checkTimeout(o.closeTimeoutMs, 'closeTimeoutMs');
+  checkSignal(o.signal);
+  checkFunction(o.onProgress, 'onProgress');
+}
+
 export function resolvePipeOptions(options: PipeOptions = {}): ResolvedPipeOptions {
+  checkPipeOptions(options);
   const objinfo: Record<string, unknown> = { ...options.objinfo };
   if (options.name !== undefined) objinfo.name = options.name;
   if (options.size !== undefined) objinfo.size = options.size;
@@ -91,16 +147,17 @@ export function resolvePipeOptions(options: PipeOptions = {}): ResolvedPipeOptio
     options.mimeType ??
     (fromName || (options.mode === 'text' ? 'text/plain' : options.mode === 'documents' ? 'lane/documents' : 'application/octet-stream'));
   const mode = options.mode ?? modeForMime(mimeType);
-  const maxWriteBytes = options.maxWriteBytes ?? DEFAULT_MAX_WRITE_BYTES;
-  const highWaterMark = options.highWaterMark ?? (mode === 'documents' ? DEFAULT_DOCUMENT_HIGH_WATER_MARK : DEFAULT_HIGH_WATER_MARK);
-  if (!Number.isInteger(maxWriteBytes) || maxWriteBytes < 1) throw invalidOption(`maxWriteBytes must be a positive integer, got ${maxWriteBytes}`);
-  if (!Number.isInteger(highWaterMark) || highWaterMark < 0) throw invalidOption(`highWaterMark must be a non-negative integer, got ${highWaterMark}`);
-  const idleFlushMs = options.idleFlushMs ?? DEFAULT_IDLE_FLUSH_MS;
-  if (!Number.isFinite(idleFlushMs) || idleFlushMs < 0) throw invalidOption(`idleFlushMs must be a non-negative number, got ${idleFlushMs}`);
-  if (options.mode !== undefined && !MODES.has(options.mode)) throw invalidOption(`mode must be 'bytes', 'text' or 'documents', got ${String(options.mode)}`);
-  const total = typeof objinfo.size === 'number' ? objinfo.size : undefined;
-  const resolved: ResolvedPipeOptions = { objinfo, mimeType, mode, highWaterMark, maxWriteBytes, idleFlushMs };
+  const resolved: ResolvedPipeOptions = {
+    objinfo,
+    mimeType,
+    mode,
+    highWaterMark: options.highWaterMark ?? (mode === 'documents' ? DEFAULT_DOCUMENT_HIGH_WATER_MARK : DEFAULT_HIGH_WATER_MARK),
+    maxWriteBytes: options.maxWriteBytes ?? DEFAULT_MAX_WRITE_BYTES,
+    idleFlushMs: options.idleFlushMs ?? DEFAULT_IDLE_FLUSH_MS,
+  };
+  if (options.writeTimeoutMs !== undefined) resolved.writeTimeoutMs = options.writeTimeoutMs;
+  if (options.closeTimeoutMs !== undefined) resolved.closeTimeoutMs = options.closeTimeoutMs;
   if (options.provider !== undefined) resolved.provider = options.provider;
-  if (total !== undefined) resolved.total = total;
+  if (typeof objinfo.size === 'number') resolved.total = objinfo.size;
   return resolved;
 }

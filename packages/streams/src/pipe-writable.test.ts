@@ -280,12 +280,13 @@ describe('rocketride.pipe(): bad input is a typed error before anything is sent 
     expect(fx.engine.requests().length).toBe(before);
   });
 
-  it('an empty token: ValidationError and no request at all', async () => {
+  it('an empty token: ValidationError thrown by createPipe, and no request at all', async () => {
     fx = await startFixture();
     const before = fx.engine.requests().length;
-    const sink = createPipe(fx.client, '');
-    const [err] = (await once(sink, 'error')) as [Error];
-    expect(err).toMatchObject({ code: 'ERR_INVALID_TOKEN' });
+    expect(() => createPipe(fx!.client, '')).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_TOKEN', message: 'A task token (a non-empty string) is required to open a pipe, got ""' }),
+    );
+    await new Promise((r) => setTimeout(r, 20));
     expect(fx.engine.requests().length).toBe(before);
   });
 });

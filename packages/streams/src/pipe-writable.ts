@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { AbortError, type PipelineResult, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
+import { checkClient, checkToken } from './option-checks.js';
 import { type PipeOptions, type PipeProgress, resolvePipeOptions } from './options.js';
 import { describe, PipeSession } from './session.js';
 
@@ -17,14 +18,21 @@ export interface PipeWritableEvents {
  * - `'finish'` is emitted only after the engine answered `close`; the result comes first as a
  *   `'result'` event and is kept in `sink.result`.
  * - `destroy()`, an error, an aborted signal or a lost socket never send `close`: the object is not
- *   committed and the engine reaps the abandoned pipe.
+ *   committed and the engine reaps the abandoned pipe. Once `close` has been sent (during `_final`)
+ *   nothing can undo it: an abort then waits (up to 30 s) for the answer and the stream finishes or
+ *   fails with the real outcome, a lost socket fails it with `ERR_COMMIT_UNKNOWN`, and `sink.result`
+ *   always reports the real outcome (`ERR_COMMIT_UNKNOWN` when there is no answer), even after `destroy()`.
+ * - Bad arguments (client, token, options) throw a coded ValidationError from the constructor.
  */
 export class PipeWritable extends Writable {
   readonly #session: PipeSession;
   readonly #mode: 'bytes' | 'text' | 'documents';
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort = (): void => {
-    this.destroy(new AbortError('The pipe was aborted; the object was not committed', { cause: this.#signal?.reason }));
+    const reason = this.#signal?.reason;
+    // After `close` was sent the abort cannot undo it: _final reports the real outcome instead.
+    if (this.#session.closing) this.#session.abandon(new AbortError('The pipe was aborted while closing', { cause: reason }), false);
+    else this.destroy(new AbortError('The pipe was aborted; the object was not committed', { cause: reason }));
   };
   #resolve!: (r: PipelineResult) => void;
   #reject!: (e: Error) => void;
@@ -32,6 +40,8 @@ export class PipeWritable extends Writable {
   readonly result: Promise<PipelineResult>;
 
   constructor(client: RocketRideClient, token: string, options: PipeOptions = {}) {
+    checkClient(client);
+    checkToken(token);
     const opts = resolvePipeOptions(options);
     const documents = opts.mode === 'documents';
     super({ highWaterMark: opts.highWaterMark, objectMode: documents, decodeStrings: !documents });
@@ -103,7 +113,8 @@ export class PipeWritable extends Writable {
   /**
    * Node defers `_destroy` until `_construct` has finished, and `_construct` waits for the engine's
    * `open` reply, which the engine withholds while the task's pipe slots are taken. So the session is
-   * abandoned here first: that cancels a pending open and lets the destroy go through at once.
+   * abandoned here first: that cancels a pending open and lets the destroy go through at once. (With
+   * `close` in flight, abandoning only bounds the wait for its answer; `result` reports the outcome.)
    */
   override destroy(error?: Error): this {
     if (!this.destroyed) this.#session.abandon(error ?? abandoned(), false);
@@ -111,7 +122,12 @@ export class PipeWritable extends Writable {
   }
 
   override _construct(callback: (error?: Error | null) => void): void {
-    this.#session.open().then(() => callback(), callback);
+    // A destroy() during the open already decided what is emitted: `destroy()` without an error emits
+    // none, so the open it cancelled must not report one either (nobody may be listening).
+    this.#session.open().then(
+      () => callback(),
+      (error: Error) => callback(this.destroyed ? null : error),
+    );
   }
 
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -127,19 +143,28 @@ export class PipeWritable extends Writable {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.#session.finish().then((result) => {
-      this.#signal?.removeEventListener('abort', this.#onAbort);
-      this.emit('result', result);
-      this.#resolve(result);
-      callback();
-    }, callback);
+    this.#session.finish().then(
+      (result) => {
+        this.#signal?.removeEventListener('abort', this.#onAbort);
+        this.emit('result', result);
+        this.#resolve(result);
+        callback();
+      },
+      (error: Error) => {
+        this.#signal?.removeEventListener('abort', this.#onAbort);
+        this.#reject(error); // also when the stream was destroyed meanwhile: the outcome is this
+        callback(error);
+      },
+    );
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.#signal?.removeEventListener('abort', this.#onAbort);
     const reason = error ?? abandoned();
+    // With `close` in flight, the object may already be committed: `result` waits for the answer.
+    const closing = this.#session.closing;
     this.#session.abandon(reason, false);
-    this.#reject(reason);
+    if (!closing) this.#reject(reason);
     callback(error);
   }
 }

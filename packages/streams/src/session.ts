@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '@rocketride-streams/core';
 import { ByteQueue } from './byte-queue.js';
+import { checkToken } from './option-checks.js';
 import type { PipeProgress, ResolvedPipeOptions } from './options.js';
 import { startsCharacter, Utf8Validator } from './utf8.js';
 
@@ -26,6 +27,8 @@ export class PipeSession {
   readonly #opts: ResolvedPipeOptions;
   readonly #onProgress: ((p: PipeProgress) => void) | undefined;
   readonly #ctl = new AbortController();
+  /** Aborted when the owner gives up while `close` is in flight: bounds the wait for its answer, never cancels it. */
+  readonly #closeCtl = new AbortController();
   readonly #queue = new ByteQueue();
   readonly #utf8: Utf8Validator | undefined;
   readonly #progress: PipeProgress;
@@ -59,13 +62,16 @@ export class PipeSession {
     return this.#progress;
   }
 
+  /** True once `close` has been sent and its answer is awaited: from then on the object may be committed. */
+  get closing(): boolean {
+    return this.#state === 'closing';
+  }
+
   /** Opens the engine pipe. Rejects with a typed error, and sends nothing, when the input is unusable. */
   async open(): Promise<void> {
     if (this.#failure) throw this.#failure;
     if (this.#state !== 'new') throw new Error(`open() called in state ${this.#state}`);
-    if (typeof this.#token !== 'string' || this.#token.length === 0) {
-      throw new ValidationError('A task token (a non-empty string) is required to open a pipe', { code: 'ERR_INVALID_TOKEN' });
-    }
+    checkToken(this.#token);
     if (!this.#client.isConnected()) {
       throw new ConnectionError('The client is not connected; call connect() before opening a pipe', { code: 'ERR_NOT_CONNECTED' });
     }
@@ -121,7 +127,10 @@ export class PipeSession {
     clearTimeout(this.#idleTimer);
     this.#state = 'closing';
     try {
-      const result = await pipeClose(this.#client, this.#token, this.#pipeId, { signal: this.#ctl.signal });
+      const result = await pipeClose(this.#client, this.#token, this.#pipeId, {
+        signal: this.#closeCtl.signal,
+        timeout: this.#opts.closeTimeoutMs,
+      });
       this.#state = 'closed';
       return result;
     } catch (err) {
@@ -135,9 +144,15 @@ export class PipeSession {
    * Gives the pipe up without committing it: cancels any request in flight locally and never sends
    * `close`. The engine reaps the pipe after its idle timeout (60–90 s). `notify: false` when the
    * owner is the one abandoning, so `onAbandon` is kept for failures the owner did not see yet.
+   * Once `close` has been sent nothing can undo it: abandoning then only bounds the wait for the
+   * answer, and `finish()` reports the real outcome (or `ERR_COMMIT_UNKNOWN` without an answer).
    */
   abandon(reason: Error, notify = true): void {
     if (this.#state === 'closed' || this.#state === 'abandoned') return;
+    if (this.#state === 'closing') {
+      this.#closeCtl.abort(reason);
+      return;
+    }
     this.#failure ??= reason;
     this.#state = 'abandoned';
     clearTimeout(this.#idleTimer);
@@ -197,7 +212,7 @@ export class PipeSession {
     this.#idleTimer = undefined;
     this.#sending = true;
     try {
-      await pipeWrite(this.#client, this.#token, this.#pipeId, parts, { signal: this.#ctl.signal });
+      await pipeWrite(this.#client, this.#token, this.#pipeId, parts, { signal: this.#ctl.signal, timeout: this.#opts.writeTimeoutMs });
     } catch (err) {
       throw this.#settleFailure(err);
     } finally {

@@ -1,5 +1,17 @@
 import { AbortError, type PipelineResult, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
-import type { PipeProgress } from './options.js';
+import {
+  checkClient,
+  checkFunction,
+  checkInteger,
+  checkObjinfo,
+  checkString,
+  checkToken,
+  checkOptionsObject,
+  MAX_CONCURRENCY,
+  MAX_FILE_CHUNK,
+  shown,
+} from './option-checks.js';
+import { checkPipeOptions, type PipeProgress } from './options.js';
 import { upload, type UploadOptions } from './upload.js';
 
 /** A file for {@link uploadFiles}: a path, or a path with its object information and MIME type. */
@@ -30,18 +42,30 @@ export interface BatchProgress {
 }
 
 export interface UploadFilesOptions extends Omit<UploadOptions, 'onProgress' | 'objinfo' | 'mimeType' | 'name' | 'size'> {
-  /** Pipes open at once. Default 5. The engine also blocks `open` beyond the task's `threads`. */
+  /** Pipes open at once, 1–256. Default 5. The engine also blocks `open` beyond the task's `threads`. */
   concurrency?: number;
   onProgress?: (progress: BatchProgress) => void;
 }
 
-function normalise(entry: FileEntry): { path: string; objinfo?: Record<string, unknown>; mimeType?: string } {
-  if (typeof entry === 'string') return { path: entry };
-  if (Array.isArray(entry)) {
-    const [path, objinfo, mimeType] = entry;
-    return { path, ...(objinfo ? { objinfo } : {}), ...(mimeType ? { mimeType } : {}) };
+type Entry = { path: string; objinfo?: Record<string, unknown>; mimeType?: string };
+
+/** One file entry in its object form, checked (`ERR_INVALID_SOURCE` for the path, `ERR_INVALID_OPTION` for the rest). */
+function normalise(input: FileEntry, i: number): Entry {
+  let entry: Partial<Entry>;
+  if (typeof input === 'string') entry = { path: input };
+  else if (Array.isArray(input)) {
+    const [path, objinfo, mimeType] = input as unknown[];
+    entry = { path: path as string };
+    if (objinfo !== undefined) entry.objinfo = objinfo as Record<string, unknown>;
+    if (mimeType !== undefined) entry.mimeType = mimeType as string;
+  } else if (typeof input === 'object' && input !== null) entry = input;
+  else throw new ValidationError(`files[${i}] must be a path, { path, objinfo?, mimeType? } or [path, objinfo?, mimeType?], got ${shown(input)}`, { code: 'ERR_INVALID_SOURCE' });
+  if (typeof entry.path !== 'string' || entry.path.length === 0) {
+    throw new ValidationError(`files[${i}] has no path`, { code: 'ERR_INVALID_SOURCE' });
   }
-  return entry;
+  checkObjinfo(entry.objinfo, `files[${i}].objinfo`);
+  checkString(entry.mimeType, `files[${i}].mimeType`);
+  return entry as Entry;
 }
 
 /**
@@ -50,20 +74,21 @@ function normalise(entry: FileEntry): { path: string; objinfo?: Record<string, u
  * abandons every open pipe (none is committed) and marks unstarted files as aborted.
  */
 export async function uploadFiles(client: RocketRideClient, files: readonly FileEntry[], token: string, options: UploadFilesOptions = {}): Promise<FileResult[]> {
+  checkClient(client);
+  if (!Array.isArray(files)) throw new ValidationError(`files must be an array, got ${shown(files)}`, { code: 'ERR_INVALID_SOURCE' });
+  checkToken(token);
+  // Every option is checked here, before the first file is opened (onProgress is the batch's own).
+  checkOptionsObject(options);
+  const { concurrency: _c, onProgress, ...common } = options;
+  const { fileChunkSize: _f, ...pipeOptions } = common;
+  checkPipeOptions(pipeOptions);
+  checkFunction(onProgress, 'onProgress');
+  checkInteger(options.concurrency, 'concurrency', 1, MAX_CONCURRENCY);
+  checkInteger(options.fileChunkSize, 'fileChunkSize', 1, MAX_FILE_CHUNK);
   const concurrency = options.concurrency ?? 5;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new ValidationError(`concurrency must be a positive integer, got ${concurrency}`, { code: 'ERR_INVALID_OPTION' });
-  }
-  const entries = files.map((f, i) => {
-    const e = normalise(f);
-    if (typeof e.path !== 'string' || e.path.length === 0) {
-      throw new ValidationError(`files[${i}] has no path`, { code: 'ERR_INVALID_SOURCE' });
-    }
-    return e;
-  });
+  const entries = files.map(normalise);
   const results: FileResult[] = entries.map((e) => ({ path: e.path, ok: false, bytesSent: 0, bytesAcknowledged: 0 }));
   const totals = { bytesSent: 0, bytesAcknowledged: 0, filesDone: 0 };
-  const { concurrency: _c, onProgress, ...common } = options;
   let next = 0;
 
   const worker = async (): Promise<void> => {

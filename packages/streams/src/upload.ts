@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { type PipelineResult, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
+import { checkClient, checkInteger, checkToken, MAX_FILE_CHUNK } from './option-checks.js';
 import { type PipeOptions, resolvePipeOptions } from './options.js';
 import { PipeWritable } from './pipe-writable.js';
 
@@ -24,7 +25,7 @@ export type UploadSource =
   | URL;
 
 export interface UploadOptions extends PipeOptions {
-  /** Read size for files. Default 1 MiB. */
+  /** Read size for files, 1 byte to 128 MiB. Default 1 MiB. */
   fileChunkSize?: number;
 }
 
@@ -70,6 +71,7 @@ export interface OpenedSource {
  * @throws ValidationError `ERR_INVALID_SOURCE` for an unreadable file or an unsupported source.
  */
 export async function openSource(source: UploadSource, fileChunkSize: number = DEFAULT_FILE_CHUNK): Promise<OpenedSource> {
+  checkInteger(fileChunkSize, 'fileChunkSize', 1, MAX_FILE_CHUNK);
   const path = filePathOf(source);
   const opened: Omit<OpenedSource, 'readable'> = {};
   if (path !== undefined) {
@@ -88,10 +90,17 @@ export async function openSource(source: UploadSource, fileChunkSize: number = D
 /**
  * Streams one source into a new pipe on the task and resolves to the engine's result. Files get
  * their name, size and MIME type from the path unless given. Rejects, without committing the
- * object, when the source fails, the engine fails the pipe, or `options.signal` aborts.
+ * object, when the source fails, the engine fails the pipe, or `options.signal` aborts before
+ * `close` was sent; an abort after that waits for the answer (up to 30 s) and reports the real
+ * outcome, and a close without an answer rejects `ERR_COMMIT_UNKNOWN`. Bad arguments reject with a
+ * coded ValidationError before any file is opened.
  */
 export async function upload(client: RocketRideClient, source: UploadSource, token: string, options: UploadOptions = {}): Promise<PipelineResult> {
-  resolvePipeOptions(options); // unusable options throw here, before a file is opened
+  // Unusable arguments throw here, before a file is opened or anything is sent.
+  checkClient(client);
+  checkToken(token);
+  resolvePipeOptions(options);
+  checkInteger(options.fileChunkSize, 'fileChunkSize', 1, MAX_FILE_CHUNK);
   const { readable, name, size } = await openSource(source, options.fileChunkSize ?? DEFAULT_FILE_CHUNK);
   const opts: PipeOptions = { ...options };
   if (name !== undefined) opts.name ??= (options.objinfo?.name as string | undefined) ?? name;

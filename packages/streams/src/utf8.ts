@@ -21,6 +21,41 @@ export function incompleteTail(buf: Uint8Array): number {
 }
 
 /**
+ * The offset of the first byte of the first invalid UTF-8 sequence in `buf` (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or -1. A sequence cut short by the end of `buf` is
+ * invalid. Only used to report where a failed check failed.
+ */
+export function firstInvalidByte(buf: Uint8Array): number {
+  let i = 0;
+  while (i < buf.byteLength) {
+    const b = buf[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0;
+      if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90;
+      if (b === 0xf4) hi = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      const c = buf[i + k];
+      if (c === undefined || c < (k === 1 ? lo : 0x80) || c > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
+}
+
+/**
  * Checks a byte stream for valid UTF-8 as it arrives in chunks of any size, without joining chunks:
  * only the (at most three) bytes of a character split across two chunks are copied.
  */
@@ -49,13 +84,13 @@ export class Utf8Validator {
         this.#offset += chunk.byteLength;
         return;
       }
-      if (tail !== 0 || !isUtf8(joined)) this.#fail(this.#offset - this.#carry.byteLength);
+      if (tail !== 0 || !isUtf8(joined)) this.#fail(this.#offset - this.#carry.byteLength, joined);
       body = chunk.subarray(k);
       this.#offset += k;
     }
     const tail = incompleteTail(body);
     const complete = body.subarray(0, body.byteLength - tail);
-    if (!isUtf8(complete)) this.#fail(this.#offset);
+    if (!isUtf8(complete)) this.#fail(this.#offset, complete);
     this.#carry = body.slice(body.byteLength - tail);
     this.#offset += body.byteLength;
   }
@@ -69,7 +104,10 @@ export class Utf8Validator {
     }
   }
 
-  #fail(near: number): never {
-    throw new ValidationError(`Invalid UTF-8 in text input near byte ${near}`, { code: 'ERR_INVALID_UTF8' });
+  /** Throws for the invalid bytes `buf`, which start at stream offset `start`, naming the first bad byte's offset. */
+  #fail(start: number, buf: Uint8Array): never {
+    const at = start + Math.max(0, firstInvalidByte(buf));
+    const hex = (buf[at - start] ?? 0).toString(16).padStart(2, '0');
+    throw new ValidationError(`Invalid UTF-8 in text input at byte ${at} (0x${hex})`, { code: 'ERR_INVALID_UTF8' });
   }
 }

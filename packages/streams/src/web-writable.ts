@@ -1,4 +1,5 @@
 import { AbortError, type PipelineResult, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
+import { checkClient, checkToken } from './option-checks.js';
 import { type PipeOptions, resolvePipeOptions } from './options.js';
 import { describe, PipeSession } from './session.js';
 
@@ -19,9 +20,13 @@ const byteSize = (chunk: unknown): number =>
  * stream's underlying-sink interface: the pipe opens in `start`, chunks written while a write request
  * is in flight are gathered (up to `maxWriteBytes`) and sent as the next single write, `close` commits
  * the object, and `abort` abandons it without a `close`. The queue is measured in bytes
- * (`ByteLengthQueuingStrategy`, `highWaterMark` bytes) or, in documents mode, in objects.
+ * (`ByteLengthQueuingStrategy`, `highWaterMark` bytes) or, in documents mode, in objects. Once
+ * `close` has been sent, an abort of `signal` only bounds the wait for its answer (up to 30 s): the
+ * stream closes or fails with the real outcome, or `ERR_COMMIT_UNKNOWN` without an answer.
  */
 export function createWritable(client: RocketRideClient, token: string, options: PipeOptions = {}): PipeWritableStream {
+  checkClient(client);
+  checkToken(token);
   const opts = resolvePipeOptions(options);
   const session = new PipeSession(client, token, opts, options.onProgress);
   const documents = opts.mode === 'documents';
@@ -52,7 +57,10 @@ export function createWritable(client: RocketRideClient, token: string, options:
   };
   const signal = options.signal;
   const onAbort = (): void => {
-    if (!failure) controller?.error(fail(new AbortError('The pipe was aborted; the object was not committed', { cause: signal?.reason })));
+    if (failure) return;
+    // Once `close` was sent the abort cannot undo it: close() reports the real outcome instead.
+    if (session.closing) session.abandon(new AbortError('The pipe was aborted while closing', { cause: signal?.reason }), false);
+    else controller?.error(fail(new AbortError('The pipe was aborted; the object was not committed', { cause: signal?.reason })));
   };
 
   const pump = async (): Promise<void> => {

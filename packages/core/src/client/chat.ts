@@ -1,12 +1,12 @@
 import { ValidationError } from '../errors/validation-error.js';
 import type { PipelineResult } from '../schema/pipeline-result.js';
 import { Question, type QuestionData } from '../schema/question.js';
-import { requireString } from './checks.js';
+import { requireObject, requireSignal, requireString } from './checks.js';
 import type { RocketRideClient } from './client.js';
-import { DataPipe, type SSECallback } from './data-pipe.js';
+import { checkDataPipeOptions, DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';
 
 /** Options of `chat()`. */
-export interface ChatOptions {
+export interface ChatOptions extends Pick<DataPipeOptions, 'writeTimeout' | 'closeTimeout'> {
   /** The chat task's token. */
   token: string;
   /** A Question, its JSON form, or just the question text. */
@@ -26,8 +26,11 @@ const QUESTION_MIME = 'application/rocketride-question';
  * on a {@link DataPipe}: a connection lost between the steps fails with `ERR_CONNECTION_LOST`.
  */
 export async function chat(client: RocketRideClient, options: ChatOptions): Promise<PipelineResult> {
-  requireString(options?.token, 'token');
+  requireObject(options, 'options');
+  requireString(options.token, 'token');
   const { question, signal } = options;
+  requireSignal(signal, 'options.signal');
+  checkDataPipeOptions({ onSSE: options.onSSE, writeTimeout: options.writeTimeout, closeTimeout: options.closeTimeout });
   let data: QuestionData;
   if (typeof question === 'string') {
     if (question.trim() === '') throw new ValidationError('Question cannot be empty', { code: 'ERR_INVALID_ARGUMENT' });
@@ -44,7 +47,10 @@ export async function chat(client: RocketRideClient, options: ChatOptions): Prom
   }
   const payload = encoder.encode(JSON.stringify(data));
   const object = { name: `Question ${client.nextChatNumber()}` };
-  const pipeOptions = options.onSSE === undefined ? { provider: 'chat' } : { provider: 'chat', onSSE: options.onSSE };
+  const pipeOptions: DataPipeOptions = { provider: 'chat' };
+  if (options.onSSE !== undefined) pipeOptions.onSSE = options.onSSE;
+  if (options.writeTimeout !== undefined) pipeOptions.writeTimeout = options.writeTimeout;
+  if (options.closeTimeout !== undefined) pipeOptions.closeTimeout = options.closeTimeout;
   const pipe = await new DataPipe(client, options.token, object, QUESTION_MIME, pipeOptions).open({ signal });
   await pipe.write(payload, { signal });
   return pipe.finish({ signal });

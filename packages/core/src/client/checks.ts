@@ -53,3 +53,61 @@ export function requireIndex(value: unknown, name: string): asserts value is num
     throw new ValidationError(`${name} must be a non-negative integer`, { code: 'ERR_INVALID_ARGUMENT' });
   }
 }
+
+/** The largest delay `setTimeout` honours (about 24.8 days); a larger one would fire at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/** Throws `ERR_INVALID_ARGUMENT` unless `value` is an AbortSignal (or undefined). Checked by shape, so any realm's signal passes. */
+export function requireSignal(value: unknown, name = 'signal'): asserts value is AbortSignal | undefined {
+  if (value === undefined) return;
+  const s = value as Partial<AbortSignal> | null;
+  if (
+    typeof value !== 'object' ||
+    s === null ||
+    typeof s.aborted !== 'boolean' ||
+    typeof s.addEventListener !== 'function' ||
+    typeof s.removeEventListener !== 'function'
+  ) {
+    throw new ValidationError(`${name} must be an AbortSignal`, { code: 'ERR_INVALID_ARGUMENT' });
+  }
+}
+
+/** Throws `ERR_INVALID_ARGUMENT` unless `value` is an options object (or undefined; `null` is refused). */
+export function requireOptions(value: unknown, name = 'options'): asserts value is Record<string, unknown> | undefined {
+  if (value === undefined) return;
+  requireObject(value, name);
+}
+
+/** Throws `ERR_INVALID_ARGUMENT` unless `value` is a timeout in ms: an integer from 0 to {@link MAX_TIMER_MS} (or undefined). */
+export function requireTimeout(value: unknown, name: string): asserts value is number | undefined {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > MAX_TIMER_MS) {
+    throw new ValidationError(`${name} must be an integer number of milliseconds from 0 to ${MAX_TIMER_MS}`, {
+      code: 'ERR_INVALID_ARGUMENT',
+    });
+  }
+}
+
+/** Throws `ERR_INVALID_ARGUMENT` unless `value` is a function (or undefined). */
+export function requireFunction(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new ValidationError(`${name} must be a function`, { code: 'ERR_INVALID_ARGUMENT' });
+  }
+}
+
+/**
+ * Throws `ERR_INVALID_ARGUMENT` unless `value` is object information the engine can use: a plain
+ * object whose `name`, when present, is a string and whose `size`, when present, is a non-negative
+ * safe integer (or undefined when optional).
+ */
+export function requireObjinfo(value: unknown, name: string, optional = false): void {
+  requireObject(value, name, optional);
+  if (value === undefined) return;
+  const info = value as Record<string, unknown>;
+  if (info.name !== undefined && typeof info.name !== 'string') {
+    throw new ValidationError(`${name}.name must be a string`, { code: 'ERR_INVALID_ARGUMENT' });
+  }
+  if (info.size !== undefined && (!Number.isSafeInteger(info.size) || (info.size as number) < 0)) {
+    throw new ValidationError(`${name}.size must be a non-negative integer`, { code: 'ERR_INVALID_ARGUMENT' });
+  }
+}

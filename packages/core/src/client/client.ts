@@ -451,6 +451,11 @@ export class RocketRideClient extends TypedEmitter {
     return this.chatCounter;
   }
 
+  /** @internal The `requestTimeout` option in ms (0 = none): pipe timeouts never exceed it when set. */
+  get defaultRequestTimeout(): number {
+    return this.options.requestTimeout ?? 0;
+  }
+
   /** @internal Connection settings for the socket (used by getServerInfo). */
   socketSettings(): { connectTimeout: number; perMessageDeflate: boolean; maxPayload: number } {
     return {

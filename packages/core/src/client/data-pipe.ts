@@ -1,7 +1,7 @@
 import { ConnectionError } from '../errors/connection-error.js';
 import { PipeError } from '../errors/pipe-error.js';
 import type { PipelineResult } from '../schema/pipeline-result.js';
-import { requireBytes, requireObject, requireString } from './checks.js';
+import { requireBytes, requireFunction, requireObjinfo, requireOptions, requireSignal, requireString, requireTimeout } from './checks.js';
 import type { RocketRideClient } from './client.js';
 import { mimeTypeOf } from './mime.js';
 import { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
@@ -24,6 +24,30 @@ export interface DataPipeOptions {
    * subscription ends when the pipe is closed, fails or is disposed. Default: none.
    */
   onSSE?: SSECallback;
+  /**
+   * Longest wait in ms for each write's acknowledgement; `0` = none. Default 120000, or the client's
+   * `requestTimeout` when that is set and shorter. When it passes, the
+   * pipe fails with TimeoutError `ERR_WRITE_TIMEOUT` and is never closed (the object is not committed).
+   * It does not apply to `open`, which the engine legitimately holds while the task's `threads` are taken.
+   */
+  writeTimeout?: number;
+  /**
+   * Longest wait in ms for the answer to `close`; `0` = none. Default 300000, or the client's
+   * `requestTimeout` when that is set and shorter. Without an answer by then,
+   * `close()` rejects with PipeError `ERR_COMMIT_UNKNOWN`: the object may or may not have been committed.
+   */
+  closeTimeout?: number;
+}
+
+/** Throws `ERR_INVALID_ARGUMENT` for unusable {@link DataPipeOptions}. */
+export function checkDataPipeOptions(options: unknown, name = 'options'): void {
+  requireOptions(options, name);
+  if (options === undefined) return;
+  const o = options as DataPipeOptions;
+  if (o.provider !== undefined) requireString(o.provider, `${name}.provider`);
+  requireFunction(o.onSSE, `${name}.onSSE`);
+  requireTimeout(o.writeTimeout, `${name}.writeTimeout`);
+  requireTimeout(o.closeTimeout, `${name}.closeTimeout`);
 }
 
 type State = 'new' | 'opening' | 'open' | 'closing' | 'closed' | 'failed';
@@ -45,19 +69,24 @@ export class DataPipe {
   private generation = -1;
   /** Ends the SSE subscription and routing of an `onSSE` pipe (once). */
   private releaseSse: (() => void) | undefined;
+  /** Aborted by disposal: cancels an `open` still waiting for its answer. */
+  private readonly disposal = new AbortController();
   readonly mimeType: string;
   readonly objinfo: Record<string, unknown>;
+  private readonly options: DataPipeOptions;
 
   constructor(
     private readonly client: RocketRideClient,
     readonly token: string,
     objinfo?: Record<string, unknown>,
     mimeType?: string,
-    private readonly options: DataPipeOptions = {},
+    options: DataPipeOptions = {},
   ) {
     requireString(token, 'token');
-    requireObject(objinfo, 'objinfo', true);
+    requireObjinfo(objinfo, 'objinfo', true);
     if (mimeType !== undefined) requireString(mimeType, 'mimeType');
+    checkDataPipeOptions(options);
+    this.options = { ...options };
     this.objinfo = { ...objinfo };
     this.mimeType = mimeType ?? mimeTypeOf(this.objinfo.name);
   }
@@ -78,21 +107,29 @@ export class DataPipe {
    * @throws PipeError `ERR_PIPE_STATE` when called twice, `ERR_PIPE_OPEN`, `ERR_PIPE_SSE`.
    */
   async open(options?: { signal?: AbortSignal }): Promise<this> {
+    requireOptions(options);
+    requireSignal(options?.signal, 'options.signal');
     if (this.state !== 'new') throw new PipeError('Pipe already opened', { code: 'ERR_PIPE_STATE' });
     this.state = 'opening';
+    // Disposal while the open is pending cancels it: the engine may hold `open` for a free slot.
+    const signal = options?.signal === undefined ? this.disposal.signal : AbortSignal.any([options.signal, this.disposal.signal]);
     try {
-      const openOptions: { provider?: string; signal?: AbortSignal } = { signal: options?.signal };
+      const openOptions: { provider?: string; signal?: AbortSignal } = { signal };
       if (this.options.provider !== undefined) openOptions.provider = this.options.provider;
       this.generation = this.client.generation;
       this.id = await pipeOpen(this.client, this.token, this.objinfo, this.mimeType, openOptions);
     } catch (error) {
-      this.state = 'failed';
-      this.failure = error;
-      throw error;
+      if ((this.state as State) !== 'failed') {
+        this.state = 'failed';
+        this.failure = error;
+      }
+      throw this.failure;
     }
+    // Disposed while the answer was on its way: the pipe stays abandoned (never written, never closed).
+    if ((this.state as State) === 'failed') throw this.failure;
     if (this.options.onSSE !== undefined) {
       try {
-        this.releaseSse = await this.client.subscribePipeSse(this.token, this.id, this.options.onSSE, options?.signal);
+        this.releaseSse = await this.client.subscribePipeSse(this.token, this.id, this.options.onSSE, signal);
       } catch (cause) {
         const error = new PipeError(`Failed to subscribe to SSE events for pipe ${this.id}: ${(cause as Error)?.message ?? cause}`, {
           code: 'ERR_PIPE_SSE',
@@ -106,6 +143,10 @@ export class DataPipe {
         }
         throw error;
       }
+      if ((this.state as State) === 'failed') {
+        this.endSse();
+        throw this.failure;
+      }
     }
     this.state = 'open';
     return this;
@@ -115,6 +156,8 @@ export class DataPipe {
   write(data: Uint8Array | readonly Uint8Array[], options?: { signal?: AbortSignal }): Promise<void> {
     try {
       requireBytes(data);
+      requireOptions(options);
+      requireSignal(options?.signal, 'options.signal');
       this.requireWritable();
     } catch (error) {
       return Promise.reject(error);
@@ -122,7 +165,7 @@ export class DataPipe {
     const run = this.tail.then(() => {
       if (this.state === 'failed') throw this.failure;
       this.requireConnection();
-      return pipeWrite(this.client, this.token, this.id!, data, options);
+      return pipeWrite(this.client, this.token, this.id!, data, { signal: options?.signal, timeout: this.options.writeTimeout });
     });
     this.tail = run.catch((error: unknown) => {
       if (this.state !== 'failed') {
@@ -138,8 +181,13 @@ export class DataPipe {
    * Waits for queued writes, closes the pipe (committing the object) and resolves with the result.
    * Like the official SDK, resolves with `undefined` (sending nothing) when the pipe was never opened
    * or is already closed or closing. A failed pipe rejects with its failure and is never closed.
+   * Once `close` is sent it cannot be undone: an abort then only bounds the wait for its answer (30 s),
+   * and a close that gets no answer (timeout, lost connection) rejects with PipeError
+   * `ERR_COMMIT_UNKNOWN` (the object may or may not have been committed), never with "not committed".
    */
   async close(options?: { signal?: AbortSignal }): Promise<PipelineResult | undefined> {
+    requireOptions(options);
+    requireSignal(options?.signal, 'options.signal');
     if (this.state === 'new' || this.state === 'opening' || this.state === 'closing' || this.state === 'closed') {
       return undefined;
     }
@@ -154,7 +202,7 @@ export class DataPipe {
     try {
       if ((this.state as State) === 'failed') throw this.failure;
       this.requireConnection();
-      const result = await pipeClose(this.client, this.token, this.id!, options);
+      const result = await pipeClose(this.client, this.token, this.id!, { signal: options?.signal, timeout: this.options.closeTimeout });
       this.state = 'closed';
       return result;
     } catch (error) {
@@ -168,14 +216,20 @@ export class DataPipe {
     }
   }
 
-  /** Abandons the pipe if it was not closed (no `close` is sent); the engine reaps it. */
+  /**
+   * Abandons the pipe if it was not closed (no `close` is sent); the engine reaps it. An `open` still
+   * waiting for its answer is cancelled, and a pipe opened meanwhile is never written or closed. A
+   * `close` already sent is not undone: `close()` still reports its outcome.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     this.endSse();
-    if (this.state === 'closed') return;
+    // A close already sent cannot be undone; close() reports its outcome.
+    if (this.state === 'closed' || this.state === 'closing') return;
     if (this.state !== 'failed') {
       this.state = 'failed';
-      this.failure = new PipeError('Pipe was abandoned', { code: 'ERR_PIPE_ABANDONED' });
+      this.failure = new PipeError('Pipe was abandoned; the object was not committed', { code: 'ERR_PIPE_ABANDONED' });
     }
+    this.disposal.abort(this.failure);
     await this.tail;
   }
 

@@ -1,7 +1,17 @@
 export { RocketRideClient, type ConnectionInfo } from './client.js';
 export { MAX_AUTHS_PER_CONNECTION, REASON_LOGGED_OUT, REASON_NEW_CREDENTIAL, REASON_REAUTHENTICATING } from './lifecycle.js';
 export type { ClientEventName, ClientEvents, ConnectedInfo, DisconnectedInfo, Listener, ReconnectingInfo } from './emitter.js';
-export { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
+export {
+  CLOSE_ABORT_GRACE_MS,
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_WRITE_TIMEOUT_MS,
+  type PipeCloseOptions,
+  type PipeWriteOptions,
+  pipeClose,
+  pipeOpen,
+  pipeWrite,
+} from './pipe-protocol.js';
+export { MAX_TIMER_MS } from './checks.js';
 export { DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';
 export type { SendFilesInput, SendFilesOptions } from './send-files.js';
 export type { ChatOptions } from './chat.js';

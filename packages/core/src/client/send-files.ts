@@ -3,11 +3,11 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { ValidationError } from '../errors/validation-error.js';
 import type { PipelineResult, UploadEventBody, UploadResult } from '../schema/pipeline-result.js';
-import { abortError } from '../transport/pending.js';
-import { requireString } from './checks.js';
+import { AbortError } from '../errors/abort-error.js';
+import { requireObjinfo, requireOptions, requireSignal, requireString } from './checks.js';
 import type { RocketRideClient } from './client.js';
 import { mimeTypeOf } from './mime.js';
-import { DataPipe } from './data-pipe.js';
+import { checkDataPipeOptions, DataPipe, type DataPipeOptions } from './data-pipe.js';
 
 /** A file for `sendFiles`: a path, `[path, objinfo]` or `[path, objinfo, mimetype]`. */
 export type SendFilesInput =
@@ -16,13 +16,25 @@ export type SendFilesInput =
   | readonly [path: string, objinfo: Record<string, unknown> | undefined, mimetype: string | undefined];
 
 /** Options of `sendFiles`. */
-export interface SendFilesOptions {
-  /** Files uploaded at the same time. Default 5. */
+export interface SendFilesOptions extends Pick<DataPipeOptions, 'writeTimeout' | 'closeTimeout'> {
+  /** Files uploaded at the same time (1–256). Default 5. */
   concurrency?: number;
   /** Read chunk size in bytes, one write each (64 KiB – 16 MiB). Default 1 MiB. */
   chunkSize?: number;
-  /** Aborts the batch: in-flight pipes are abandoned (never closed) and the call rejects. */
+  /**
+   * Aborts the batch and the call rejects: pipes still writing are abandoned (never closed); a file whose
+   * close was already sent may still be committed (a close cannot be undone).
+   */
   signal?: AbortSignal;
+}
+
+const MAX_CONCURRENCY = 256;
+
+/** The rejection of an aborted batch; it cannot say which files were committed (a close cannot be undone). */
+function batchAborted(signal: AbortSignal): AbortError {
+  return new AbortError('sendFiles was aborted; a file whose close had already been sent may still have been committed', {
+    cause: signal.reason,
+  });
 }
 
 interface FileJob {
@@ -36,12 +48,8 @@ function toJob(input: SendFilesInput, index: number): FileJob {
   if (Array.isArray(input) && typeof input[0] === 'string' && input[0] !== '') {
     const objinfo = input[1] as Record<string, unknown> | undefined;
     const mimetype = input[2] as string | undefined;
-    if (objinfo !== undefined && (typeof objinfo !== 'object' || objinfo === null)) {
-      throw new ValidationError(`files[${index}]: objinfo must be an object`, { code: 'ERR_INVALID_ARGUMENT' });
-    }
-    if (mimetype !== undefined && typeof mimetype !== 'string') {
-      throw new ValidationError(`files[${index}]: mimetype must be a string`, { code: 'ERR_INVALID_ARGUMENT' });
-    }
+    requireObjinfo(objinfo, `files[${index}]: objinfo`, true);
+    if (mimetype !== undefined) requireString(mimetype, `files[${index}]: mimetype`);
     return { path: input[0], objinfo, mimetype };
   }
   throw new ValidationError(`files[${index}] must be a path or a [path, objinfo?, mimetype?] tuple`, {
@@ -65,9 +73,10 @@ export async function sendFiles(
     throw new ValidationError('files must be a non-empty array', { code: 'ERR_INVALID_ARGUMENT' });
   }
   requireString(token, 'token');
+  requireOptions(options);
   const concurrency = options.concurrency ?? 5;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new ValidationError('concurrency must be a positive integer', { code: 'ERR_INVALID_ARGUMENT' });
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new ValidationError(`concurrency must be an integer from 1 to ${MAX_CONCURRENCY}`, { code: 'ERR_INVALID_ARGUMENT' });
   }
   const chunkSize = options.chunkSize ?? 1024 * 1024;
   if (!Number.isInteger(chunkSize) || chunkSize < 64 * 1024 || chunkSize > 16 * 1024 * 1024) {
@@ -75,15 +84,20 @@ export async function sendFiles(
   }
   const jobs = files.map(toJob);
   const { signal } = options;
-  if (signal?.aborted) throw abortError(signal, 'sendFiles');
+  requireSignal(signal, 'options.signal');
+  checkDataPipeOptions({ writeTimeout: options.writeTimeout, closeTimeout: options.closeTimeout });
+  const pipeOptions: DataPipeOptions = {};
+  if (options.writeTimeout !== undefined) pipeOptions.writeTimeout = options.writeTimeout;
+  if (options.closeTimeout !== undefined) pipeOptions.closeTimeout = options.closeTimeout;
+  if (signal?.aborted) throw batchAborted(signal);
 
   const results = new Array<UploadResult>(jobs.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < jobs.length) {
-      if (signal?.aborted) throw abortError(signal, 'sendFiles');
+      if (signal?.aborted) throw batchAborted(signal);
       const index = next++;
-      results[index] = await uploadOne(client, jobs[index]!, token, chunkSize, signal);
+      results[index] = await uploadOne(client, jobs[index]!, token, chunkSize, signal, pipeOptions);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
@@ -96,6 +110,7 @@ async function uploadOne(
   token: string,
   chunkSize: number,
   signal: AbortSignal | undefined,
+  pipeOptions: DataPipeOptions,
 ): Promise<UploadResult> {
   const started = Date.now();
   let bytesSent = 0;
@@ -120,7 +135,7 @@ async function uploadOne(
     const mimeType = job.mimetype ?? mimeTypeOf(objinfo.name);
     // A DataPipe: a file whose connection is lost between chunks (even if persist mode reconnected)
     // fails with ERR_CONNECTION_LOST rather than writing its old pipe id on the new connection.
-    const pipe = await new DataPipe(client, token, objinfo, mimeType).open({ signal });
+    const pipe = await new DataPipe(client, token, objinfo, mimeType, pipeOptions).open({ signal });
     emit('open');
     const stream = createReadStream(job.path, { highWaterMark: chunkSize, signal });
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -133,7 +148,7 @@ async function uploadOne(
     const body = emit('complete', { result });
     return { ...body, action: 'complete', result };
   } catch (error) {
-    if (signal?.aborted) throw abortError(signal, 'sendFiles');
+    if (signal?.aborted) throw batchAborted(signal);
     const message = error instanceof Error ? error.message : String(error);
     const body = emit('error', { error: message });
     return { ...body, action: 'error', error: message };
