@@ -84,9 +84,11 @@ describe.each([
 
   it('answers 400 as JSON, before any stream, for a malformed filter', async () => {
     await mount(sseHandler(fx.rocketride, () => ({ token: '' })));
+    const before = fx.engine.requests().length;
     const res = await fetch(`${base}/events`);
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: { code: 'ERR_INVALID_ARGUMENT' } });
+    expect(await res.json()).toEqual({ error: { code: 'ERR_INVALID_ARGUMENT', message: 'token must be a non-empty string' } });
+    expect(fx.engine.requests().length).toBe(before);
   });
 
   it('answers 404 ERR_TASK_NOT_FOUND as JSON, before any stream, for a token with no running task', async () => {
