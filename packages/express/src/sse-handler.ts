@@ -71,8 +71,9 @@ export type SseRequestHandler<Req extends RequestLike = RequestLike> = (req: Req
  *
  * Before answering, it checks what would otherwise fail once the stream has started, and answers it
  * as JSON with the mapped status instead (an `EventSource` stops on a status other than 200, rather
- * than reconnecting forever): 400 for a malformed filter, 503 when the engine is not connected, 404
- * (`ERR_TASK_NOT_FOUND`) for a token that names no running task.
+ * than reconnecting forever): 400 for a malformed filter from `filter(req)`, 503 when the engine is
+ * not connected, 404 (`ERR_TASK_NOT_FOUND`) for a token that names no running task. A fixed filter
+ * is checked at once: a malformed one, or bad options, throw a `ValidationError` (`ERR_INVALID_ARGUMENT`).
  *
  * Then: `text/event-stream` with a `retry:` field, one message per engine event with `id:`
  * (`<stream>.<n>`, a per-stream counter), `event:` the event name (e.g. `apaevt_status_update`) and
@@ -98,6 +99,12 @@ export function sseHandler<Req extends RequestLike = RequestLike>(
   if (typeof maxBufferedBytes !== 'number' || Number.isNaN(maxBufferedBytes) || maxBufferedBytes <= 0) {
     throw new ValidationError('sseHandler: maxBufferedBytes must be a positive number of bytes (Infinity for no limit)', { code: 'ERR_INVALID_ARGUMENT' });
   }
+  const { eventsOptions } = options;
+  if (eventsOptions !== undefined && (typeof eventsOptions !== 'object' || eventsOptions === null)) {
+    throw new ValidationError('sseHandler: eventsOptions must be an object', { code: 'ERR_INVALID_ARGUMENT' });
+  }
+  // A fixed filter is checked now (events$ validates it without subscribing); one chosen per request, when it is chosen.
+  if (typeof filter !== 'function') rocketride.events$(filter, eventsOptions);
   const filterFor: (req: Req) => SseFilter | Promise<SseFilter> = typeof filter === 'function' ? filter : () => filter;
 
   return (req, res, next) => {
@@ -108,7 +115,7 @@ export function sseHandler<Req extends RequestLike = RequestLike>(
     const chosen = await filterFor(req);
     if (res.destroyed) return;
     // events$ validates the filter synchronously, so a bad one is still answered as JSON.
-    const events = rocketride.events$(chosen, options.eventsOptions);
+    const events = rocketride.events$(chosen, eventsOptions);
     const lastEventId = lastEventIdOf(req);
     const gone = new AbortController();
     const onClose = (): void => gone.abort();

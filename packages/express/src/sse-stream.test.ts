@@ -167,6 +167,32 @@ describe.each([
 });
 
 describe('sseHandler options', () => {
+  let fx: EngineFixture;
+  beforeAll(async () => {
+    fx = await startEngineFixture();
+  });
+  afterAll(async () => {
+    await fx.close();
+  });
+
+  it('refuses a fixed filter that events$ would refuse, when the handler is made, and sends nothing to the engine', () => {
+    const before = fx.engine.requests().length;
+    expect(() => sseHandler(fx.rocketride, { token: 42 } as never)).toThrow(
+      expect.objectContaining({ name: 'ValidationError', code: 'ERR_INVALID_ARGUMENT', message: 'token must be a non-empty string' }),
+    );
+    expect(() => sseHandler(fx.rocketride, { token: fx.token, types: ['NOT_A_TYPE'] })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    expect(fx.engine.requests().length).toBe(before);
+    expect(fx.engine.monitorCount()).toBe(0);
+  });
+
+  it('refuses eventsOptions that is not an object', () => {
+    for (const eventsOptions of [42, 'x', true, null]) {
+      expect(() => sseHandler(fx.rocketride, fx.token, { eventsOptions } as never)).toThrow(
+        expect.objectContaining({ name: 'ValidationError', code: 'ERR_INVALID_ARGUMENT', message: 'sseHandler: eventsOptions must be an object' }),
+      );
+    }
+  });
+
   it('refuses a retryMs that is not a non-negative number', () => {
     const client = {} as SseClient;
     for (const retryMs of [-1, Number.NaN, Number.POSITIVE_INFINITY]) {

@@ -280,4 +280,15 @@ describe('uploadHandler options', () => {
     expect(() => uploadHandler(client, { token: 't', resolveToken: () => 't' })).toThrow(/exactly one/);
     expect(() => uploadHandler(client, { token: 't', limit: -1 })).toThrow(/limit/);
   });
+
+  it('refuses a name, mimeType or pipeOptions that is not a function, with ERR_INVALID_ARGUMENT', () => {
+    const client = { isConnected: () => true, pipe: () => { throw new Error('unused'); } } as unknown as UploadClient;
+    for (const key of ['name', 'mimeType', 'pipeOptions']) {
+      for (const bad of ['x', 42, {}]) {
+        expect(() => uploadHandler(client, { token: 't', [key]: bad })).toThrow(
+          expect.objectContaining({ name: 'ValidationError', code: 'ERR_INVALID_ARGUMENT', message: `upload options: \`${key}\` must be a function of the request` }),
+        );
+      }
+    }
+  });
 });
