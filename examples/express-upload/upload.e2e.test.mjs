@@ -82,4 +82,22 @@ describe('the upload page in headless Chromium', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'express-upload.png'), fullPage: true });
   });
+
+  it('closes its EventSource on rocketride_end when the server ends the stream, instead of reconnecting', async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}.`);
+    const page = context.pages()[0] ?? (await context.newPage());
+    const pageErrors = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(app.url);
+    await page.locator('#events-state[data-state="connected"]').waitFor();
+
+    // The server's client is disconnected on request (as on shutdown): events$ completes.
+    await app.rocketride.disconnect();
+
+    // The page saw the final message and closed: the badge says so only after events.close().
+    await page.locator('#events-state[data-state="ended"]').waitFor();
+    await page.locator('#event-log li', { hasText: 'complete' }).first().waitFor();
+    expect(await page.textContent('#event-log li:first-child code')).toBe('end');
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -19,6 +19,7 @@ function formatBytes(n) {
 
 const events = new EventSource('/events');
 events.addEventListener('open', () => setEventsState('connected'));
+// A dropped connection reconnects on its own (after the stream's retry: delay); a refusal (404, 503) closes it.
 events.addEventListener('error', () => setEventsState(events.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting'));
 
 function setEventsState(state) {
@@ -66,6 +67,18 @@ events.addEventListener('apaevt_status_counts', (e) => {
 events.addEventListener('rocketride_error', (e) => {
   const { error } = JSON.parse(e.data);
   logEvent('error', `${error.code}: ${error.message}`);
+});
+// The server ended the stream for good: close, or EventSource would reconnect.
+events.addEventListener('rocketride_end', (e) => {
+  events.close();
+  setEventsState('ended');
+  logEvent('end', JSON.parse(e.data).reason);
+});
+// A reconnect: the events missed meanwhile are not replayed; the task's current status is.
+events.addEventListener('rocketride_gap', (e) => {
+  const { status } = JSON.parse(e.data);
+  if (status) showEngine(status);
+  logEvent('gap', 'reconnected; events missed meanwhile were not replayed');
 });
 
 // ---- the upload ----

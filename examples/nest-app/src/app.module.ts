@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { RocketRideModule } from '@rocketride-streams/nest';
-import { RocketRideErrorFilter } from './error.filter';
+import { RocketRideErrorFilter, RocketRideModule } from '@rocketride-streams/nest';
 import { EventsController } from './events.controller';
 import { PipelineService } from './pipeline.service';
 import { UploadController } from './upload.controller';

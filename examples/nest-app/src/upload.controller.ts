@@ -1,10 +1,8 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
-import type { UploadedFile } from '@rocketride-streams/express';
-import { InjectRocketRide } from '@rocketride-streams/nest';
+import { InjectRocketRide, streamBody, type UploadedFile } from '@rocketride-streams/nest';
 import { type PipelineResult, RocketRide } from 'rocketride-streams';
 import { PipelineService } from './pipeline.service';
-import { streamBody } from './request-body';
 
 @Controller()
 export class UploadController {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
-const sources = ['app.module.ts', 'app.ts', 'pipeline.service.ts', 'upload.controller.ts', 'request-body.ts', 'events.controller.ts', 'error.filter.ts'].map(
+const sources = ['app.module.ts', 'app.ts', 'pipeline.service.ts', 'upload.controller.ts', 'events.controller.ts'].map(
   (file) => read(`../src/${file}`),
 );
 

@@ -6,7 +6,7 @@ export function createApp(rocketride: RocketRide, token: string): express.Expres
   const app = express();
 
   // POST /upload: the body streams into the pipeline (Content-Type → MIME type, X-File-Name or ?name= → name).
-  // 200 with the engine's result as JSON; errors as { error: { code, message } } with 400/413/415/500/502/503/504.
+  // 200 with the engine's result as JSON; errors as { error: { code, message } } with 400/404/413/415/500/502/503/504.
   // A multipart/form-data form puts each file into its own pipe: 200 with [{ field, name, mimeType, size, result }].
   app.post('/upload', uploadHandler(rocketride, { token, limit: 100 * 1024 * 1024 }));
 

@@ -18,6 +18,18 @@ export interface ErrorBody {
   files?: FileOutcome[];
 }
 
+/** The engine's answer to a token that names no running task (PROTOCOL.md §10.1, task lookup). */
+const NOT_RUNNING = 'Your pipeline is not running';
+
+/**
+ * Whether the error says that no running task has the token: `ERR_TASK_NOT_FOUND` (an upload's
+ * open, the SSE handler's check), or any other command the engine answered `Your pipeline is not
+ * running` (`getTaskStatus()`, `http.upload()`…).
+ */
+export function isTaskNotFound(error: RocketRideError): boolean {
+  return error.code === 'ERR_TASK_NOT_FOUND' || error.serverMessage === NOT_RUNNING;
+}
+
 /** Statuses given by code, ahead of the mapping by class. */
 const BY_CODE: Readonly<Record<string, number>> = {
   [ERR_PAYLOAD_TOO_LARGE]: 413,
@@ -35,6 +47,7 @@ const BY_CODE: Readonly<Record<string, number>> = {
  * | `ERR_PAYLOAD_TOO_LARGE`, `ERR_FILE_TOO_LARGE`, `ERR_TOO_MANY_FILES` (the configured limits) | 413 |
  * | `ERR_MULTIPART_UNSUPPORTED` (a form posted, `busboy` not installed) | 415 |
  * | `ERR_BODY_CONSUMED` (a body parser read the body first: the server is misconfigured) | 500 |
+ * | `ERR_TASK_NOT_FOUND`, or the engine's `Your pipeline is not running` (no running task has the token) | 404 |
  * | `ValidationError` (bad input: invalid UTF-8 in a `text/*` body, a body shorter than its `Content-Length`…) | 400 |
  * | `ConnectionError` (engine not connected, connection lost) | 503 |
  * | `TimeoutError` | 504 |
@@ -48,6 +61,7 @@ export function httpStatusOf(error: unknown): number | undefined {
   if (error instanceof MultipartError) return httpStatusOf(error.cause);
   const byCode = Object.hasOwn(BY_CODE, error.code) ? BY_CODE[error.code] : undefined;
   if (byCode !== undefined) return byCode;
+  if (isTaskNotFound(error)) return 404;
   if (error instanceof ValidationError) return 400;
   if (error instanceof ConnectionError) return 503;
   if (error instanceof TimeoutError) return 504;

@@ -17,4 +17,14 @@ export {
 } from './codes.js';
 export { mimeTypeOf, nameOf, NAME_HEADER, type RequestLike } from './request-info.js';
 export type { NextLike } from './respond.js';
-export { sseHandler, SSE_ERROR_EVENT, ERR_SSE_SLOW_CLIENT, type SseClient, type SseFilter, type SseHandlerOptions, type SseRequestHandler } from './sse-handler.js';
+export {
+  sseHandler,
+  SSE_END_EVENT,
+  SSE_ERROR_EVENT,
+  SSE_GAP_EVENT,
+  ERR_SSE_SLOW_CLIENT,
+  type SseClient,
+  type SseFilter,
+  type SseHandlerOptions,
+  type SseRequestHandler,
+} from './sse-handler.js';

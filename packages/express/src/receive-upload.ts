@@ -154,9 +154,9 @@ export function resolveUploadOptions<Req extends RequestLike>(options: ReceiveUp
   return {
     token: resolveToken,
     limit: bytes('limit', options.limit, Number.POSITIVE_INFINITY, 0),
-    name: options.name ?? nameOf,
-    mimeType: options.mimeType ?? mimeTypeOf,
-    pipeOptions: options.pipeOptions,
+    name: fn('name', options.name) ?? nameOf,
+    mimeType: fn('mimeType', options.mimeType) ?? mimeTypeOf,
+    pipeOptions: fn('pipeOptions', options.pipeOptions),
     maxFiles: count('multipart.maxFiles', multipart.maxFiles, 10),
     maxFileSize: bytes('multipart.maxFileSize', multipart.maxFileSize, Number.POSITIVE_INFINITY, 1),
   };
@@ -167,6 +167,11 @@ function bytes(what: string, value: unknown, fallback: number, min: number): num
   if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
     throw invalid(`\`${what}\` must be a number of bytes (${min} or more)`);
   }
+  return value;
+}
+
+function fn<F>(what: string, value: F | undefined): F | undefined {
+  if (value !== undefined && typeof value !== 'function') throw invalid(`\`${what}\` must be a function of the request`);
   return value;
 }
 

@@ -84,16 +84,21 @@ describe.each([
 
   it('answers 400 as JSON, before any stream, for a malformed filter', async () => {
     await mount(sseHandler(fx.rocketride, () => ({ token: '' })));
+    const before = fx.engine.requests().length;
     const res = await fetch(`${base}/events`);
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: { code: 'ERR_INVALID_ARGUMENT' } });
+    expect(await res.json()).toEqual({ error: { code: 'ERR_INVALID_ARGUMENT', message: 'token must be a non-empty string' } });
+    expect(fx.engine.requests().length).toBe(before);
   });
 
-  it('ends the stream with a rocketride_error message when the engine refuses the subscription', async () => {
+  it('answers 404 ERR_TASK_NOT_FOUND as JSON, before any stream, for a token with no running task', async () => {
     await mount(sseHandler(fx.rocketride, { token: 'no-such-task', types: ['SUMMARY'] }));
-    const { reader } = await open('/events');
-    await reader.until(() => false);
-    expect(reader.ended).toBe(true);
-    expect(reader.named('rocketride_error')).toEqual([{ error: { code: 'ERR_MONITOR', message: expect.any(String) } }]);
+    const res = await fetch(`${base}/events`);
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ error: { code: 'ERR_TASK_NOT_FOUND', message: 'No running task has this token: there are no events to stream' } });
+    // Only the status check went to the engine: no subscription was attempted.
+    const sent = fx.engine.requests().filter((r) => r.arguments.token === 'no-such-task');
+    expect(sent.map((r) => r.command)).toEqual(['rrext_get_task_status']);
   });
 });

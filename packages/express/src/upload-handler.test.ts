@@ -204,11 +204,24 @@ describe.each([
     await until(() => rec.state === 'abandoned', 'the engine to reap the abandoned pipe');
   });
 
-  it('answers 502 for an engine failure: an unknown task token (PipeError)', async () => {
+  it('answers 404 ERR_TASK_NOT_FOUND for a task token with no running task: the caller’s mistake, not an engine failure', async () => {
     await mount(fx.rocketride, { resolveToken: () => 'no-such-task' });
     const res = await fetch(`${base}/upload`, { method: 'POST', body: 'data' });
-    expect(res.status).toBe(502);
-    expect(await res.json()).toMatchObject({ error: { code: 'ERR_PIPE_OPEN' } });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: { code: 'ERR_TASK_NOT_FOUND', message: 'Failed to open a data pipe: Your pipeline is not running' } });
+    const sent = fx.engine.requests().filter((r) => r.arguments.token === 'no-such-task');
+    expect(sent.map((r) => r.arguments.subcommand)).toEqual(['open']);
+  });
+
+  it('answers 404 ERR_TASK_NOT_FOUND for a form sent to a token with no running task, with what became of its file', async () => {
+    await mount(fx.rocketride, { resolveToken: () => 'no-such-task' });
+    const form = new FormData();
+    form.append('a', new File(['abc'], 'a.txt', { type: 'text/plain' }));
+    const res = await fetch(`${base}/upload`, { method: 'POST', body: form });
+    expect(res.status).toBe(404);
+    const body = (await res.json()) as { error: { code: string }; files: { name: string; error?: { code: string } }[] };
+    expect(body.error).toEqual({ code: 'ERR_TASK_NOT_FOUND', message: 'Failed to open a data pipe: Your pipeline is not running' });
+    expect(body.files).toEqual([expect.objectContaining({ name: 'a.txt', error: expect.objectContaining({ code: 'ERR_TASK_NOT_FOUND' }) })]);
   });
 
   it('answers 502 when the pipeline reports a failure in its result', async () => {
@@ -266,5 +279,16 @@ describe('uploadHandler options', () => {
     expect(() => uploadHandler(client, {})).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
     expect(() => uploadHandler(client, { token: 't', resolveToken: () => 't' })).toThrow(/exactly one/);
     expect(() => uploadHandler(client, { token: 't', limit: -1 })).toThrow(/limit/);
+  });
+
+  it('refuses a name, mimeType or pipeOptions that is not a function, with ERR_INVALID_ARGUMENT', () => {
+    const client = { isConnected: () => true, pipe: () => { throw new Error('unused'); } } as unknown as UploadClient;
+    for (const key of ['name', 'mimeType', 'pipeOptions']) {
+      for (const bad of ['x', 42, {}]) {
+        expect(() => uploadHandler(client, { token: 't', [key]: bad })).toThrow(
+          expect.objectContaining({ name: 'ValidationError', code: 'ERR_INVALID_ARGUMENT', message: `upload options: \`${key}\` must be a function of the request` }),
+        );
+      }
+    }
   });
 });

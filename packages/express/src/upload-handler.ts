@@ -48,9 +48,9 @@ export type UploadRequestHandler<Req extends RequestLike = RequestLike> = (req: 
  * one entry per file (needs the optional peer `busboy`).
  *
  * Failures are answered `{ error: { code, message } }` (plus `files` for a form): 400 bad input or a
- * body that differs from its `Content-Length`, 413 over a limit, 415 a form without busboy, 500 a
- * body another middleware already read, 502 engine failure, 503 engine not connected, 504 timeout
- * (see `httpStatusOf`). Nothing is committed for a body that did not arrive whole: its pipe is
+ * body that differs from its `Content-Length`, 404 a token with no running task, 413 over a limit,
+ * 415 a form without busboy, 500 a body another middleware already read, 502 engine failure, 503
+ * engine not connected, 504 timeout (see `httpStatusOf`). Nothing is committed for a body that did not arrive whole: its pipe is
  * destroyed, never closed. A client that disconnects before its body ended is not answered (there
  * is nobody to answer).
  */

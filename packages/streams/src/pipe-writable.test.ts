@@ -140,7 +140,7 @@ describe('rocketride.pipe(): failures never commit, never hang', () => {
     const sink = createPipe(fx.client, 'no-such-task');
     const err = await pipeline(Readable.from([Buffer.from('x')]), sink).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PipeError);
-    expect(err).toMatchObject({ code: 'ERR_PIPE_OPEN' });
+    expect(err).toMatchObject({ code: 'ERR_TASK_NOT_FOUND' });
     expect((err as Error).message).toMatch(/Your pipeline is not running/);
     expect(fx.dataOps()).toEqual(['open']);
   });

@@ -58,13 +58,17 @@ function pipeTimeout(client: RocketRideClient, given: number | undefined, fallba
   const cap = client.defaultRequestTimeout;
   return cap > 0 ? Math.min(cap, fallback) : fallback;
 }
+/** The engine's answer to a token that names no running task (PROTOCOL.md §10.1, task lookup). */
+const NOT_RUNNING = 'Your pipeline is not running';
 
 /**
  * Opens a data pipe on a task (`rrext_process` open, PROTOCOL.md §5.5) and resolves with its `pipe_id`.
  * The engine may hold the reply while all of the task's `threads` pipe slots are in use.
  *
- * @throws PipeError `ERR_PIPE_OPEN` on `success:false`, and on a `success:true` reply without
- *   `body.pipe_id` (how the engine reports open failures at HEAD).
+ * @throws PipeError `ERR_TASK_NOT_FOUND` when no running task has this token (the engine's
+ *   `Your pipeline is not running`: a caller's mistake, not an engine failure); `ERR_PIPE_OPEN` on
+ *   any other `success:false`, and on a `success:true` reply without `body.pipe_id` (how the engine
+ *   reports open failures at HEAD).
  */
 export async function pipeOpen(
   client: RocketRideClient,
@@ -82,7 +86,8 @@ export async function pipeOpen(
   if (options?.provider !== undefined) args.provider = options.provider;
   const response = await client.request<{ pipe_id?: number }>(COMMAND, args, { signal: options?.signal });
   if (!response.success) {
-    throw responseError(PipeError, 'ERR_PIPE_OPEN', response, 'Failed to open a data pipe.', 'Failed to open a data pipe: ');
+    const code = response.message === NOT_RUNNING ? 'ERR_TASK_NOT_FOUND' : 'ERR_PIPE_OPEN';
+    throw responseError(PipeError, code, response, 'Failed to open a data pipe.', 'Failed to open a data pipe: ');
   }
   const pipeId = response.body?.pipe_id;
   if (typeof pipeId !== 'number' || !Number.isInteger(pipeId)) {

@@ -1,11 +1,13 @@
 /** One parsed SSE message, or a comment line. */
 export interface SseItem {
+  id?: string;
+  retry?: string;
   event?: string;
   data?: string;
   comment?: string;
 }
 
-/** Reads an SSE response body as a browser's EventSource would parse it (a small subset: event, data, comments). */
+/** Reads an SSE response body as a browser's EventSource would parse it (a small subset: id, retry, event, data, comments). */
 export class SseReader {
   readonly items: SseItem[] = [];
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
@@ -39,6 +41,16 @@ export class SseReader {
     return true;
   }
 
+  /** The messages (items with data), in order. */
+  messages(): SseItem[] {
+    return this.items.filter((m) => m.data !== undefined);
+  }
+
+  /** Reads to the end of the stream. */
+  async toEnd(): Promise<void> {
+    await this.until(() => false);
+  }
+
   /** The messages named `name`, with their data parsed as JSON. */
   named(name: string): unknown[] {
     return this.items.filter((m) => m.event === name).map((m) => JSON.parse(m.data ?? 'null'));
@@ -55,6 +67,8 @@ function parse(block: string): SseItem {
   for (const line of block.split('\n')) {
     if (line.startsWith(':')) item.comment = line.slice(1).trim();
     else if (line.startsWith('event: ')) item.event = line.slice(7);
+    else if (line.startsWith('id: ')) item.id = line.slice(4);
+    else if (line.startsWith('retry: ')) item.retry = line.slice(7);
     else if (line.startsWith('data: ')) data.push(line.slice(6));
   }
   if (data.length > 0) item.data = data.join('\n');
