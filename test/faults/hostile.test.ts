@@ -22,10 +22,9 @@ const REQUEST_TIMEOUT = 1_000;
 const GARBLES = ['null-body', 'success-string', 'no-request-seq', 'truncated', 'binary-bad-header', 'nested-error', 'wrong-request-seq', 'array'] as const;
 type Garble = (typeof GARBLES)[number];
 
-function nested(depth: number): unknown {
-  let v: unknown = { message: 'deep' };
-  for (let i = 0; i < depth; i++) v = { error: v };
-  return v;
+/** `{"error":{"error":…{"message":"deep"}…}}` as JSON text (JSON.stringify itself overflows the stack at this depth). */
+function nestedJson(depth: number): string {
+  return `${'{"error":'.repeat(depth)}{"message":"deep"}${'}'.repeat(depth)}`;
 }
 
 /** Replaces a server frame with a broken version of itself. */
@@ -51,7 +50,7 @@ function garbler(kind: Garble): Extract<HostileAction, { kind: 'garble' }>['garb
       case 'binary-bad-header':
         return { data: Buffer.concat([Buffer.from('{"type":"response","arguments":null,'), Buffer.from([0x0a, 0xff, 0xfe])]), binary: true };
       case 'nested-error':
-        return { data: JSON.stringify({ ...msg, success: true, body: { error: nested(20_000) } }), binary: false };
+        return { data: JSON.stringify({ ...msg, success: true, body: { error: '<deep>' } }).replace('"<deep>"', nestedJson(20_000)), binary: false };
       case 'wrong-request-seq':
         return { data: JSON.stringify({ ...msg, request_seq: Number(msg.request_seq ?? 0) + 1000 }), binary: false };
       case 'array':
