@@ -3,6 +3,7 @@ import { Observable, share, timer } from 'rxjs';
 import { type EventsFilter, type NormalizedFilter, normalizeFilter } from './filter.js';
 import { sharedFor } from './registry.js';
 import { watchTerminal } from './terminal.js';
+import { checkStreamOptions } from './arguments.js';
 
 /** Default grace period before the last unsubscribe removes the server subscription, in ms. */
 export const DEFAULT_GRACE_MS = 250;
@@ -108,6 +109,7 @@ function monitorSource(
  * @throws ValidationError (`ERR_INVALID_ARGUMENT`) for a malformed filter, synchronously.
  */
 export function events$(client: RocketRideClient, filter: EventsFilter, options: EventsOptions = {}): Observable<RocketRideEvent> {
+  checkStreamOptions(options, 'events$');
   const normalized = normalizeFilter(filter);
   const grace = options.graceMs ?? DEFAULT_GRACE_MS;
   if (!Number.isFinite(grace) || grace < 0) {

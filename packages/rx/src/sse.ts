@@ -3,6 +3,7 @@ import { filter, map, type Observable } from 'rxjs';
 import { isRecord } from './event-types.js';
 import { type EventsOptions, events$, reportError } from './events.js';
 import { ofType } from './of-type.js';
+import { checkStreamOptions, checkToken } from './arguments.js';
 
 /** One server-sent message of a pipeline node (`apaevt_sse`). */
 export interface SseMessage {
@@ -26,6 +27,8 @@ export interface SseOptions extends EventsOptions {
  * subscription (core keys monitors by token, without a pipe), and the pipe is selected client-side.
  */
 export function sse$(client: RocketRideClient, token: string, pipeId?: number, options: SseOptions = {}): Observable<SseMessage> {
+  checkToken(token, 'sse$');
+  checkStreamOptions(options, 'sse$');
   return events$(
     client,
     {

@@ -4,6 +4,7 @@ import { isRecord } from './event-types.js';
 import { DEFAULT_GRACE_MS, type EventsOptions, events$, reportError } from './events.js';
 import { ofType } from './of-type.js';
 import { sharedFor } from './registry.js';
+import { checkStreamOptions, checkToken } from './arguments.js';
 
 /** Options of `status$` and `task$`. */
 export interface TaskStreamOptions extends EventsOptions {
@@ -21,6 +22,8 @@ export interface TaskStreamOptions extends EventsOptions {
  * subscription per client and token; it tears down (after the grace period) with its last subscriber.
  */
 export function status$(client: RocketRideClient, token: string, options: TaskStreamOptions = {}): Observable<TaskStatus> {
+  checkToken(token, 'status$');
+  checkStreamOptions(options, 'status$');
   const updates = events$(
     client,
     { token, types: ['SUMMARY'], ...(options.taskId === undefined ? {} : { taskId: options.taskId }) },

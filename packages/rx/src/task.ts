@@ -4,6 +4,7 @@ import { events$, reportError } from './events.js';
 import { runningTasks, taskIdPrefix } from './filter.js';
 import { ofType } from './of-type.js';
 import { status$, type TaskStreamOptions } from './status.js';
+import { checkStreamOptions, checkToken } from './arguments.js';
 
 /** One step of a task's lifecycle. */
 export interface TaskLifecycle {
@@ -72,6 +73,8 @@ function fromTaskEvent(event: RocketRideEvent, mine: (id: string) => boolean): T
  * an array) is skipped and reported to `options.onError` as a ProtocolError `ERR_EVENT_INVALID`.
  */
 export function task$(client: RocketRideClient, token: string, options: TaskStreamOptions = {}): Observable<TaskLifecycle> {
+  checkToken(token, 'task$');
+  checkStreamOptions(options, 'task$');
   const prefix = taskIdPrefix(token);
   const mine = (id: string) => (options.taskId === undefined ? id.startsWith(prefix) : id === options.taskId);
   const taskEvents = events$(
