@@ -3,9 +3,11 @@ import type { DAPRequest, DAPResponse } from '../codec/types.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { ConnectionError } from '../errors/connection-error.js';
 import { RocketRideError } from '../errors/rocketride-error.js';
+import { TimeoutError } from '../errors/timeout-error.js';
 import type { ConnectResult } from '../schema/connect-result.js';
 import { abortError, type PendingRequests } from '../transport/pending.js';
-import { Connection, openSocket, REASON_REQUESTED } from '../transport/socket.js';
+import { Connection, openSocketWithin, REASON_REQUESTED } from '../transport/socket.js';
+import { guardConnectResult } from './redaction.js';
 
 /** The `'disconnected'` reason when `connect(credential)` replaces a session that used another credential. */
 export const REASON_NEW_CREDENTIAL = 'Reconnecting with a new credential';
@@ -75,7 +77,7 @@ export class Lifecycle {
   private result: ConnectResult | undefined;
   private gen = 0;
   /** The credentials of the current (or in-flight) session: the one sent with `auth`, then the `userToken` too. */
-  private sessionCredentials: string[] = [];
+  #sessionCredentials: string[] = [];
 
   constructor(private readonly host: LifecycleHost) {}
 
@@ -98,8 +100,9 @@ export class Lifecycle {
     return this.result;
   }
 
+  /** Replaces the identity (an `apaext_account` event); its `userToken` is kept out of inspection. */
   set connectResult(value: ConnectResult | undefined) {
-    this.result = value;
+    this.result = value === undefined ? undefined : guardConnectResult(value);
   }
 
   /** Whether a lost connection will be re-established: persist mode, not disconnected on request, not given up. */
@@ -118,7 +121,7 @@ export class Lifecycle {
 
   /** Whether the current (or in-flight) session authenticated, or is authenticating, with `credential`. */
   usesCredential(credential: string): boolean {
-    return this.sessionCredentials.includes(credential);
+    return this.#sessionCredentials.includes(credential);
   }
 
   /** Connects and authenticates; resolves with the ConnectResult. Returns the current one when already connected. */
@@ -290,18 +293,21 @@ export class Lifecycle {
     const signal = userSignal === undefined ? abort.signal : AbortSignal.any([abort.signal, userSignal]);
     const started = Date.now();
     this.state = 'connecting';
-    this.sessionCredentials = [s.credential];
+    this.#sessionCredentials = [s.credential];
     let conn: Connection | undefined = reuse;
     try {
       if (conn !== undefined) {
         this.host.debug?.('authenticating on the open socket');
       } else {
         this.host.debug?.(`connecting to ${s.uri}`);
-        const ws = await openSocket(s.uri, {
+        const ws = await openSocketWithin(s.uri, {
           timeout: s.connectTimeout,
+          started,
           signal,
           perMessageDeflate: s.perMessageDeflate,
           maxPayload: s.maxPayload,
+          onRefused: (attempt, delay) =>
+            this.host.debug?.(`socket refused (too many unauthenticated connections from this address), retry ${attempt} in ${delay}ms`),
         });
         // Aborted (or cut short by disconnect()) after the socket opened but before this continued: the
         // socket never becomes this.conn, where it could stand in for a newer attempt's.
@@ -328,7 +334,17 @@ export class Lifecycle {
       // Aborted by the debug callback just now: send no auth.
       if (signal.aborted) throw abortError(signal, 'Connect');
       const remaining = Math.max(1, s.connectTimeout - (Date.now() - started));
-      const response = await this.authenticate(conn, s, remaining, signal);
+      const response = await this.authenticate(conn, s, remaining, signal).catch((error: unknown) => {
+        // The whole connect has one budget and one code: an auth left unanswered is a connect timeout.
+        if (error instanceof TimeoutError) {
+          throw new TimeoutError(`Connection timeout after ${s.connectTimeout}ms: the engine did not answer auth`, {
+            code: 'ERR_CONNECT_TIMEOUT',
+            command: 'auth',
+            cause: error,
+          });
+        }
+        throw error;
+      });
       // An abort or disconnect() may have come after the reply settled the request but before this continued.
       if (signal.aborted) throw abortError(signal, 'Connect');
       if (!response.success) {
@@ -340,10 +356,10 @@ export class Lifecycle {
           response,
         });
       }
-      const body = (response.body ?? {}) as ConnectResult;
+      const body = guardConnectResult(response.body);
       this.result = body;
       if (typeof body.userToken === 'string' && body.userToken !== '') {
-        this.sessionCredentials.push(body.userToken);
+        this.#sessionCredentials.push(body.userToken);
         this.host.credentialChanged(body.userToken);
       }
       this.state = 'open';

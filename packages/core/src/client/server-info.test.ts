@@ -28,6 +28,7 @@ describe('getServerInfo() on a socket of its own', () => {
     await expect(probe).rejects.toBeInstanceOf(AbortError);
     await until(() => engine!.connectionCount() === 0);
     await new Promise((r) => setImmediate(r));
-    expect(timers()).toBe(before);
+    // At most as many as before: a timer the engine had running may have fired meanwhile.
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 });

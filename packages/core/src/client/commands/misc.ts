@@ -1,12 +1,13 @@
 import { decodeFrame } from '../../codec/decode.js';
 import { encodeMessage } from '../../codec/encode.js';
 import type { CallOptions, RequestOptions } from '../../config/options.js';
+import { checkCallOptions, checkRequestOptions } from '../../config/validate.js';
 import { ConnectionError } from '../../errors/connection-error.js';
 import { RocketRideError } from '../../errors/rocketride-error.js';
 import { TimeoutError } from '../../errors/timeout-error.js';
 import { abortError } from '../../transport/pending.js';
 import { sendEncoded } from '../../transport/send.js';
-import { openSocket } from '../../transport/socket.js';
+import { openSocketWithin } from '../../transport/socket.js';
 import { responseError } from '../checks.js';
 import type { RocketRideClient } from '../client.js';
 
@@ -15,6 +16,7 @@ import type { RocketRideClient } from '../client.js';
  * sent as `arguments.token` (the engine ignores it). @throws RocketRideError `ERR_PING` on failure.
  */
 export async function ping(client: RocketRideClient, options?: RequestOptions | string): Promise<void> {
+  if (typeof options !== 'string') checkRequestOptions(options, 'ping()');
   const response =
     typeof options === 'string'
       ? await client.request('rrext_ping', { token: options })
@@ -36,6 +38,7 @@ export interface ServerInfo {
  * connected, otherwise on a short-lived socket of its own (nothing is authenticated).
  */
 export async function getServerInfo(client: RocketRideClient, uri: string, options?: CallOptions): Promise<ServerInfo> {
+  checkCallOptions(options, 'getServerInfo()');
   if (client.isConnected()) {
     const response = await client.request<ServerInfo>('rrext_public_probe', {}, { signal: options?.signal });
     if (!response.success) throw responseError(RocketRideError, 'ERR_SERVER_INFO', response, 'Server probe failed');
@@ -43,7 +46,7 @@ export async function getServerInfo(client: RocketRideClient, uri: string, optio
   }
   const s = client.socketSettings();
   const signal = options?.signal;
-  const ws = await openSocket(uri, { timeout: s.connectTimeout, signal, perMessageDeflate: s.perMessageDeflate, maxPayload: s.maxPayload });
+  const ws = await openSocketWithin(uri, { timeout: s.connectTimeout, signal, perMessageDeflate: s.perMessageDeflate, maxPayload: s.maxPayload });
   try {
     return await new Promise<ServerInfo>((resolve, reject) => {
       // Every way out (reply, close, timeout, abort) clears both the timer and the abort listener.
