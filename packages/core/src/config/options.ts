@@ -52,7 +52,7 @@ export interface ClientOptions {
   /** WebSocket ping interval in ms; `0` turns keepalive off. Default 10000. */
   keepaliveInterval?: number;
   /**
-   * Close the socket when nothing (no pong, no frame) arrived for this long, in ms. A silently dead
+   * Close the socket when nothing (no pong, no ping, no frame) arrived for this long, in ms. A silently dead
    * socket is noticed between `keepaliveTimeout` and `keepaliveTimeout + keepaliveInterval` after the
    * last sign of life (30–40 s with the defaults). Default 30000.
    */

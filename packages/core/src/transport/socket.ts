@@ -163,7 +163,7 @@ export interface KeepaliveOptions {
   /** Ping interval in ms; 0 = off. */
   interval: number;
   /**
-   * Terminate when the last pong (or any frame) is older than this, in ms. Checked at every ping, so a
+   * Terminate when the last pong (or ping, or frame) from the peer is older than this, in ms. Checked at every ping, so a
    * silently dead peer is noticed between `timeout` and `timeout + interval` after its last sign of life.
    */
   timeout: number;
@@ -179,7 +179,7 @@ export class Connection {
   private errorMessage: string | undefined;
   private ownReason: { reason: string; hasError: boolean } | undefined;
   private keepaliveTimer: NodeJS.Timeout | undefined;
-  /** When the peer last showed it is alive: a pong, or any frame. */
+  /** When the peer last showed it is alive: a pong, a ping, or any frame. */
   private lastSeen = Date.now();
 
   constructor(
@@ -196,8 +196,10 @@ export class Connection {
       const alive = (): void => {
         this.lastSeen = Date.now();
       };
-      // Any frame proves the peer alive, so a pong queued behind a large response does not count against it.
+      // Anything from the peer proves it alive: a pong, the engine's own ping (it pings every 15 s), or
+      // a frame. So a pong late behind a saturated uplink or a large response does not count against it.
       ws.on('pong', alive);
+      ws.on('ping', alive);
       ws.on('message', alive);
       this.keepaliveTimer = setInterval(() => this.tick(keepalive.timeout), keepalive.interval);
       this.keepaliveTimer.unref();
