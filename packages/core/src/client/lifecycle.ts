@@ -1,56 +1,28 @@
-import { encodeMessage } from '../codec/encode.js';
-import type { DAPRequest, DAPResponse } from '../codec/types.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { ConnectionError } from '../errors/connection-error.js';
 import { RocketRideError } from '../errors/rocketride-error.js';
-import { TimeoutError } from '../errors/timeout-error.js';
 import type { ConnectResult } from '../schema/connect-result.js';
-import { abortError, type PendingRequests } from '../transport/pending.js';
+import { abortError } from '../transport/pending.js';
 import { Connection, openSocketWithin, REASON_REQUESTED } from '../transport/socket.js';
+import {
+  authenticationError,
+  type LifecycleHost,
+  MAX_AUTHS_PER_CONNECTION,
+  REASON_LOGGED_OUT,
+  REASON_REAUTHENTICATING,
+  sendAuth,
+  sendLifecycleRequest,
+} from './lifecycle-host.js';
 import { guardConnectResult } from './redaction.js';
 
-/** The `'disconnected'` reason when `connect(credential)` replaces a session that used another credential. */
-export const REASON_NEW_CREDENTIAL = 'Reconnecting with a new credential';
-/** The `'disconnected'` reason of `logout()`. */
-export const REASON_LOGGED_OUT = 'Logged out';
-/** The `'disconnected'` reason when `login(credential)` re-authenticates an open session with another credential. */
-export const REASON_REAUTHENTICATING = 'Re-authenticating';
-/** The engine refuses the 6th `auth` on one connection (PROTOCOL.md §2.3); a login after that opens a new socket. */
-export const MAX_AUTHS_PER_CONNECTION = 5;
-
-/** Settings the lifecycle reads at every attempt (so `setConnectionParams` applies to the next one). */
-export interface LifecycleSettings {
-  uri: string;
-  credential: string;
-  clientName: string;
-  clientVersion: string;
-  persist: boolean;
-  reconnectDelay: number;
-  maxReconnectDelay: number;
-  maxRetryTime: number | undefined;
-  connectTimeout: number;
-  keepaliveInterval: number;
-  keepaliveTimeout: number;
-  perMessageDeflate: boolean;
-  maxPayload: number;
-}
-
-/** What the lifecycle needs from the client that owns it. */
-export interface LifecycleHost {
-  readonly pending: PendingRequests;
-  settings(): LifecycleSettings;
-  /** A frame from the current connection. */
-  receive(data: Buffer, isBinary: boolean): void;
-  /** Authenticated; `generation` is the new generation. */
-  connected(result: ConnectResult, generation: number): void;
-  disconnected(reason: string, hasError: boolean, generation: number): void;
-  reconnecting(attempt: number, delay: number): void;
-  connectError(error: RocketRideError): void;
-  /** The stored credential changed (a `userToken` from the engine). */
-  credentialChanged(credential: string): void;
-  sent(message: DAPRequest): void;
-  debug: ((line: string) => void) | undefined;
-}
+export {
+  type LifecycleHost,
+  type LifecycleSettings,
+  MAX_AUTHS_PER_CONNECTION,
+  REASON_LOGGED_OUT,
+  REASON_NEW_CREDENTIAL,
+  REASON_REAUTHENTICATING,
+} from './lifecycle-host.js';
 
 /** `attached`: the socket is open but unauthenticated (after `logout()`); only public commands work. */
 type State = 'idle' | 'connecting' | 'open' | 'attached';
@@ -190,7 +162,7 @@ export class Lifecycle {
   private async deauth(conn: Connection): Promise<void> {
     let confirmed = false;
     try {
-      const reply = await this.sendRequest(conn, 'deauth', {}, this.host.settings().connectTimeout, undefined);
+      const reply = await sendLifecycleRequest(this.host, conn, 'deauth', {}, this.host.settings().connectTimeout, undefined);
       confirmed = reply.success === true;
     } catch {
       confirmed = false;
@@ -334,28 +306,11 @@ export class Lifecycle {
       // Aborted by the debug callback just now: send no auth.
       if (signal.aborted) throw abortError(signal, 'Connect');
       const remaining = Math.max(1, s.connectTimeout - (Date.now() - started));
-      const response = await this.authenticate(conn, s, remaining, signal).catch((error: unknown) => {
-        // The whole connect has one budget and one code: an auth left unanswered is a connect timeout.
-        if (error instanceof TimeoutError) {
-          throw new TimeoutError(`Connection timeout after ${s.connectTimeout}ms: the engine did not answer auth`, {
-            code: 'ERR_CONNECT_TIMEOUT',
-            command: 'auth',
-            cause: error,
-          });
-        }
-        throw error;
-      });
+      this.authCount += 1;
+      const response = await sendAuth(this.host, conn, s, remaining, signal);
       // An abort or disconnect() may have come after the reply settled the request but before this continued.
       if (signal.aborted) throw abortError(signal, 'Connect');
-      if (!response.success) {
-        const message = response.message ?? 'Authentication failed';
-        throw new AuthenticationError(message, {
-          serverMessage: response.message,
-          trace: response.trace,
-          command: 'auth',
-          response,
-        });
-      }
+      if (!response.success) throw authenticationError(response);
       const body = guardConnectResult(response.body);
       this.result = body;
       if (typeof body.userToken === 'string' && body.userToken !== '') {
@@ -386,41 +341,6 @@ export class Lifecycle {
     } finally {
       if (this.attemptAbort === abort) this.attemptAbort = undefined;
     }
-  }
-
-  private authenticate(
-    conn: Connection,
-    s: LifecycleSettings,
-    timeout: number,
-    signal: AbortSignal,
-  ): Promise<DAPResponse> {
-    const args: Record<string, unknown> = { auth: s.credential };
-    if (s.clientName !== '') args.clientName = s.clientName;
-    if (s.clientVersion !== '') args.clientVersion = s.clientVersion;
-    this.authCount += 1;
-    return this.sendRequest(conn, 'auth', args, timeout, signal);
-  }
-
-  /** Sends a lifecycle request (`auth`, `deauth`) on `conn`, whatever the state. */
-  private sendRequest(
-    conn: Connection,
-    command: string,
-    args: Record<string, unknown>,
-    timeout: number,
-    signal: AbortSignal | undefined,
-  ): Promise<DAPResponse> {
-    const pending = this.host.pending;
-    const seq = pending.nextSeq();
-    const message: DAPRequest = { type: 'request', seq, command, arguments: args };
-    const reply = pending.add<Record<string, unknown>>(seq, command, timeout, signal);
-    try {
-      conn.send(encodeMessage(message));
-    } catch (cause) {
-      pending.fail(seq, new ConnectionError('Could not send request', { code: 'ERR_SEND_FAILED', cause, command }));
-      return reply;
-    }
-    this.host.sent(message);
-    return reply;
   }
 
   private onClose(conn: Connection, reason: string, hasError: boolean): void {
