@@ -21,7 +21,7 @@ import { type ChatOptions, chat } from './chat.js';
 import { requireString, responseError } from './checks.js';
 import { type MonitorOptions, type SetEventsOptions, setEvents } from './commands/events.js';
 import { getServerInfo, ping, type ServerInfo } from './commands/misc.js';
-import { redactAuth } from './redaction.js';
+import { guardAccountEvent, redactAuth } from './redaction.js';
 import { getService, getServices, type ServicesResult, type ValidateOptions, validate } from './commands/services.js';
 import {
   getTaskPipeline,
@@ -479,6 +479,7 @@ export class RocketRideClient extends TypedEmitter {
 
   /** @internal Dispatches an event to `onEvent` and the `'event'` listeners. */
   dispatchEvent(event: RocketRideEvent): void {
+    event = guardAccountEvent(event);
     safeCall(this.options.onEvent, event);
     this.emit('event', event);
   }

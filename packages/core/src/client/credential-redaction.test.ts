@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { DAPMessage } from '../codec/types.js';
 import { AuthenticationError, RocketRideError, ValidationError } from '../errors/index.js';
 import { useEngines } from '../test-helpers/engine.js';
+import { startRawServer } from '../test-helpers/raw-server.js';
 import { RocketRideClient } from './client.js';
 
 const h = useEngines();
@@ -99,6 +100,31 @@ describe('no credential in what the client prints (issue 9, bug 7)', () => {
     expectClientClean('after the reconnect', client);
     expect(output.join('\n')).not.toContain(KEY);
     expect(output.some((line) => line.startsWith('reconnect attempt'))).toBe(true);
+  });
+
+  it('an apaext_account event (a new identity, userToken = the key in OSS mode) reaches listeners without printing it', async () => {
+    const server = await startRawServer();
+    try {
+      const seen: string[] = [];
+      let token: unknown;
+      const client = h.client({ uri: server.uri }, { auth: 'first', onEvent: (e) => seen.push(...renderings(e)) });
+      client.on('event', (e) => {
+        seen.push(...renderings(e));
+        token = (e.body as { userToken?: unknown }).userToken;
+      });
+      await client.connect();
+      const arrived = new Promise<void>((resolve) => client.once('event', () => resolve()));
+      server.broadcast(JSON.stringify({ type: 'event', seq: 99, event: 'apaext_account', body: { userToken: KEY, userId: 'u2' } }));
+      await arrived;
+      expect(token).toBe(KEY);
+      expect(seen.length).toBe(6);
+      expect(seen.join('\n')).not.toContain(KEY);
+      expect(seen.join('\n')).toContain('u2');
+      expectClientClean('after the account event', client);
+      expect(client.getConnectionInfo().connectResult).toEqual({ userToken: '***', userId: 'u2' });
+    } finally {
+      await server.close();
+    }
   });
 
   it('an error carrying a response or request with credentials shows them redacted, and keeps them for code that asks', () => {

@@ -52,3 +52,12 @@ export function guardConnectResult(body: unknown): ConnectResult {
   }
   return out as ConnectResult;
 }
+
+/**
+ * An `apaext_account` event as listeners get it: its body is the new ConnectResult, whose `userToken`
+ * is guarded as {@link guardConnectResult} does. Every other event is passed as it is.
+ */
+export function guardAccountEvent<E extends { event: string; body?: unknown }>(event: E): E {
+  if (event.event !== 'apaext_account' || !isObject(event.body)) return event;
+  return { ...event, body: guardConnectResult(event.body) };
+}
