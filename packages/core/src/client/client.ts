@@ -1,6 +1,6 @@
 import { decodeFrame } from '../codec/decode.js';
 import { encodeMessage } from '../codec/encode.js';
-import type { DAPEvent, DAPRequest, DAPResponse } from '../codec/types.js';
+import type { DAPEvent, DAPMessage, DAPRequest, DAPResponse } from '../codec/types.js';
 import { ENV_APIKEY, ENV_URI, type EnvMap, loadEnv, protectEnv } from '../config/env.js';
 import { type CallOptions, type ClientOptions, DEFAULTS, type RequestOptions } from '../config/options.js';
 import { DEFAULT_URI, normalizeUri } from '../config/uri.js';
@@ -21,7 +21,7 @@ import { type ChatOptions, chat } from './chat.js';
 import { requireString, responseError } from './checks.js';
 import { type MonitorOptions, type SetEventsOptions, setEvents } from './commands/events.js';
 import { getServerInfo, ping, type ServerInfo } from './commands/misc.js';
-import { guardAccountEvent, redactAuth } from './redaction.js';
+import { guardAccountEvent } from './redaction.js';
 import { getService, getServices, type ServicesResult, type ValidateOptions, validate } from './commands/services.js';
 import {
   getTaskPipeline,
@@ -62,6 +62,19 @@ export interface ConnectionInfo {
   connectResult: ConnectResult | undefined;
 }
 
+function redactAuth(message: DAPMessage): DAPMessage {
+  if (message.type === 'request' && message.command === 'auth' && message.arguments !== undefined) {
+    return { ...message, arguments: { ...message.arguments, auth: '***' } };
+  }
+  if (message.type === 'response' && message.command === 'auth' && message.body !== undefined) {
+    return { ...message, body: { ...message.body, userToken: '***' } };
+  }
+  if (message.type === 'event' && message.event === 'apaext_account' && message.body !== undefined) {
+    return { ...message, body: { ...message.body, userToken: '***' } };
+  }
+  return message;
+}
+
 /**
  * A client for one RocketRide engine: the connection lifecycle and the whole command surface of the
  * official SDK. Orchestration only; the work is done in `lifecycle.ts`, `transport/` and `commands/`.
@@ -73,6 +86,8 @@ export class RocketRideClient extends TypedEmitter {
   readonly #env: EnvMap;
   readonly #lifecycle: Lifecycle;
   #credential: string;
+  /** The last identity and its copy without the userToken, which getConnectionInfo() hands out. */
+  #shownResult: { of: ConnectResult; shown: ConnectResult } | undefined;
   private readonly pending = new PendingRequests();
   private readonly monitors: MonitorSync;
   private uri: string;
@@ -239,7 +254,6 @@ export class RocketRideClient extends TypedEmitter {
 
   /** The connection's state. Holds no credential: the ConnectResult's `userToken` reads `***`. */
   getConnectionInfo(): ConnectionInfo {
-    const result = this.lifecycle.connectResult;
     return {
       uri: this.uri,
       connected: this.isConnected(),
@@ -249,8 +263,16 @@ export class RocketRideClient extends TypedEmitter {
       clientName: this.options.clientName ?? DEFAULTS.clientName,
       clientVersion: this.options.clientVersion ?? VERSION,
       pendingRequests: this.pending.size,
-      connectResult: result === undefined ? undefined : { ...result, userToken: REDACTED },
+      connectResult: this.shownResult(),
     };
+  }
+
+  /** The current identity with its userToken redacted; the same object until the identity changes. */
+  private shownResult(): ConnectResult | undefined {
+    const result = this.lifecycle.connectResult;
+    if (result === undefined) return undefined;
+    if (this.#shownResult?.of !== result) this.#shownResult = { of: result, shown: { ...result, userToken: REDACTED } };
+    return this.#shownResult.shown;
   }
 
   /**

@@ -113,6 +113,9 @@ describe('no credential in what the client prints (issue 9, bug 7)', () => {
         token = (e.body as { userToken?: unknown }).userToken;
       });
       await client.connect();
+      // The redacted identity is one object while the identity does not change.
+      const first = client.getConnectionInfo().connectResult;
+      expect(client.getConnectionInfo().connectResult).toBe(first);
       const arrived = new Promise<void>((resolve) => client.once('event', () => resolve()));
       server.broadcast(JSON.stringify({ type: 'event', seq: 99, event: 'apaext_account', body: { userToken: KEY, userId: 'u2' } }));
       await arrived;
@@ -122,6 +125,7 @@ describe('no credential in what the client prints (issue 9, bug 7)', () => {
       expect(seen.join('\n')).toContain('u2');
       expectClientClean('after the account event', client);
       expect(client.getConnectionInfo().connectResult).toEqual({ userToken: '***', userId: 'u2' });
+      expect(client.getConnectionInfo().connectResult).not.toBe(first);
     } finally {
       await server.close();
     }

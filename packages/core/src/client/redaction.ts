@@ -1,4 +1,3 @@
-import type { DAPMessage } from '../codec/types.js';
 import { REDACTED } from '../errors/redact.js';
 import type { ConnectResult } from '../schema/connect-result.js';
 
@@ -17,24 +16,6 @@ function inspectRedacted(
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
-}
-
-/**
- * The message as `onProtocolMessage` shows it: the credential of an `auth` request, and the
- * `userToken` of an `auth` response or an `apaext_account` event (in OSS mode the credential itself),
- * replaced by `***`. Every other message is passed as it is (no copy).
- */
-export function redactAuth(message: DAPMessage): DAPMessage {
-  if (message.type === 'request' && message.command === 'auth' && isObject(message.arguments)) {
-    return { ...message, arguments: { ...message.arguments, auth: REDACTED } };
-  }
-  if (message.type === 'response' && message.command === 'auth' && isObject(message.body)) {
-    return { ...message, body: { ...message.body, userToken: REDACTED } };
-  }
-  if (message.type === 'event' && message.event === 'apaext_account' && isObject(message.body)) {
-    return { ...message, body: { ...message.body, userToken: REDACTED } };
-  }
-  return message;
 }
 
 /**
