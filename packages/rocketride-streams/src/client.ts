@@ -1,5 +1,6 @@
 import {
   type CallOptions,
+  checkCallOptions,
   type ClientOptions,
   type ConnectResult,
   ENV_APIKEY,
@@ -74,8 +75,24 @@ export class RocketRide extends RocketRideClient {
   }
 
   override connect(credential?: string, options?: CallOptions): Promise<ConnectResult> {
-    if (typeof credential === 'string') this.#credential = credential;
+    this.#takeCredential(credential, options, 'connect()');
     return super.connect(credential, options);
+  }
+
+  override login(credential?: string, options?: CallOptions): Promise<ConnectResult> {
+    this.#takeCredential(credential, options, 'login()');
+    return super.login(credential, options);
+  }
+
+  /** Follows a credential the core client will take (it refuses bad arguments, and so does this). */
+  #takeCredential(credential: unknown, options: unknown, method: string): void {
+    if (typeof credential !== 'string') return;
+    try {
+      checkCallOptions(options, method);
+    } catch {
+      return;
+    }
+    this.#credential = credential;
   }
 
   override setConnectionParams(params: { uri?: string; auth?: string }): void {

@@ -3,4 +3,6 @@ export { RocketRide, type RocketRideHttp } from './client.js';
 export * from '@rocketride-streams/core';
 export * from '@rocketride-streams/streams';
 export * from '@rocketride-streams/rx';
-export { startEngine, type Engine, type EngineOptions } from '@rocketride-streams/testing';
+// The simulator is an optional peer dependency, loaded only when used: importing this package never loads it.
+export { EMBEDDED_WARNING_CODE, startEngine } from './simulator.js';
+export type { Engine, EngineOptions } from '@rocketride-streams/testing';

@@ -1,11 +1,13 @@
 import { encodeMessage } from '../codec/encode.js';
 import type { DAPRequest, DAPResponse } from '../codec/types.js';
-import { ENV_APIKEY, ENV_URI, type EnvMap, loadEnv } from '../config/env.js';
+import { ENV_APIKEY, ENV_URI, type EnvMap, loadEnv, protectEnv } from '../config/env.js';
 import { type CallOptions, type ClientOptions, DEFAULTS, type RequestOptions } from '../config/options.js';
 import { DEFAULT_URI, normalizeUri } from '../config/uri.js';
+import { checkCallOptions, checkClientOptions, checkRequestOptions, describe } from '../config/validate.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { ConnectionError } from '../errors/connection-error.js';
 import { RocketRideError } from '../errors/rocketride-error.js';
+import { REDACTED } from '../errors/redact.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { ConnectResult } from '../schema/connect-result.js';
 import type { RocketRideEvent } from '../schema/events.js';
@@ -13,10 +15,12 @@ import type { PipelineResult, UploadResult } from '../schema/pipeline-result.js'
 import type { TaskStatus, UseResult } from '../schema/task-status.js';
 import { abortError, PendingRequests } from '../transport/pending.js';
 import { VERSION } from '../version.js';
+import { checkConnectionParams, checkRequest, checkMonitorCall, checkRestartOptions, checkTaskTokenOptions, checkUseOptions } from './arguments.js';
 import { type ChatOptions, chat } from './chat.js';
-import { responseError } from './checks.js';
+import { requireString, responseError } from './checks.js';
 import { type MonitorOptions, type SetEventsOptions, setEvents } from './commands/events.js';
 import { getServerInfo, ping, type ServerInfo } from './commands/misc.js';
+import { guardAccountEvent } from './redaction.js';
 import { getService, getServices, type ServicesResult, type ValidateOptions, validate } from './commands/services.js';
 import {
   getTaskPipeline,
@@ -54,7 +58,7 @@ export interface ConnectionInfo {
   clientVersion: string;
   /** Requests waiting for a response. */
   pendingRequests: number;
-  /** The last ConnectResult (identity), if ever authenticated. */
+  /** The last ConnectResult (identity), if ever authenticated; its `userToken` (a credential) reads `***`. */
   connectResult: ConnectResult | undefined;
 }
 
@@ -63,26 +67,41 @@ export interface ConnectionInfo {
  * official SDK. Orchestration only; the work is done in `lifecycle.ts`, `transport/` and `commands/`.
  */
 export class RocketRideClient extends TypedEmitter {
-  /** The environment `ROCKETRIDE_*` variables are read from (see `ClientOptions.env`). */
-  readonly env: EnvMap;
-  private readonly options: ClientOptions;
+  // Secrets live in #private fields (util.inspect and JSON.stringify never reach them); the private
+  // accessors below keep the rest of the class reading them by their usual names.
+  readonly #options: ClientOptions;
+  readonly #env: EnvMap;
+  readonly #lifecycle: Lifecycle;
+  #credential: string;
+  /** The last identity and its copy without the userToken, which getConnectionInfo() hands out. */
+  #shownResult: { of: ConnectResult; shown: ConnectResult } | undefined;
   private readonly pending = new PendingRequests();
-  private readonly lifecycle: Lifecycle;
   private readonly monitors: MonitorSync;
   private uri: string;
-  private credential: string;
   private chatCounter = 0;
   private readonly sseRoutes = new SseRoutes();
   /** token → project/source, from the `use()` and `getTaskStatus()` results seen (bounded). */
   private readonly scopes = new Map<string, { projectId: string; source: string }>();
 
+  /**
+   * Checks every option before anything is opened.
+   * @throws ValidationError `ERR_INVALID_OPTION` for an option of the wrong type or range (options
+   *   that are not an object, `auth: 123`, `persist: 'yes'`, a negative or NaN timeout…), and
+   *   `ERR_INVALID_URI` for `uri: null`, an empty or unparsable address, or an empty `ROCKETRIDE_URI`.
+   */
   constructor(options: ClientOptions = {}) {
     super();
-    this.options = { ...options };
-    this.env = loadEnv(options.env);
-    this.uri = normalizeUri(options.uri ?? this.env[ENV_URI] ?? DEFAULT_URI, options.wsPath ?? DEFAULTS.wsPath);
-    this.credential = options.auth ?? this.env[ENV_APIKEY] ?? '';
-    this.lifecycle = new Lifecycle(this.host());
+    const checked = checkClientOptions(options);
+    this.#options = { ...checked };
+    const env = loadEnv(checked.env);
+    this.#env = protectEnv(env);
+    const fromEnv = env[ENV_URI];
+    if (checked.uri === undefined && fromEnv !== undefined && fromEnv.trim() === '') {
+      throw new ValidationError(`${ENV_URI} is set but empty: set it to the engine address, or unset it`, { code: 'ERR_INVALID_URI' });
+    }
+    this.uri = normalizeUri(checked.uri ?? fromEnv ?? DEFAULT_URI, checked.wsPath ?? DEFAULTS.wsPath);
+    this.#credential = checked.auth ?? env[ENV_APIKEY] ?? '';
+    this.#lifecycle = new Lifecycle(this.host());
     this.monitors = new MonitorSync({
       isConnected: () => this.isConnected(),
       willReconnect: () => this.lifecycle.willReconnect,
@@ -92,6 +111,42 @@ export class RocketRideClient extends TypedEmitter {
         if (this.options.onDebugMessage !== undefined) this.debug(line);
       },
     });
+  }
+
+  /**
+   * The environment `ROCKETRIDE_*` variables are read from (see `ClientOptions.env`).
+   * `ROCKETRIDE_APIKEY` is readable but not enumerable: inspecting or serialising it never shows the key.
+   */
+  get env(): EnvMap {
+    return this.#env;
+  }
+
+  private get options(): ClientOptions {
+    return this.#options;
+  }
+
+  private get lifecycle(): Lifecycle {
+    return this.#lifecycle;
+  }
+
+  private get credential(): string {
+    return this.#credential;
+  }
+
+  private set credential(value: string) {
+    this.#credential = value;
+  }
+
+  /** What `JSON.stringify(client)` shows: the connection's state, never a credential. */
+  toJSON(): Omit<ConnectionInfo, 'connectResult'> {
+    const { connectResult: _identity, ...info } = this.getConnectionInfo();
+    return info;
+  }
+
+  /** What `util.inspect(client)` and `console.log(client)` show: as {@link toJSON}. */
+  [Symbol.for('nodejs.util.inspect.custom')](_depth: number, options: unknown, inspect: (value: unknown, options?: unknown) => string): string {
+    const Shown = { [this.constructor.name]: class {} }[this.constructor.name]!;
+    return inspect(Object.assign(new Shown(), this.toJSON()), options);
   }
 
   /** Increments on every successful (re)connect; compare it to spot a reconnect. */
@@ -114,7 +169,7 @@ export class RocketRideClient extends TypedEmitter {
    *   (`ERR_CONNECT_FAILED`), TimeoutError (`ERR_CONNECT_TIMEOUT`), AbortError.
    */
   connect(credential?: string, options: CallOptions = {}): Promise<ConnectResult> {
-    const refused = this.takeCredential(credential, 'connect()');
+    const refused = this.takeCredential(credential, 'connect()', options);
     if (refused !== undefined) return Promise.reject(refused);
     if (credential !== undefined && this.lifecycle.active && !this.lifecycle.usesCredential(credential)) {
       // Takes effect at once (see disconnect()); only the closing handshake is left to the old socket.
@@ -134,7 +189,7 @@ export class RocketRideClient extends TypedEmitter {
    * @throws as {@link connect}.
    */
   login(credential?: string, options: CallOptions = {}): Promise<ConnectResult> {
-    const refused = this.takeCredential(credential, 'login()');
+    const refused = this.takeCredential(credential, 'login()', options);
     if (refused !== undefined) return Promise.reject(refused);
     return this.lifecycle.login(options.signal);
   }
@@ -161,13 +216,16 @@ export class RocketRideClient extends TypedEmitter {
     return this.lifecycle.disconnect();
   }
 
-  private takeCredential(credential: string | undefined, method: string): RocketRideError | undefined {
-    if (credential !== undefined) {
-      if (typeof credential !== 'string') {
-        return new ValidationError('credential must be a string', { code: 'ERR_INVALID_ARGUMENT' });
-      }
-      this.credential = credential;
+  private takeCredential(credential: string | undefined, method: string, options: unknown): RocketRideError | undefined {
+    if (credential !== undefined && typeof credential !== 'string') {
+      return new ValidationError(`${method}: credential must be a string (got ${describe(credential)})`, { code: 'ERR_INVALID_ARGUMENT' });
     }
+    try {
+      checkCallOptions(options, method);
+    } catch (error) {
+      return error as RocketRideError;
+    }
+    if (credential !== undefined) this.credential = credential;
     if (this.credential.trim() === '') {
       return new AuthenticationError(`No credential: pass one to ${method}, set options.auth or ROCKETRIDE_APIKEY`, {
         code: 'ERR_NO_CREDENTIAL',
@@ -181,6 +239,7 @@ export class RocketRideClient extends TypedEmitter {
     return this.lifecycle.connection?.isOpen === true;
   }
 
+  /** The connection's state. Holds no credential: the ConnectResult's `userToken` reads `***`. */
   getConnectionInfo(): ConnectionInfo {
     return {
       uri: this.uri,
@@ -191,13 +250,26 @@ export class RocketRideClient extends TypedEmitter {
       clientName: this.options.clientName ?? DEFAULTS.clientName,
       clientVersion: this.options.clientVersion ?? VERSION,
       pendingRequests: this.pending.size,
-      connectResult: this.lifecycle.connectResult,
+      connectResult: this.shownResult(),
     };
   }
 
-  /** Changes the address and/or credential; takes effect at the next (re)connect. */
+  /** The current identity with its userToken redacted; the same object until the identity changes. */
+  private shownResult(): ConnectResult | undefined {
+    const result = this.lifecycle.connectResult;
+    if (result === undefined) return undefined;
+    if (this.#shownResult?.of !== result) this.#shownResult = { of: result, shown: { ...result, userToken: REDACTED } };
+    return this.#shownResult.shown;
+  }
+
+  /**
+   * Changes the address and/or credential; takes effect at the next (re)connect.
+   * @throws ValidationError (`ERR_INVALID_ARGUMENT`, `ERR_INVALID_URI`) for a bad value; nothing changes then.
+   */
   setConnectionParams(params: { uri?: string; auth?: string }): void {
-    if (params.uri !== undefined) this.uri = normalizeUri(params.uri, this.options.wsPath ?? DEFAULTS.wsPath);
+    checkConnectionParams(params);
+    const uri = params.uri === undefined ? undefined : normalizeUri(params.uri, this.options.wsPath ?? DEFAULTS.wsPath);
+    if (uri !== undefined) this.uri = uri;
     if (params.auth !== undefined) this.credential = params.auth;
   }
 
@@ -219,13 +291,19 @@ export class RocketRideClient extends TypedEmitter {
    * Sends one request and resolves with its response, whatever its `success`. `args.data` (a
    * Uint8Array or a list of them) makes it a binary frame, sent as fragments without concatenation.
    * @throws ConnectionError (`ERR_NOT_CONNECTED`, `ERR_CONNECTION_LOST`, `ERR_DISCONNECTED`),
-   *   TimeoutError (`ERR_TIMEOUT`), AbortError (`ERR_ABORTED`), ValidationError (`ERR_ENCODE`).
+   *   TimeoutError (`ERR_TIMEOUT`), AbortError (`ERR_ABORTED`), ValidationError (`ERR_ENCODE`,
+   *   `ERR_INVALID_ARGUMENT` for a bad command, arguments or options: nothing is sent).
    */
   request<B = Record<string, unknown>>(
     command: string,
     args?: Record<string, unknown>,
     options?: RequestOptions,
   ): Promise<DAPResponse<B>> {
+    try {
+      checkRequest(command, args, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     // A logged-out socket still takes the engine's public commands (PROTOCOL.md §2.4).
     const conn =
       this.lifecycle.connection ?? (command.startsWith('rrext_public_') ? this.lifecycle.socket : undefined);
@@ -286,42 +364,53 @@ export class RocketRideClient extends TypedEmitter {
 
   // ---- commands ------------------------------------------------------------------------------
 
+  // Every command checks its arguments before anything is sent: a bad one rejects with a coded
+  // ValidationError (`ERR_INVALID_ARGUMENT`, `ERR_INVALID_PIPELINE`).
+
   /** Starts a pipeline (`execute`). See {@link UseOptions}. */
-  use(options: UseOptions): Promise<UseResult> {
-    return use(this, options).then((result) => {
-      this.learnScope(result.token, result.projectId, result.source);
-      return result;
-    });
+  async use(options: UseOptions): Promise<UseResult> {
+    checkUseOptions(options);
+    const result = await use(this, options);
+    this.learnScope(result.token, result.projectId, result.source);
+    return result;
   }
   /** Stops a task. */
-  terminate(token: string, options?: CallOptions): Promise<void> {
+  async terminate(token: string, options?: CallOptions): Promise<void> {
+    requireString(token, 'terminate(): token');
+    checkCallOptions(options, 'terminate()');
     return terminate(this, token, options);
   }
   /** The token of the task running `source` of `projectId` (`rrext_get_token`). */
-  getTaskToken(options: { projectId: string; source: string; signal?: AbortSignal }): Promise<string | undefined> {
+  async getTaskToken(options: { projectId: string; source: string; signal?: AbortSignal }): Promise<string | undefined> {
+    checkTaskTokenOptions(options);
     return getTaskToken(this, options);
   }
   /** The task's stored pipeline, placeholders unresolved (`rrext_get_pipeline`). */
-  getTaskPipeline(token: string, options?: CallOptions): Promise<Record<string, unknown> | undefined> {
+  async getTaskPipeline(token: string, options?: CallOptions): Promise<Record<string, unknown> | undefined> {
+    requireString(token, 'getTaskPipeline(): token');
+    checkCallOptions(options, 'getTaskPipeline()');
     return getTaskPipeline(this, token, options);
   }
   /** The running tasks the caller may see (`rrext_get_tasks`). */
-  getTasks(options?: CallOptions): Promise<TaskSummary[]> {
+  async getTasks(options?: CallOptions): Promise<TaskSummary[]> {
+    checkCallOptions(options, 'getTasks()');
     return getTasks(this, options);
   }
   /**
    * Restarts a task, sending the given token (the official SDKs overwrite it with `"*"`); without
    * one, the token is looked up from `projectId` and `source`.
    */
-  restart(options: RestartOptions): Promise<void> {
+  async restart(options: RestartOptions): Promise<void> {
+    checkRestartOptions(options);
     return restart(this, options);
   }
   /** The task's TASK_STATUS. */
-  getTaskStatus(token: string, options?: RequestOptions): Promise<TaskStatus> {
-    return getTaskStatus(this, token, options).then((status) => {
-      this.learnScope(token, status.project_id, status.source);
-      return status;
-    });
+  async getTaskStatus(token: string, options?: RequestOptions): Promise<TaskStatus> {
+    requireString(token, 'getTaskStatus(): token');
+    checkRequestOptions(options, 'getTaskStatus()');
+    const status = await getTaskStatus(this, token, options);
+    this.learnScope(token, status.project_id, status.source);
+    return status;
   }
   /**
    * Sends one whole object through a new pipe and resolves with the pipeline's result. The fifth
@@ -365,11 +454,13 @@ export class RocketRideClient extends TypedEmitter {
    * replay). Rejects, holding nothing, when the engine refuses it (`ERR_MONITOR`), on timeout or
    * abort, or when the connection is lost for good.
    */
-  addMonitor(key: MonitorKey, types: readonly string[], options?: MonitorOptions): Promise<void> {
+  async addMonitor(key: MonitorKey, types: readonly string[], options?: MonitorOptions): Promise<void> {
+    checkMonitorCall(key, types, options, 'addMonitor()');
     return this.monitors.add(key, types, options?.signal);
   }
   /** Removes a ref-counted subscription added with {@link addMonitor}; the engine gets the remaining union. */
-  removeMonitor(key: MonitorKey, types: readonly string[], options?: MonitorOptions): Promise<void> {
+  async removeMonitor(key: MonitorKey, types: readonly string[], options?: MonitorOptions): Promise<void> {
+    checkMonitorCall(key, types, options, 'removeMonitor()');
     return this.monitors.remove(key, types, options?.signal);
   }
   /** Every service definition. */
@@ -397,6 +488,7 @@ export class RocketRideClient extends TypedEmitter {
 
   /** @internal Dispatches an event to `onEvent` and the `'event'` listeners. */
   dispatchEvent(event: RocketRideEvent): void {
+    event = guardAccountEvent(event);
     safeCall(this.options.onEvent, event);
     this.emit('event', event);
   }

@@ -11,9 +11,9 @@ const until = async (check: () => boolean, what: string) => {
 
 describe('connect(credential) while connected', () => {
   it('with the same credential, or none, returns the current result and sends nothing', async () => {
-    const { engine, client } = await h.connected();
-    const first = client.getConnectionInfo().connectResult;
-    expect(first).toBeDefined();
+    const engine = await h.engine();
+    const client = h.client(engine);
+    const first = await client.connect();
     expect(await client.connect()).toBe(first);
     expect(await client.connect('K')).toBe(first);
     expect(engine.requests().map((r) => r.command)).toEqual(['auth']);
@@ -26,7 +26,8 @@ describe('connect(credential) while connected', () => {
     client.on('connected', (c) => events.push(['connected', c.generation]));
     const result = await client.connect('second');
     expect(result.userToken).toBe('second');
-    expect(client.getConnectionInfo().connectResult).toBe(result);
+    // getConnectionInfo() describes the new session but never hands out its userToken (issue 9, bug 7).
+    expect(client.getConnectionInfo().connectResult).toEqual({ ...result, userToken: '***' });
     expect(events).toEqual([
       ['disconnected', 'Reconnecting with a new credential'],
       ['connected', 2],

@@ -1,54 +1,28 @@
-import { encodeMessage } from '../codec/encode.js';
-import type { DAPRequest, DAPResponse } from '../codec/types.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { ConnectionError } from '../errors/connection-error.js';
 import { RocketRideError } from '../errors/rocketride-error.js';
 import type { ConnectResult } from '../schema/connect-result.js';
-import { abortError, type PendingRequests } from '../transport/pending.js';
-import { Connection, openSocket, REASON_REQUESTED } from '../transport/socket.js';
+import { abortError } from '../transport/pending.js';
+import { Connection, openSocketWithin, REASON_REQUESTED } from '../transport/socket.js';
+import {
+  authenticationError,
+  type LifecycleHost,
+  MAX_AUTHS_PER_CONNECTION,
+  REASON_LOGGED_OUT,
+  REASON_REAUTHENTICATING,
+  sendAuth,
+  sendLifecycleRequest,
+} from './lifecycle-host.js';
+import { guardConnectResult } from './redaction.js';
 
-/** The `'disconnected'` reason when `connect(credential)` replaces a session that used another credential. */
-export const REASON_NEW_CREDENTIAL = 'Reconnecting with a new credential';
-/** The `'disconnected'` reason of `logout()`. */
-export const REASON_LOGGED_OUT = 'Logged out';
-/** The `'disconnected'` reason when `login(credential)` re-authenticates an open session with another credential. */
-export const REASON_REAUTHENTICATING = 'Re-authenticating';
-/** The engine refuses the 6th `auth` on one connection (PROTOCOL.md §2.3); a login after that opens a new socket. */
-export const MAX_AUTHS_PER_CONNECTION = 5;
-
-/** Settings the lifecycle reads at every attempt (so `setConnectionParams` applies to the next one). */
-export interface LifecycleSettings {
-  uri: string;
-  credential: string;
-  clientName: string;
-  clientVersion: string;
-  persist: boolean;
-  reconnectDelay: number;
-  maxReconnectDelay: number;
-  maxRetryTime: number | undefined;
-  connectTimeout: number;
-  keepaliveInterval: number;
-  keepaliveTimeout: number;
-  perMessageDeflate: boolean;
-  maxPayload: number;
-}
-
-/** What the lifecycle needs from the client that owns it. */
-export interface LifecycleHost {
-  readonly pending: PendingRequests;
-  settings(): LifecycleSettings;
-  /** A frame from the current connection. */
-  receive(data: Buffer, isBinary: boolean): void;
-  /** Authenticated; `generation` is the new generation. */
-  connected(result: ConnectResult, generation: number): void;
-  disconnected(reason: string, hasError: boolean, generation: number): void;
-  reconnecting(attempt: number, delay: number): void;
-  connectError(error: RocketRideError): void;
-  /** The stored credential changed (a `userToken` from the engine). */
-  credentialChanged(credential: string): void;
-  sent(message: DAPRequest): void;
-  debug: ((line: string) => void) | undefined;
-}
+export {
+  type LifecycleHost,
+  type LifecycleSettings,
+  MAX_AUTHS_PER_CONNECTION,
+  REASON_LOGGED_OUT,
+  REASON_NEW_CREDENTIAL,
+  REASON_REAUTHENTICATING,
+} from './lifecycle-host.js';
 
 /** `attached`: the socket is open but unauthenticated (after `logout()`); only public commands work. */
 type State = 'idle' | 'connecting' | 'open' | 'attached';
@@ -75,7 +49,7 @@ export class Lifecycle {
   private result: ConnectResult | undefined;
   private gen = 0;
   /** The credentials of the current (or in-flight) session: the one sent with `auth`, then the `userToken` too. */
-  private sessionCredentials: string[] = [];
+  #sessionCredentials: string[] = [];
 
   constructor(private readonly host: LifecycleHost) {}
 
@@ -98,8 +72,9 @@ export class Lifecycle {
     return this.result;
   }
 
+  /** Replaces the identity (an `apaext_account` event); its `userToken` is kept out of inspection. */
   set connectResult(value: ConnectResult | undefined) {
-    this.result = value;
+    this.result = value === undefined ? undefined : guardConnectResult(value);
   }
 
   /** Whether a lost connection will be re-established: persist mode, not disconnected on request, not given up. */
@@ -118,7 +93,7 @@ export class Lifecycle {
 
   /** Whether the current (or in-flight) session authenticated, or is authenticating, with `credential`. */
   usesCredential(credential: string): boolean {
-    return this.sessionCredentials.includes(credential);
+    return this.#sessionCredentials.includes(credential);
   }
 
   /** Connects and authenticates; resolves with the ConnectResult. Returns the current one when already connected. */
@@ -187,7 +162,7 @@ export class Lifecycle {
   private async deauth(conn: Connection): Promise<void> {
     let confirmed = false;
     try {
-      const reply = await this.sendRequest(conn, 'deauth', {}, this.host.settings().connectTimeout, undefined);
+      const reply = await sendLifecycleRequest(this.host, conn, 'deauth', {}, this.host.settings().connectTimeout, undefined);
       confirmed = reply.success === true;
     } catch {
       confirmed = false;
@@ -290,18 +265,21 @@ export class Lifecycle {
     const signal = userSignal === undefined ? abort.signal : AbortSignal.any([abort.signal, userSignal]);
     const started = Date.now();
     this.state = 'connecting';
-    this.sessionCredentials = [s.credential];
+    this.#sessionCredentials = [s.credential];
     let conn: Connection | undefined = reuse;
     try {
       if (conn !== undefined) {
         this.host.debug?.('authenticating on the open socket');
       } else {
         this.host.debug?.(`connecting to ${s.uri}`);
-        const ws = await openSocket(s.uri, {
+        const ws = await openSocketWithin(s.uri, {
           timeout: s.connectTimeout,
+          started,
           signal,
           perMessageDeflate: s.perMessageDeflate,
           maxPayload: s.maxPayload,
+          onRefused: (attempt, delay) =>
+            this.host.debug?.(`socket refused (too many unauthenticated connections from this address), retry ${attempt} in ${delay}ms`),
         });
         // Aborted (or cut short by disconnect()) after the socket opened but before this continued: the
         // socket never becomes this.conn, where it could stand in for a newer attempt's.
@@ -328,22 +306,15 @@ export class Lifecycle {
       // Aborted by the debug callback just now: send no auth.
       if (signal.aborted) throw abortError(signal, 'Connect');
       const remaining = Math.max(1, s.connectTimeout - (Date.now() - started));
-      const response = await this.authenticate(conn, s, remaining, signal);
+      this.authCount += 1;
+      const response = await sendAuth(this.host, conn, s, remaining, signal);
       // An abort or disconnect() may have come after the reply settled the request but before this continued.
       if (signal.aborted) throw abortError(signal, 'Connect');
-      if (!response.success) {
-        const message = response.message ?? 'Authentication failed';
-        throw new AuthenticationError(message, {
-          serverMessage: response.message,
-          trace: response.trace,
-          command: 'auth',
-          response,
-        });
-      }
-      const body = (response.body ?? {}) as ConnectResult;
+      if (!response.success) throw authenticationError(response);
+      const body = guardConnectResult(response.body);
       this.result = body;
       if (typeof body.userToken === 'string' && body.userToken !== '') {
-        this.sessionCredentials.push(body.userToken);
+        this.#sessionCredentials.push(body.userToken);
         this.host.credentialChanged(body.userToken);
       }
       this.state = 'open';
@@ -370,41 +341,6 @@ export class Lifecycle {
     } finally {
       if (this.attemptAbort === abort) this.attemptAbort = undefined;
     }
-  }
-
-  private authenticate(
-    conn: Connection,
-    s: LifecycleSettings,
-    timeout: number,
-    signal: AbortSignal,
-  ): Promise<DAPResponse> {
-    const args: Record<string, unknown> = { auth: s.credential };
-    if (s.clientName !== '') args.clientName = s.clientName;
-    if (s.clientVersion !== '') args.clientVersion = s.clientVersion;
-    this.authCount += 1;
-    return this.sendRequest(conn, 'auth', args, timeout, signal);
-  }
-
-  /** Sends a lifecycle request (`auth`, `deauth`) on `conn`, whatever the state. */
-  private sendRequest(
-    conn: Connection,
-    command: string,
-    args: Record<string, unknown>,
-    timeout: number,
-    signal: AbortSignal | undefined,
-  ): Promise<DAPResponse> {
-    const pending = this.host.pending;
-    const seq = pending.nextSeq();
-    const message: DAPRequest = { type: 'request', seq, command, arguments: args };
-    const reply = pending.add<Record<string, unknown>>(seq, command, timeout, signal);
-    try {
-      conn.send(encodeMessage(message));
-    } catch (cause) {
-      pending.fail(seq, new ConnectionError('Could not send request', { code: 'ERR_SEND_FAILED', cause, command }));
-      return reply;
-    }
-    this.host.sent(message);
-    return reply;
   }
 
   private onClose(conn: Connection, reason: string, hasError: boolean): void {

@@ -146,8 +146,9 @@ describe('login()', () => {
   });
 
   it('with the same credential while authenticated returns the current result and sends nothing', async () => {
-    const { engine, client } = await h.connected();
-    const first = client.getConnectionInfo().connectResult;
+    const engine = await h.engine();
+    const client = h.client(engine);
+    const first = await client.connect();
     expect(await client.login()).toBe(first);
     expect(await client.login('K')).toBe(first);
     expect(engine.requests().map((r) => r.command)).toEqual(['auth']);

@@ -31,6 +31,7 @@ describe('getServerInfo() on a socket of its own', () => {
     // behind would stay for its 180 s. Give the former a bounded moment, then count.
     const deadline = Date.now() + 2000;
     while (timers() > before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    expect(timers()).toBe(before);
+    // At most as many as before: a timer the engine had running may have fired meanwhile.
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 });

@@ -49,11 +49,13 @@ const PLACEHOLDER = /\$\{(ROCKETRIDE_[A-Za-z0-9_]*)\}/g;
 
 /**
  * Replaces `${ROCKETRIDE_X}` placeholders in every string of a JSON value with values from `env`.
- * Unknown variables are left as written (the engine resolves them later, or keeps them).
+ * Unknown variables are left as written (the engine resolves them later, or keeps them), and so is
+ * `${ROCKETRIDE_APIKEY}`: the client never writes the API key into a pipeline, where the engine would
+ * store it with the task for anyone who may read the task's pipeline.
  */
 export function substituteEnv<T>(value: T, env: EnvMap): T {
   if (typeof value === 'string') {
-    return value.replace(PLACEHOLDER, (whole, name: string) => env[name] ?? whole) as T;
+    return value.replace(PLACEHOLDER, (whole, name: string) => (name === ENV_APIKEY ? whole : (env[name] ?? whole))) as T;
   }
   if (Array.isArray(value)) return value.map((v) => substituteEnv(v, env)) as T;
   if (typeof value === 'object' && value !== null) {
@@ -62,4 +64,27 @@ export function substituteEnv<T>(value: T, env: EnvMap): T {
     return out as T;
   }
   return value;
+}
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * The environment as a client exposes it (`client.env`): every variable readable as usual, but
+ * `ROCKETRIDE_APIKEY` is not enumerable, so `JSON.stringify`, `util.inspect`, `Object.keys` and
+ * spreading leave it out; `util.inspect` with `showHidden` shows it as `***`.
+ */
+export function protectEnv(env: EnvMap): EnvMap {
+  const view: EnvMap = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (k === ENV_APIKEY) Object.defineProperty(view, k, { value: v, enumerable: false, writable: true, configurable: true });
+    else view[k] = v;
+  }
+  Object.defineProperty(view, INSPECT, {
+    enumerable: false,
+    value(this: EnvMap, _depth: number, options: { showHidden?: boolean }, inspect: (v: unknown, o?: unknown) => string): unknown {
+      if (options?.showHidden !== true || this[ENV_APIKEY] === undefined) return this;
+      return inspect({ ...this, [ENV_APIKEY]: '***' }, options);
+    },
+  });
+  return view;
 }

@@ -6,16 +6,21 @@ import type { RocketRideEvent } from '../schema/events.js';
 /** Which way a protocol message travelled, for `onProtocolMessage`. */
 export type Direction = 'send' | 'receive';
 
-/** Options of a {@link RocketRideClient}. Every field is optional. */
+/**
+ * Options of a {@link RocketRideClient}. Every field is optional; each is checked by the constructor,
+ * which throws a `ValidationError` (`ERR_INVALID_OPTION`) for a value of the wrong type or range.
+ */
 export interface ClientOptions {
   /**
    * Engine address in any form `normalizeUri` accepts (`localhost`, `host:port`, `http(s)://`, `ws(s)://`).
-   * Default: `ROCKETRIDE_URI` from the env, else `https://cloud.rocketride.ai:80`.
+   * Default: `ROCKETRIDE_URI` from the env, else `https://cloud.rocketride.ai:80`. An explicit `null`
+   * or empty string is an error (`ERR_INVALID_URI`), never a fallback to the default.
    */
   uri?: string;
   /**
    * Credential (API key, `tk_…` or `pk_…` token). Default: `ROCKETRIDE_APIKEY` from the env.
-   * An argument to `connect(credential)` wins over both.
+   * An argument to `connect(credential)` wins over both. Never shown by `util.inspect`/`JSON.stringify`
+   * of the client, its errors or `getConnectionInfo()`.
    */
   auth?: string;
   /** WebSocket path on the engine. Default `/task/service`. */
@@ -38,11 +43,19 @@ export interface ClientOptions {
   maxRetryTime?: number;
   /** Default timeout of every request in ms; `0` or absent means none. Default: none. */
   requestTimeout?: number;
-  /** Time allowed for opening the socket and authenticating, in ms. Default 180000 (as the SDKs). */
+  /**
+   * Time allowed for opening the socket and authenticating, in ms (`ERR_CONNECT_TIMEOUT` beyond it).
+   * Sockets the engine refuses because this address holds too many unauthenticated connections are
+   * retried within it. Default 30000.
+   */
   connectTimeout?: number;
-  /** WebSocket ping interval in ms; `0` turns keepalive off. Default 15000. */
+  /** WebSocket ping interval in ms; `0` turns keepalive off. Default 10000. */
   keepaliveInterval?: number;
-  /** Close the socket when no pong arrived for this long, in ms. Default 60000. */
+  /**
+   * Close the socket when nothing (no pong, no ping, no frame) arrived for this long, in ms. A silently dead
+   * socket is noticed between `keepaliveTimeout` and `keepaliveTimeout + keepaliveInterval` after the
+   * last sign of life (30–40 s with the defaults). Default 30000.
+   */
   keepaliveTimeout?: number;
   /** Negotiate permessage-deflate. Default false (payloads are sent uncompressed). */
   perMessageDeflate?: boolean;
@@ -86,9 +99,9 @@ export const DEFAULTS = {
   wsPath: '/task/service',
   reconnectDelay: 250,
   maxReconnectDelay: 15_000,
-  connectTimeout: 180_000,
-  keepaliveInterval: 15_000,
-  keepaliveTimeout: 60_000,
+  connectTimeout: 30_000,
+  keepaliveInterval: 10_000,
+  keepaliveTimeout: 30_000,
   maxPayload: 250 * 1024 * 1024,
   clientName: 'rocketride-streams',
 } as const;

@@ -1,4 +1,7 @@
 import { BRANDS, hasBrand } from './brand.js';
+import { redactSecrets } from './redact.js';
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /** Where on the server an error was raised, as the engine reports it (informational). */
 export interface ServerTrace {
@@ -50,6 +53,34 @@ export class RocketRideError extends Error {
   /** Official SDK compatibility: the failed response (`dapResult`). */
   get dapResult(): unknown {
     return this.response;
+  }
+
+  /**
+   * What `JSON.stringify` shows: name, code, message, the server's details and the response, with
+   * every credential field (`auth`, `userToken`, …) redacted.
+   */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
+    if (this.serverMessage !== undefined) out.serverMessage = this.serverMessage;
+    if (this.command !== undefined) out.command = this.command;
+    if (this.trace !== undefined) out.trace = this.trace;
+    if (this.response !== undefined) out.response = this.response;
+    return redactSecrets(out) as Record<string, unknown>;
+  }
+
+  /**
+   * `util.inspect`: the default rendering (the response is not enumerable, so it is not shown); with
+   * `showHidden`, the response is shown with its credential fields redacted.
+   */
+  [INSPECT](_depth: number, options: { showHidden?: boolean }, inspect: (value: unknown, options?: unknown) => string): unknown {
+    if (options?.showHidden !== true || this.response === undefined) return this;
+    const shown = new Error(this.message);
+    Object.defineProperty(shown, 'name', { value: this.name, enumerable: false, configurable: true, writable: true });
+    shown.stack = this.stack;
+    if (this.cause !== undefined) Object.defineProperty(shown, 'cause', { value: this.cause, enumerable: false, configurable: true });
+    const own = redactSecrets({ ...this }) as Record<string, unknown>;
+    Object.assign(shown, own, { response: redactSecrets(this.response) });
+    return inspect(shown, options);
   }
 
   static override [Symbol.hasInstance](value: unknown): boolean {

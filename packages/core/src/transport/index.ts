@@ -1,3 +1,12 @@
-export { Connection, type ConnectionHandlers, type KeepaliveOptions, openSocket, type OpenOptions, REASON_REQUESTED } from './socket.js';
+export {
+  Connection,
+  type ConnectionHandlers,
+  type KeepaliveOptions,
+  openSocket,
+  openSocketWithin,
+  type OpenOptions,
+  type OpenWithinOptions,
+  REASON_REQUESTED,
+} from './socket.js';
 export { sendEncoded } from './send.js';
 export { abortError, PendingRequests } from './pending.js';

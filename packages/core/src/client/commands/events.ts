@@ -1,4 +1,5 @@
 import type { CallOptions } from '../../config/options.js';
+import { checkCallOptions, describe } from '../../config/validate.js';
 import { RocketRideError } from '../../errors/rocketride-error.js';
 import { ValidationError } from '../../errors/validation-error.js';
 import { requireIndex, requireString, responseError } from '../checks.js';
@@ -33,9 +34,10 @@ export async function setEvents(
   options?: SetEventsOptions | number,
 ): Promise<void> {
   requireString(token, 'token');
-  if (!Array.isArray(types) || types.some((t) => typeof t !== 'string')) {
-    throw new ValidationError('types must be an array of strings', { code: 'ERR_INVALID_ARGUMENT' });
+  if (!Array.isArray(types) || types.some((t) => typeof t !== 'string' || t === '')) {
+    throw new ValidationError(`setEvents(): types must be an array of event type names (got ${describe(types)})`, { code: 'ERR_INVALID_ARGUMENT' });
   }
+  if (typeof options !== 'number') checkCallOptions(options, 'setEvents()');
   const opts: SetEventsOptions = typeof options === 'number' ? { pipeId: options } : (options ?? {});
   const args: Record<string, unknown> = { token, types: [...types] };
   if (opts.pipeId !== undefined) {

@@ -2,12 +2,13 @@ import { decodeFrame } from '../../codec/decode.js';
 import { encodeMessage } from '../../codec/encode.js';
 import type { DAPResponse } from '../../codec/types.js';
 import type { CallOptions, RequestOptions } from '../../config/options.js';
+import { checkCallOptions, checkRequestOptions } from '../../config/validate.js';
 import { ConnectionError } from '../../errors/connection-error.js';
 import { RocketRideError } from '../../errors/rocketride-error.js';
 import { TimeoutError } from '../../errors/timeout-error.js';
 import { abortError } from '../../transport/pending.js';
 import { sendEncoded } from '../../transport/send.js';
-import { openSocket } from '../../transport/socket.js';
+import { openSocketWithin } from '../../transport/socket.js';
 import { responseError } from '../checks.js';
 import type { RocketRideClient } from '../client.js';
 import { malformedResponseSeq } from '../malformed-response.js';
@@ -18,6 +19,7 @@ import { isRecord } from '../shape.js';
  * sent as `arguments.token` (the engine ignores it). @throws RocketRideError `ERR_PING` on failure.
  */
 export async function ping(client: RocketRideClient, options?: RequestOptions | string): Promise<void> {
+  if (typeof options !== 'string') checkRequestOptions(options, 'ping()');
   const response =
     typeof options === 'string'
       ? await client.request('rrext_ping', { token: options })
@@ -53,13 +55,14 @@ function probeResult(response: DAPResponse<unknown>): ServerInfo {
  * connected, otherwise on a short-lived socket of its own (nothing is authenticated).
  */
 export async function getServerInfo(client: RocketRideClient, uri: string, options?: CallOptions): Promise<ServerInfo> {
+  checkCallOptions(options, 'getServerInfo()');
   if (client.isConnected()) {
     const response = await client.request<ServerInfo>('rrext_public_probe', {}, { signal: options?.signal });
     return probeResult(response);
   }
   const s = client.socketSettings();
   const signal = options?.signal;
-  const ws = await openSocket(uri, { timeout: s.connectTimeout, signal, perMessageDeflate: s.perMessageDeflate, maxPayload: s.maxPayload });
+  const ws = await openSocketWithin(uri, { timeout: s.connectTimeout, signal, perMessageDeflate: s.perMessageDeflate, maxPayload: s.maxPayload });
   try {
     return await new Promise<ServerInfo>((resolve, reject) => {
       // Every way out (reply, close, timeout, abort) clears both the timer and the abort listener.

@@ -1,4 +1,5 @@
 import type { CallOptions } from '../../config/options.js';
+import { checkCallOptions, describe } from '../../config/validate.js';
 import { RocketRideError } from '../../errors/rocketride-error.js';
 import { ValidationError } from '../../errors/validation-error.js';
 import { requireObject, requireString, responseError } from '../checks.js';
@@ -14,6 +15,7 @@ export interface ServicesResult {
 
 /** Every service definition the engine knows. */
 export async function getServices(client: RocketRideClient, options?: CallOptions): Promise<ServicesResult> {
+  checkCallOptions(options, 'getServices()');
   const response = await client.request<ServicesResult>('rrext_services', {}, { signal: options?.signal });
   if (!response.success) throw responseError(RocketRideError, 'ERR_SERVICES', response, 'Listing services failed');
   const body = response.body ?? { services: {} };
@@ -27,6 +29,7 @@ export async function getServices(client: RocketRideClient, options?: CallOption
  */
 export async function getService(client: RocketRideClient, name: string, options?: CallOptions): Promise<Record<string, unknown>> {
   requireString(name, 'Service name');
+  checkCallOptions(options, 'getService()');
   const response = await client.request('rrext_services', { service: name }, { signal: options?.signal });
   if (!response.success) throw responseError(RocketRideError, 'ERR_SERVICES', response, `Service ${name} not found`);
   return response.body ?? {};
@@ -49,15 +52,21 @@ export async function validate(
   options?: ValidateOptions,
 ): Promise<Record<string, unknown>> {
   requireObject(pipeline, 'pipeline');
+  checkCallOptions(options, 'validate()');
   const inner = (pipeline as { pipeline?: unknown }).pipeline;
-  const wrapped = typeof inner === 'object' && inner !== null;
+  if (inner !== undefined && (typeof inner !== 'object' || inner === null || Array.isArray(inner))) {
+    throw new ValidationError(`validate(): pipeline.pipeline must be a JSON object (got ${describe(inner)})`, { code: 'ERR_INVALID_PIPELINE' });
+  }
+  const wrapped = inner !== undefined;
   const p = wrapped ? inner : pipeline;
   const args: Record<string, unknown> = { pipeline: p };
   // The TS SDK's form, validate({ pipeline, source }): its source counts (an explicit option wins).
   const outerSource = wrapped ? (pipeline as { source?: unknown }).source : undefined;
   const source = options?.source ?? outerSource;
   if (source !== undefined) {
-    if (typeof source !== 'string') throw new ValidationError('source must be a string', { code: 'ERR_INVALID_ARGUMENT' });
+    if (typeof source !== 'string' || source === '') {
+      throw new ValidationError(`validate(): source must be a non-empty string (got ${describe(source)})`, { code: 'ERR_INVALID_ARGUMENT' });
+    }
     args.source = source;
   }
   const response = await client.request('rrext_validate', args, { signal: options?.signal });
