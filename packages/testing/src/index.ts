@@ -10,6 +10,7 @@ export {
   type PipeRecord,
   type ReceivedRequest,
   type RequestMatcher,
+  type StoreHandleInfo,
   type TaskRecord,
 } from './types.js';
 export { NAMESPACE_URL, publicToken, pyJsonDumps, taskId, taskToken, uuid5 } from './ids.js';
