@@ -48,6 +48,12 @@ export interface LifecycleHost {
   credentialChanged(credential: string): void;
   sent(message: DAPRequest): void;
   debug: ((line: string) => void) | undefined;
+  /**
+   * Runs before `logout()` sends `deauth`, while the session still carries requests; a promise delays the deauth
+   * until it settles. The client closes its store handles there: the engine keeps them, and their write locks,
+   * after a deauth (PROTOCOL.md §16.C.7). `disconnect()` sends no deauth, so the engine closes them itself.
+   */
+  beforeDeauth?: () => Promise<void> | undefined;
 }
 
 /** `attached`: the socket is open but unauthenticated (after `logout()`); only public commands work. */
@@ -169,6 +175,13 @@ export class Lifecycle {
     }
     if (this.inFlight !== undefined) await this.inFlight.catch(() => {});
     if (this.deauthing !== undefined) return this.deauthing;
+    // ---- before deauth: the host's cleanup (store handles, §16.C.7) while requests still go out ----
+    if (this.state === 'open') {
+      const before = this.host.beforeDeauth?.();
+      if (before !== undefined) await before.catch(() => {});
+      if (this.deauthing !== undefined) return this.deauthing; // a concurrent logout() went ahead meanwhile
+    }
+    // ----
     const conn = this.conn;
     if (this.state !== 'open' || conn === undefined) return;
     this.desired = 'attached';

@@ -7,3 +7,4 @@ export { ValidationError } from './validation-error.js';
 export { ProtocolError } from './protocol-error.js';
 export { TimeoutError } from './timeout-error.js';
 export { AbortError } from './abort-error.js';
+export { StoreError, type StoreErrorOptions } from './store-error.js';
