@@ -3,6 +3,7 @@ import type { Engine } from '@rocketride-streams/testing';
 import { describe, expect, it } from 'vitest';
 import { useEngines } from '../test-helpers/engine.js';
 import type { RocketRideClient } from './client.js';
+import { AtomicStoreWriter } from './commands/store-atomic.js';
 
 const h = useEngines();
 
@@ -86,15 +87,19 @@ describe.each(['intended', 'head'] as const)('atomic writes (%s)', (profile) => 
     expect(await client.fsReadString('l/f.txt')).toBe('old');
   });
 
-  it('two concurrent writers of one path both succeed and the file is one of them, whole', async () => {
+  it('two writers of one path do not see each other until the rename, and the last rename wins, whole', async () => {
     const { client, engine } = await h.connected({ profile });
     const other = h.client(engine);
     await other.connect();
     await client.fsWriteString('cc.txt', 'old');
-    const a = 'A'.repeat(100_000);
-    const b = 'B'.repeat(50_000);
-    await Promise.all([client.fsWriteString('cc.txt', a), other.fsWriteString('cc.txt', b)]);
-    expect([a, b]).toContain(await client.fsReadString('cc.txt'));
+    // A opens and writes, but commits only after B wrote and committed its whole file.
+    const a = new AtomicStoreWriter(client, 'cc.txt');
+    await a.open();
+    await a.write(Buffer.from('A'.repeat(100_000)));
+    await other.fsWriteString('cc.txt', 'B'.repeat(50_000));
+    expect(await client.fsReadString('cc.txt')).toBe('B'.repeat(50_000));
+    await a.commit();
+    expect(await client.fsReadString('cc.txt')).toBe('A'.repeat(100_000));
     expect(await names(client, '')).toEqual(['cc.txt']);
   });
 });

@@ -4,12 +4,14 @@
  * truncated or partial file behind any failure. Instead the bytes go to a temporary file in the same folder, which is
  * renamed into place only once it is complete, and deleted on any failure.
  *
- * What is atomic: readers of `path` see either the old content or the whole new one, never a part; a failed,
- * destroyed or aborted write leaves `path` as it was. What is not: there is no lock on `path` and no version check
- * (the engine has none, §16.E), so of two concurrent writers the last rename wins; with `overwrite` the old file is
- * first renamed aside and the new one renamed in, so a reader may find no file for the moment between the two renames
- * (the engine renames by copy + delete), and if the client dies exactly then the old content stays beside it as
- * `.<name>.<random>.replaced`. A write whose connection was lost leaves its temporary file (`.<name>.<random>.partial`,
+ * What is atomic: a failed, destroyed or aborted write leaves `path` as it was, and no partial file ever appears
+ * there from this client. What is not: the engine renames by checking the destination, copying and deleting
+ * (PROTOCOL.md §16.D), so a reader that opens `path` while the engine copies the new file in may read part of it;
+ * there is no lock on `path` and no version check (§16.E), so of two writers the last rename wins, and two renames
+ * onto one path at the same moment race inside the engine and may leave a mix of both (writers of one path must be
+ * serialised by the application); with `overwrite` the old file is first renamed aside and the new one renamed in, so
+ * a reader may find no file between the two renames, and if the client dies exactly then the old content stays
+ * beside it as `.<name>.<random>.replaced`. A write whose connection was lost leaves its temporary file (`.<name>.<random>.partial`,
  * committed by the engine when the socket closed); the client deletes it at its next connect.
  */
 import { randomBytes } from 'node:crypto';
