@@ -10,10 +10,14 @@ Commands:
       Print the task's events as JSON lines until interrupted (Ctrl-C).
   status --token T
       Print the task's TASK_STATUS as JSON.
+  store ls [path] | cat <path> | put <file|-> <path> | get <path> [file|-] | rm <path> [-r] [-f]
+        | mkdir <path> | stat <path> | mv <from> <to> [--overwrite]   [--json]
+      The engine's file store: list, print, upload (atomic; --no-overwrite refuses an existing file),
+      download (progress bar on a terminal), remove, create a directory, describe, move.
   sim [--port 5565] [--host 127.0.0.1] [--apikey KEY] [--profile intended|head] [--verbose]
       Run the engine simulator until interrupted; prints "listening ws://HOST:PORT/task/service".
 
-Engine (upload, events, status):
+Engine (upload, events, status, store):
   --uri URI        engine address (default: ROCKETRIDE_URI); upload without one uses the embedded simulator
   --apikey KEY     credential (default: ROCKETRIDE_APIKEY)
 
