@@ -139,11 +139,10 @@ export class StoreReadSession implements StoreSession {
     const chunk = await run;
     this.#offset += chunk.byteLength;
     if (chunk.byteLength < want) this.#eof = true;
-    if (chunk.byteLength === 0) {
-      await this.close();
-      return null;
-    }
-    return chunk;
+    // The last piece: the handle is closed before it is handed over, so a consumer that has every byte never
+    // finds the handle still open.
+    if (this.#eof || this.#offset >= this.#end) await this.close();
+    return chunk.byteLength === 0 ? null : chunk;
   }
 
   /** The consumer wants more (`true`): double the read size, up to 4 MiB; it is full: halve it, down to the first size. */

@@ -51,8 +51,12 @@ export class StoreReadStream extends Readable {
     return super.destroy(error);
   }
 
+  /** Emits `'ready'` (as `fs.ReadStream` does) once the handle is open and `size` is known. */
   override _construct(callback: (error?: Error | null) => void): void {
-    this.#session.open().then(() => callback(), callback);
+    this.#session.open().then(() => {
+      callback();
+      this.emit('ready');
+    }, callback);
   }
 
   override _read(): void {
