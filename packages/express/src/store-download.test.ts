@@ -93,7 +93,7 @@ describe.each([
     expect(await missing.json()).toEqual({ error: { code: 'ERR_STORE_NOT_FOUND', message: 'files/nope.txt does not exist' } });
     const dir = await fetch(`${base}/files/dir`);
     expect(dir.status).toBe(404);
-    expect((await dir.json()).error.code).toBe('ERR_STORE_IS_DIRECTORY');
+    expect(((await dir.json()) as { error: { code: string } }).error.code).toBe('ERR_STORE_IS_DIRECTORY');
     const before = storeRequests();
     const bad = await fetch(`${base}/files/a%3Ab`);
     expect(bad.status).toBe(400);
