@@ -1,6 +1,6 @@
 // The whole-file and namespace methods of rocketride.store.
 import { describe, expect, it } from 'vitest';
-import { storeOps, tick, useStore } from '../test-support/store.js';
+import { storeOps, tick, until, useStore } from '../test-support/store.js';
 
 const h = useStore();
 
@@ -28,6 +28,23 @@ describe('store API', () => {
     expect(await store.exists('t/none')).toBe(false);
     expect(await store.stat('t/a.bin')).toEqual({ exists: true, type: 'file', size: 3, modified: expect.any(Number) });
     expect((await store.list('t')).map((e) => e.name)).toEqual(['a.bin', 'b.txt', 'c.txt', 'd.txt', 'j.json']);
+  });
+
+  it('writeFile of an async iterable aborted in the middle fails ERR_ABORTED and leaves the old content only', async () => {
+    const { engine, store } = await h.start();
+    await store.writeFile('ab/f.txt', 'old');
+    const ctl = new AbortController();
+    async function* slow() {
+      yield Buffer.alloc(100_000, 1);
+      ctl.abort();
+      await new Promise((r) => setTimeout(r, 50));
+      yield Buffer.alloc(100_000, 2);
+    }
+    await expect(store.writeFile('ab/f.txt', slow(), { signal: ctl.signal })).rejects.toMatchObject({ code: 'ERR_ABORTED' });
+    await until(() => engine.storeHandles().length === 0);
+    expect(await store.readFile('ab/f.txt', { encoding: 'utf8' })).toBe('old');
+    expect((await store.list('ab')).map((e) => e.name)).toEqual(['f.txt']);
+    expect(engine.storeHandles()).toEqual([]);
   });
 
   it('mkdir, rm of a file, of an empty and a full directory (recursive explicit), force', async () => {

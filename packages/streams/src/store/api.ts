@@ -90,8 +90,9 @@ export class StoreApi {
     if (iterable === null || typeof iterable !== 'object' || (typeof iterable[Symbol.iterator] !== 'function' && typeof iterable[Symbol.asyncIterator] !== 'function')) {
       throw new ValidationError('data must be a string, a Uint8Array, or an iterable of them', { code: 'ERR_INVALID_DATA' });
     }
+    // The sink watches the signal itself, so an abort fails with this library's coded AbortError.
     const sink = new StoreWriteStream(this.client, path, options);
-    await pipeline(Readable.from(data as Iterable<Uint8Array | string>, { objectMode: false }), sink, { signal: options.signal });
+    await pipeline(Readable.from(data as Iterable<Uint8Array | string>, { objectMode: false }), sink);
   }
 
   /** A store file's JSON, parsed (`ERR_STORE_JSON` when it is not JSON). */
