@@ -17,6 +17,8 @@ export interface RunOptions {
    * file of the current directory (the process env wins), as the client reads them.
    */
   env?: Record<string, string | undefined>;
+  /** Where `store put - <path>` reads from. Default `process.stdin`. */
+  stdin?: NodeJS.ReadableStream & AsyncIterable<unknown>;
   /**
    * Ends `events` and `sim` (they run until it aborts) and aborts a running `upload`. The bin aborts it on
    * the first SIGINT or SIGTERM. Default: none.
@@ -30,6 +32,8 @@ export interface Context {
   stderr: Output;
   env: Record<string, string | undefined>;
   signal: AbortSignal | undefined;
+  /** Set only when {@link RunOptions.stdin} was given (commands fall back to `process.stdin`). */
+  stdin?: NodeJS.ReadableStream & AsyncIterable<unknown>;
 }
 
 /** Exit codes: 0 done, 1 a failure (including any file that failed), 2 bad arguments. */

@@ -2,6 +2,7 @@ import { loadEnv } from 'rocketride-streams';
 import { eventsCommand } from './commands/events.js';
 import { simCommand } from './commands/sim.js';
 import { statusCommand } from './commands/status.js';
+import { storeCommand } from './commands/store.js';
 import { uploadCommand } from './commands/upload.js';
 import { type Context, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type RunOptions, UsageError } from './context.js';
 import { describeError } from './format.js';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, (ctx: Context, argv: string[]) => Promise<number>
   events: eventsCommand,
   status: statusCommand,
   sim: simCommand,
+  store: storeCommand,
 };
 
 /** parseArgs's own errors (unknown option, missing value…) are usage errors too. */
@@ -42,6 +44,7 @@ export async function run(argv: readonly string[], options: RunOptions = {}): Pr
     stderr: options.stderr ?? process.stderr,
     env: options.env ?? loadEnv(),
     signal: options.signal,
+    ...(options.stdin ? { stdin: options.stdin } : {}),
   };
   const [command, ...rest] = argv;
   if (command === '--version' || command === '-v') {

@@ -25,6 +25,13 @@ JSON, on stdout. Exits 1 when any file failed.`,
     description: "Print the task's TASK_STATUS as JSON.",
     engine: true,
   },
+  store: {
+    synopsis: `store ls [path] | cat <path> | put <file|-> <path> | get <path> [file|-] | rm <path> [-r] [-f]
+        | mkdir <path> | stat <path> | mv <from> <to> [--overwrite]   [--json]`,
+    description: `The engine's file store: list, print, upload (atomic; --no-overwrite refuses an existing file),
+download (progress bar on a terminal), remove, create a directory, describe, move.`,
+    engine: true,
+  },
   sim: {
     synopsis: 'sim [--port 5565] [--host 127.0.0.1] [--apikey KEY] [--profile intended|head] [--verbose]',
     description: 'Run the engine simulator until interrupted; prints "listening ws://HOST:PORT/task/service".',
@@ -32,7 +39,7 @@ JSON, on stdout. Exits 1 when any file failed.`,
   },
 };
 
-const ENGINE = `Engine (upload, events, status):
+const ENGINE = `Engine (upload, events, status, store):
   --uri URI        engine address (default: ROCKETRIDE_URI); upload without one uses the embedded simulator
   --apikey KEY     credential (default: ROCKETRIDE_APIKEY)`;
 

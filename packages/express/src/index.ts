@@ -28,3 +28,4 @@ export {
   type SseHandlerOptions,
   type SseRequestHandler,
 } from './sse-handler.js';
+export { storeDownloadHandler, parseRange, type DownloadClient, type DownloadRequestHandler, type StoreDownloadOptions } from './store-download.js';

@@ -32,6 +32,7 @@ import {
   type PipeOptions,
   PipeWritable,
   type PipeWritableStream,
+  StoreApi,
   upload,
   uploadFiles,
   type UploadFilesOptions,
@@ -68,6 +69,17 @@ export class RocketRide extends RocketRideClient {
   readonly http: RocketRideHttp = {
     upload: (source, token, options) => httpUpload({ uri: this.getConnectionInfo().uri, auth: this.#credential }, source, token, options),
   };
+
+  #store: StoreApi | undefined;
+
+  /**
+   * The engine's file store, streams first: `createReadStream`/`readable`, atomic `createWriteStream`/`writable`,
+   * `readFile`, `writeFile`, `readJson`, `writeJson`, `list`, `stat`, `mkdir`, `rm`, `rename`, `exists`.
+   */
+  get store(): StoreApi {
+    this.#store ??= new StoreApi(this);
+    return this.#store;
+  }
 
   constructor(options: ClientOptions = {}) {
     super(options);

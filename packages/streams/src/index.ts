@@ -14,3 +14,4 @@ export {
 export { PipeSession } from './session.js';
 export { httpUpload, httpBaseUrl, type HttpTarget, type HttpUploadOptions } from './http-upload.js';
 export { openSource, type OpenedSource } from './upload.js';
+export * from './store/index.js';

@@ -13,6 +13,7 @@ export {
   type ReceivedRequest,
   type RequestMatcher,
   type SchedulerOptions,
+  type StoreHandleInfo,
   type TaskRecord,
 } from './types.js';
 export { NAMESPACE_URL, publicToken, pyJsonDumps, taskId, taskToken, uuid5 } from './ids.js';

@@ -117,6 +117,9 @@ export async function startEngine(options: EngineOptions = {}): Promise<Engine> 
     connectionCount(): number {
       return core.connections.size;
     },
+    storeHandles() {
+      return store.handleList();
+    },
     monitorCount(): number {
       let n = 0;
       for (const c of core.connections) n += c.monitors.size;

@@ -221,6 +221,16 @@ export interface FaultControls {
   reset(): void;
 }
 
+/** One open handle of the file store, as {@link Engine.storeHandles} lists it. */
+export interface StoreHandleInfo {
+  handle: string;
+  /** The store path (normalised, without the `users/<userId>/files/` prefix). */
+  path: string;
+  mode: 'r' | 'w';
+  /** The engine's number of the owning connection. */
+  connectionId: number;
+}
+
 export interface Engine {
   /** `ws://HOST:PORT/task/service` */
   readonly uri: string;
@@ -242,6 +252,8 @@ export interface Engine {
   requests(): ReceivedRequest[];
   /** Open WebSocket connections. */
   connectionCount(): number;
+  /** The file store's open handles, of every user and connection (leaked ones included; PROTOCOL.md §16.C). */
+  storeHandles(): StoreHandleInfo[];
   /** Total `rrext_monitor` keys held across connections. */
   monitorCount(): number;
   readonly faults: FaultControls;

@@ -35,6 +35,11 @@ import {
   use,
 } from './commands/tasks.js';
 import { type SendOptions, send } from './commands/data.js';
+import * as store from './commands/store.js';
+import type { AtomicWriteOptions } from './commands/store-atomic.js';
+import * as storeFiles from './commands/store-files.js';
+import { storeBeforeDeauth } from './commands/store-state.js';
+import * as storeText from './commands/store-text.js';
 import { DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';
 import { TypedEmitter, safeCall } from './emitter.js';
 import { type InboundHost, receiveFrame } from './inbound.js';
@@ -484,6 +489,97 @@ export class RocketRideClient extends TypedEmitter {
     return getServerInfo(this, this.uri, options);
   }
 
+  // ---- store (rrext_store, PROTOCOL.md §16.B–§16.E; see commands/store*.ts) ----------------------
+
+  /** Opens a store file (`'r'` with its size, or `'w'`); waits while 64 handles are open. ⚠ `'w'` truncates at once. */
+  fsOpen(path: string, mode?: store.StoreMode, options?: CallOptions): Promise<store.StoreOpenResult> {
+    return store.fsOpen(this, path, mode, options);
+  }
+  /** Reads up to `length` (≤ 4 MiB) bytes at `offset`; empty at the end of the file. */
+  fsRead(handle: string, offset?: number, length?: number, options?: CallOptions): Promise<Buffer> {
+    return store.fsRead(this, handle, offset, length, options);
+  }
+  /** Appends bytes to a write handle; resolves with the count the engine wrote. */
+  fsWrite(handle: string, data: Uint8Array | readonly Uint8Array[] | string, options?: CallOptions): Promise<number> {
+    return store.fsWrite(this, handle, data, options);
+  }
+  /** Closes a handle (a write handle is committed); `mode` defaults to the one it was opened with. */
+  fsClose(handle: string, mode?: store.StoreMode, options?: CallOptions): Promise<void> {
+    return store.fsClose(this, handle, mode, options);
+  }
+  /** Deletes a store file. */
+  fsDelete(path: string, options?: CallOptions): Promise<void> {
+    return store.fsDelete(this, path, options);
+  }
+  /** The immediate children of a store directory (default the root). */
+  fsListDir(path?: string, options?: CallOptions): Promise<store.StoreListing> {
+    return store.fsListDir(this, path, options);
+  }
+  /** Creates a store directory. */
+  fsMkdir(path: string, options?: CallOptions): Promise<void> {
+    return store.fsMkdir(this, path, options);
+  }
+  /** Removes a store directory, with its content when `recursive`. */
+  fsRmdir(path: string, recursive?: boolean, options?: CallOptions): Promise<void> {
+    return store.fsRmdir(this, path, recursive, options);
+  }
+  /** What a store path is: `{ exists, type?, size?, modified? }`. */
+  fsStat(path: string, options?: CallOptions): Promise<store.StoreStat> {
+    return store.fsStat(this, path, options);
+  }
+  /** Moves a store file or directory; the destination must not exist. */
+  fsRename(oldPath: string, newPath: string, options?: CallOptions): Promise<void> {
+    return store.fsRename(this, oldPath, newPath, options);
+  }
+  /** A store file as UTF-8 text. */
+  fsReadString(path: string, options?: CallOptions): Promise<string> {
+    return storeText.fsReadString(this, path, options);
+  }
+  /** Writes UTF-8 text to a store file, atomically (temporary file + rename). */
+  fsWriteString(path: string, text: string, options?: AtomicWriteOptions): Promise<void> {
+    return storeText.fsWriteString(this, path, text, options);
+  }
+  /** A store file's JSON, parsed. */
+  fsReadJson<T = unknown>(path: string, options?: CallOptions): Promise<T> {
+    return storeText.fsReadJson<T>(this, path, options);
+  }
+  /** Writes a value as JSON (indented by 2) to a store file, atomically. */
+  fsWriteJson(path: string, value: unknown, options?: AtomicWriteOptions): Promise<void> {
+    return storeText.fsWriteJson(this, path, value, options);
+  }
+  /** Saves a pipeline as `.templates/<templateId>.json`. */
+  saveTemplate(options: { templateId: string; pipeline: Record<string, unknown> } & CallOptions): Promise<void> {
+    return storeFiles.saveTemplate(this, options);
+  }
+  /** A saved template's pipeline. */
+  getTemplate(options: { templateId: string } & CallOptions): Promise<Record<string, unknown>> {
+    return storeFiles.getTemplate(this, options);
+  }
+  /** Deletes a template. */
+  deleteTemplate(options: { templateId: string } & CallOptions): Promise<void> {
+    return storeFiles.deleteTemplate(this, options);
+  }
+  /** Every template: `[{ id, name, sources, totalComponents }]`. */
+  getAllTemplates(options?: CallOptions): Promise<storeFiles.TemplateSummary[]> {
+    return storeFiles.getAllTemplates(this, options);
+  }
+  /** Saves a log as `.logs/<projectId>/<source>-<startTime>.log`; resolves with the file name. */
+  saveLog(options: { projectId: string; source: string; contents: Record<string, unknown> } & CallOptions): Promise<string> {
+    return storeFiles.saveLog(this, options);
+  }
+  /** A saved log. */
+  getLog(options: { projectId: string; name: string } & CallOptions): Promise<Record<string, unknown>> {
+    return storeFiles.getLog(this, options);
+  }
+  /** Deletes a log. */
+  deleteLog(options: { projectId: string; name: string } & CallOptions): Promise<void> {
+    return storeFiles.deleteLog(this, options);
+  }
+  /** A project's logs, oldest first. */
+  listLogs(options: { projectId: string; source?: string } & CallOptions): Promise<storeFiles.LogSummary[]> {
+    return storeFiles.listLogs(this, options);
+  }
+
   // ---- internals used by the command modules ---------------------------------------------------
 
   /** @internal Dispatches an event to `onEvent` and the `'event'` listeners. */
@@ -633,6 +729,7 @@ export class RocketRideClient extends TypedEmitter {
         if (o.onProtocolMessage !== undefined) safeCall(o.onProtocolMessage, redactAuth(message), 'send');
       },
       debug: o.onDebugMessage === undefined ? undefined : (line) => this.debug(line),
+      beforeDeauth: () => storeBeforeDeauth(this),
     };
   }
 }

@@ -22,3 +22,37 @@ export type { ServerInfo } from './commands/misc.js';
 export type { ServicesResult, ValidateOptions } from './commands/services.js';
 export type { RestartOptions, TaskSummary, UseOptions } from './commands/tasks.js';
 export { lookupMimeType, mimeTypeOf, OCTET_STREAM } from './mime.js';
+export {
+  closeQuietly,
+  fsClose,
+  fsDelete,
+  fsListDir,
+  fsMkdir,
+  fsOpen,
+  fsRead,
+  fsRename,
+  fsRmdir,
+  fsStat,
+  fsWrite,
+  MAX_STORE_READ,
+  openStoreHandle,
+  type StoreEntry,
+  type StoreListing,
+  type StoreMode,
+  type StoreOpenResult,
+  type StoreStat,
+} from './commands/store.js';
+export { AtomicStoreWriter, type AtomicWriteOptions, renameInto, siblingPath } from './commands/store-atomic.js';
+export { cleanStoreMessage, storeErrorCode, storeFailure } from './commands/store-errors.js';
+export type { LogSummary, TemplateSummary } from './commands/store-files.js';
+export { joinStorePath, normalizeStorePath, requireStoreId, splitStorePath, storeEntryPath } from './commands/store-paths.js';
+export {
+  CLEANUP_TIMEOUT,
+  HandleSemaphore,
+  MAX_STORE_HANDLES,
+  registerStoreSession,
+  type StoreSession,
+  storeState,
+  type StoreState,
+} from './commands/store-state.js';
+export { parseStoreJson, readStoreFile, STORE_WRITE_PIECE, storeBytes, storeJson, writeStoreFile } from './commands/store-text.js';

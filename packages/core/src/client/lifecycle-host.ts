@@ -49,6 +49,12 @@ export interface LifecycleHost {
   credentialChanged(credential: string): void;
   sent(message: DAPRequest): void;
   debug: ((line: string) => void) | undefined;
+  /**
+   * Runs before `logout()` sends `deauth`, while the session still carries requests; a promise delays the deauth
+   * until it settles. The client closes its store handles there: the engine keeps them, and their write locks,
+   * after a deauth (PROTOCOL.md §16.C.7). `disconnect()` sends no deauth, so the engine closes them itself.
+   */
+  beforeDeauth?: () => Promise<void> | undefined;
 }
 
 /** Sends a lifecycle request (`auth`, `deauth`) on `conn`, whatever the lifecycle's state. */

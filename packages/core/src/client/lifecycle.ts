@@ -144,6 +144,13 @@ export class Lifecycle {
     }
     if (this.inFlight !== undefined) await this.inFlight.catch(() => {});
     if (this.deauthing !== undefined) return this.deauthing;
+    // ---- before deauth: the host's cleanup (store handles, §16.C.7) while requests still go out ----
+    if (this.state === 'open') {
+      const before = this.host.beforeDeauth?.();
+      if (before !== undefined) await before.catch(() => {});
+      if (this.deauthing !== undefined) return this.deauthing; // a concurrent logout() went ahead meanwhile
+    }
+    // ----
     const conn = this.conn;
     if (this.state !== 'open' || conn === undefined) return;
     this.desired = 'attached';

@@ -8,3 +8,4 @@ export { ProtocolError } from './protocol-error.js';
 export { TimeoutError } from './timeout-error.js';
 export { AbortError } from './abort-error.js';
 export { REDACTED, redactSecrets, isSecretField } from './redact.js';
+export { StoreError, type StoreErrorOptions } from './store-error.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from '../connection.js';
 import type { EngineCore } from '../core.js';
-import type { EngineProfile } from '../types.js';
+import type { EngineProfile, StoreHandleInfo } from '../types.js';
 import { FsBackend, type ReadContext, type WriteContext } from './backend.js';
 import { type Handle, HandleTable } from './handles.js';
 
@@ -88,6 +88,17 @@ export class EngineStore {
     this.cleanups.add(work);
     void work.finally(() => this.cleanups.delete(work));
     return work;
+  }
+
+  /** Every open handle of every user (leaked ones included), as {@link Engine.storeHandles} reports them. */
+  handleList(): StoreHandleInfo[] {
+    const out: StoreHandleInfo[] = [];
+    for (const t of this.tables.values()) {
+      for (const h of t.list()) {
+        out.push({ handle: h.id, path: h.key.replace(/^users\/[^/]+\/files\//, ''), mode: h.mode, connectionId: h.connId });
+      }
+    }
+    return out;
   }
 
   /** Open handles of every user (leaked ones included). */

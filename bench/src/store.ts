@@ -1,0 +1,153 @@
+/**
+ * File store benchmark (issue 12), against the simulator in a separate process: write then read a file of
+ * BENCH_STORE_MIB (default 256) MiB.
+ *   - ours: `pipeline(fs.createReadStream(file), new StoreWriteStream(client, path))` (atomic: a temporary
+ *     file renamed into place, which costs the engine one more copy) and `pipeline(new StoreReadStream(client,
+ *     path), sink)`;
+ *   - a raw `ws` client with one request in flight: 4 MiB `fs_write`s one after the other (with and without
+ *     the same final rename), 4 MiB `fs_read`s one after the other;
+ *   - the same raw client with requests pipelined (BENCH_STORE_WINDOW, default 8, outstanding).
+ * Prints MiB/s (median of BENCH_ROUNDS, default 2) and our ratios. Env: BENCH_STORE_MIB, BENCH_ROUNDS,
+ * BENCH_STORE_WINDOW.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { RocketRideClient } from '@rocketride-streams/core';
+import { StoreReadStream, StoreWriteStream } from '@rocketride-streams/streams';
+import { startEngineProcess } from '@rocketride-streams/testing';
+import { RawStoreClient } from './raw-store.js';
+import { machine } from './sim.js';
+
+const MiB = 1024 * 1024;
+const PIECE = 4 * MiB;
+const FILE_MIB = Number(process.env.BENCH_STORE_MIB ?? 256);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const WINDOW = Number(process.env.BENCH_STORE_WINDOW ?? 8);
+const KEY = 'bench-key';
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const row = (cells: (string | number)[]) => console.log(`| ${cells.join(' | ')} |`);
+const seconds = async (fn: () => Promise<unknown>): Promise<number> => {
+  const t = performance.now();
+  await fn();
+  return (performance.now() - t) / 1000;
+};
+const discard = () => new Writable({ write: (_c, _e, cb) => cb(), writev: (_c, cb) => cb() });
+
+/** Reads the local file in 4 MiB pieces, handing each to `send` (awaited: one in flight). */
+async function pieces(file: string, send: (piece: Buffer) => Promise<unknown>): Promise<void> {
+  const fh = await open(file, 'r');
+  try {
+    for (;;) {
+      const buf = Buffer.allocUnsafe(PIECE);
+      const { bytesRead } = await fh.read(buf, 0, PIECE, null);
+      if (bytesRead === 0) return;
+      await send(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+async function rawWrite(raw: RawStoreClient, file: string, path: string, mode: 'one' | 'pipelined', rename: boolean): Promise<void> {
+  const target = rename ? `${path}.tmp` : path;
+  const { body } = await raw.store('fs_open', { path: target, mode: 'w' });
+  const handle = body!.handle as string;
+  const inFlight = new Set<Promise<unknown>>();
+  await pieces(file, async (piece) => {
+    const p = raw.store('fs_write', { handle }, piece);
+    if (mode === 'one') return p;
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+    if (inFlight.size >= WINDOW) await Promise.race(inFlight);
+  });
+  await Promise.all(inFlight);
+  await raw.store('fs_close', { handle, mode: 'w' });
+  if (rename) {
+    await raw.request('rrext_store', { subcommand: 'fs_delete', path });
+    await raw.store('fs_rename', { old_path: target, new_path: path });
+  }
+}
+
+async function rawRead(raw: RawStoreClient, path: string, mode: 'one' | 'pipelined'): Promise<number> {
+  const { body } = await raw.store('fs_open', { path, mode: 'r' });
+  const handle = body!.handle as string;
+  const size = body!.size as number;
+  let got = 0;
+  if (mode === 'one') {
+    for (;;) {
+      const r = await raw.store('fs_read', { handle, offset: got, length: PIECE });
+      got += r.data!.length;
+      if (r.data!.length < PIECE) break;
+    }
+  } else {
+    const offsets: number[] = [];
+    for (let o = 0; o <= size; o += PIECE) offsets.push(o);
+    let next = 0;
+    const worker = async () => {
+      while (next < offsets.length) {
+        const offset = offsets[next++]!;
+        got += (await raw.store('fs_read', { handle, offset, length: PIECE })).data!.length;
+      }
+    };
+    await Promise.all(Array.from({ length: WINDOW }, worker));
+  }
+  await raw.store('fs_close', { handle, mode: 'r' });
+  return got;
+}
+
+async function main(): Promise<void> {
+  console.log(`# file store: write and read ${FILE_MIB} MiB — ${await machine()}\n`);
+  const dir = await mkdtemp(join(tmpdir(), 'rr-bench-store-'));
+  const sim = await startEngineProcess({ apiKey: KEY, storeDir: join(dir, 'store') });
+  try {
+    const file = join(dir, 'data.bin');
+    await writeFile(file, Buffer.concat(Array.from({ length: FILE_MIB }, () => randomBytes(MiB))));
+    const client = new RocketRideClient({ uri: sim.uri, auth: KEY, env: {} });
+    await client.connect();
+    const raw = await RawStoreClient.connect(sim.uri, KEY);
+    const runs = {
+      'write: ours (atomic)': () => pipeline(createReadStream(file, { highWaterMark: MiB }), new StoreWriteStream(client, 'bench/ours.bin')),
+      'write: raw, 1 in flight': () => rawWrite(raw, file, 'bench/raw.bin', 'one', false),
+      'write: raw, 1 in flight + rename': () => rawWrite(raw, file, 'bench/raw-r.bin', 'one', true),
+      [`write: raw, ${WINDOW} pipelined`]: () => rawWrite(raw, file, 'bench/raw-p.bin', 'pipelined', false),
+      'read: ours': () => pipeline(new StoreReadStream(client, 'bench/ours.bin'), discard()),
+      'read: raw, 1 in flight': () => rawRead(raw, 'bench/raw.bin', 'one'),
+      [`read: raw, ${WINDOW} pipelined`]: () => rawRead(raw, 'bench/raw.bin', 'pipelined'),
+    };
+    // Warm-up (JIT, the simulator's first files): one untimed write and read each way.
+    await runs['write: ours (atomic)']();
+    await runs['write: raw, 1 in flight']();
+    await runs['read: ours']();
+    await runs['read: raw, 1 in flight']();
+    const rates: Record<string, number[]> = Object.fromEntries(Object.keys(runs).map((name) => [name, []]));
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [name, run] of Object.entries(runs)) rates[name]!.push(FILE_MIB / (await seconds(run)));
+    }
+    const rate = (name: string) => median(rates[name]!);
+    console.log('| run | MiB/s |\n| --- | ---: |');
+    for (const name of Object.keys(runs)) row([name, rate(name).toFixed(0)]);
+    const ratio = (a: string, b: string) => (rate(a) / rate(b)).toFixed(2);
+    console.log('\n| ratio | value |\n| --- | ---: |');
+    row(['write: ours / raw 1 in flight', ratio('write: ours (atomic)', 'write: raw, 1 in flight')]);
+    row(['write: ours / raw 1 in flight + rename (same work)', ratio('write: ours (atomic)', 'write: raw, 1 in flight + rename')]);
+    row([`write: ours / raw ${WINDOW} pipelined`, ratio('write: ours (atomic)', `write: raw, ${WINDOW} pipelined`)]);
+    row(['read: ours / raw 1 in flight', ratio('read: ours', 'read: raw, 1 in flight')]);
+    row([`read: ours / raw ${WINDOW} pipelined`, ratio('read: ours', `read: raw, ${WINDOW} pipelined`)]);
+    console.log(`\nclient process peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (both clients and the ${FILE_MIB} MiB file buffer)`);
+    await raw.close();
+    await client.disconnect();
+  } finally {
+    await sim.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
