@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Controller, Get, HttpCode, Inject, type INestApplication, Module, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Module, Param, Post, Req, Res } from '@nestjs/common';
 import { APP_FILTER, NestFactory } from '@nestjs/core';
 import type { Engine, RocketRide } from 'rocketride-streams';
 import { InjectRocketRide, ROCKETRIDE_CLIENT, RocketRideErrorFilter, RocketRideModule, streamBody } from './index.js';
@@ -54,7 +54,8 @@ class TestController {
 }
 
 export interface HttpTestApp {
-  app: INestApplication;
+  /** The application, typed from the NestFactory in use (Nest 10 or 11, see examples/nest10-app). */
+  app: Awaited<ReturnType<typeof NestFactory.create>>;
   /** `http://127.0.0.1:<port>` */
   url: string;
   rocketride: RocketRide;
