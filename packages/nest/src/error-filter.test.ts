@@ -20,7 +20,7 @@ describe('RocketRideErrorFilter answers the library’s coded errors with their 
 
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await res.json()).toEqual({ statusCode: 400, error: { code: 'ERR_INVALID_UTF8', message: 'Invalid UTF-8 in text input near byte 0' } });
+    expect(await res.json()).toEqual({ statusCode: 400, error: { code: 'ERR_INVALID_UTF8', message: 'Invalid UTF-8 in text input at byte 1 (0xff)' } });
     expect(dataOps(running)).toEqual(['open']);
   });
 

@@ -2,7 +2,7 @@
 // in a child process: what an application sees when the optional peer is not installed.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ECHO_PIPELINE } from '@rocketride-streams/testing';
+import { ECHO_PIPELINE, startEngine } from '@rocketride-streams/testing';
 import { connect } from 'rocketride-streams';
 import { uploadHandler } from '../upload-handler.js';
 
@@ -13,8 +13,10 @@ async function main(): Promise<void> {
   } catch {
     busboyResolvable = false;
   }
-  const rocketride = await connect({ embedded: {}, env: {} });
-  const engine = rocketride.engine!;
+  // The simulator is imported (and so bundled) here: the façade's lazy `embedded` import names its
+  // optional peer through a variable, which a bundle cannot follow.
+  const engine = await startEngine({ apiKey: 'K' });
+  const rocketride = await connect({ uri: engine.uri, auth: 'K', env: {} });
   const { token } = await rocketride.use({ pipeline: ECHO_PIPELINE });
   const server = createServer(uploadHandler(rocketride, { token }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     server.close();
     await rocketride.disconnect();
+    await engine.close();
   }
 }
 
