@@ -31,6 +31,8 @@ import {
   use,
 } from './commands/tasks.js';
 import { type SendOptions, send } from './commands/data.js';
+import { DeployApi } from './commands/deploy.js';
+import type { CommandHost } from './commands/host.js';
 import { DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';
 import { TypedEmitter, safeCall } from './emitter.js';
 import { type InboundHost, receiveFrame } from './inbound.js';
@@ -542,5 +544,19 @@ export class RocketRideClient extends TypedEmitter {
       },
       debug: o.onDebugMessage === undefined ? undefined : (line) => this.debug(line),
     };
+  }
+
+  // ---- server tools (issue 13): deployments, dashboard, profiling, account, database -----------
+  // Thin delegation only; the work is in commands/deploy.ts, dashboard.ts, cprofile.ts, account.ts, database.ts.
+
+  private toolHost(): CommandHost {
+    return { request: (command, args, options) => this.request(command, args, options) };
+  }
+
+  private deployApi: DeployApi | undefined;
+  /** Deployments (`rrext_deploy_*`): `add`, `list`, `status`, `update`, `remove`. */
+  get deploy(): DeployApi {
+    this.deployApi ??= new DeployApi(this.toolHost());
+    return this.deployApi;
   }
 }
