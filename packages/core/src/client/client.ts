@@ -33,6 +33,7 @@ import {
 import { type SendOptions, send } from './commands/data.js';
 import { DeployApi } from './commands/deploy.js';
 import type { CommandHost } from './commands/host.js';
+import { type DashboardSnapshot, getDashboard } from './commands/dashboard.js';
 import { DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';
 import { TypedEmitter, safeCall } from './emitter.js';
 import { type InboundHost, receiveFrame } from './inbound.js';
@@ -558,5 +559,10 @@ export class RocketRideClient extends TypedEmitter {
   get deploy(): DeployApi {
     this.deployApi ??= new DeployApi(this.toolHost());
     return this.deployApi;
+  }
+
+  /** A snapshot of the server's connections and tasks (`rrext_dashboard`; needs `task.monitor`). */
+  getDashboard(options?: CallOptions): Promise<DashboardSnapshot> {
+    return getDashboard(this.toolHost(), options);
   }
 }

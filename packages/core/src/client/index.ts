@@ -22,3 +22,13 @@ export type { ServerInfo } from './commands/misc.js';
 export type { ServicesResult, ValidateOptions } from './commands/services.js';
 export type { RestartOptions, TaskSummary, UseOptions } from './commands/tasks.js';
 export { lookupMimeType, mimeTypeOf, OCTET_STREAM } from './mime.js';
+// server tools (issue 13)
+export { DeployApi, SCHEDULE_PRESETS, validateProjectId, validateSchedule, type DeploymentChanges, type DeploymentRecord } from './commands/deploy.js';
+export type {
+  DashboardConnection,
+  DashboardMonitor,
+  DashboardOverview,
+  DashboardSnapshot,
+  DashboardTask,
+  DashboardTaskMetrics,
+} from './commands/dashboard.js';
