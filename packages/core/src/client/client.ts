@@ -34,6 +34,16 @@ import { type SendOptions, send } from './commands/data.js';
 import { DeployApi } from './commands/deploy.js';
 import type { CommandHost } from './commands/host.js';
 import { type DashboardSnapshot, getDashboard } from './commands/dashboard.js';
+import {
+  type CProfileReport,
+  type CProfileStartResult,
+  type CProfileStatus,
+  type CProfileStopResult,
+  cprofileReport,
+  cprofileStart,
+  cprofileStatus,
+  cprofileStop,
+} from './commands/cprofile.js';
 import { DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';
 import { TypedEmitter, safeCall } from './emitter.js';
 import { type InboundHost, receiveFrame } from './inbound.js';
@@ -564,5 +574,22 @@ export class RocketRideClient extends TypedEmitter {
   /** A snapshot of the server's connections and tasks (`rrext_dashboard`; needs `task.monitor`). */
   getDashboard(options?: CallOptions): Promise<DashboardSnapshot> {
     return getDashboard(this.toolHost(), options);
+  }
+
+  /** Starts a cProfile session of the server, or of the task whose token is `target` (`rrext_cprofile_start`). */
+  cprofileStart(target?: string | null, session?: string, options?: CallOptions): Promise<CProfileStartResult> {
+    return cprofileStart(this.toolHost(), target, session, options);
+  }
+  /** Stops the session this connection owns (`rrext_cprofile_stop`). */
+  cprofileStop(target?: string | null, options?: CallOptions): Promise<CProfileStopResult> {
+    return cprofileStop(this.toolHost(), target, options);
+  }
+  /** Whether a profiling session is active (`rrext_cprofile_status`). */
+  cprofileStatus(target?: string | null, options?: CallOptions): Promise<CProfileStatus> {
+    return cprofileStatus(this.toolHost(), target, options);
+  }
+  /** The report of the last completed session (`rrext_cprofile_report`). */
+  cprofileReport(target?: string | null, options?: CallOptions): Promise<CProfileReport> {
+    return cprofileReport(this.toolHost(), target, options);
   }
 }

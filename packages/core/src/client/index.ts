@@ -32,3 +32,4 @@ export type {
   DashboardTask,
   DashboardTaskMetrics,
 } from './commands/dashboard.js';
+export type { CProfileReport, CProfileStartResult, CProfileStatus, CProfileStopResult } from './commands/cprofile.js';
