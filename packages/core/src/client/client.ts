@@ -33,6 +33,7 @@ import {
 import { type SendOptions, send } from './commands/data.js';
 import { DeployApi } from './commands/deploy.js';
 import type { CommandHost } from './commands/host.js';
+import { AccountApi, accountInfo, orgIdOf } from './commands/account.js';
 import { type DashboardSnapshot, getDashboard } from './commands/dashboard.js';
 import {
   type CProfileReport,
@@ -591,5 +592,20 @@ export class RocketRideClient extends TypedEmitter {
   /** The report of the last completed session (`rrext_cprofile_report`). */
   cprofileReport(target?: string | null, options?: CallOptions): Promise<CProfileReport> {
     return cprofileReport(this.toolHost(), target, options);
+  }
+
+  private accountApi: AccountApi | undefined;
+  /** The user's account (`rrext_account_me`): `getEnv`, `setEnv`, `envKeys` in OSS; the rest SaaS only. */
+  get account(): AccountApi {
+    this.accountApi ??= new AccountApi({ ...this.toolHost(), credential: () => this.credential });
+    return this.accountApi;
+  }
+  /** The ConnectResult of the current authenticated session (undefined when not connected or logged out). */
+  getAccountInfo(): ConnectResult | undefined {
+    return accountInfo(this.isConnected(), this.getConnectionInfo().connectResult);
+  }
+  /** The id of the user's first organisation, if any. */
+  getOrgId(): string | undefined {
+    return orgIdOf(this.getAccountInfo());
   }
 }

@@ -33,3 +33,4 @@ export type {
   DashboardTaskMetrics,
 } from './commands/dashboard.js';
 export type { CProfileReport, CProfileStartResult, CProfileStatus, CProfileStopResult } from './commands/cprofile.js';
+export { AccountApi, SAAS_ONLY_MESSAGE, type AccountMeSubcommand } from './commands/account.js';
