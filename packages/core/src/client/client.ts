@@ -33,6 +33,7 @@ import {
 import { type SendOptions, send } from './commands/data.js';
 import { DeployApi } from './commands/deploy.js';
 import type { CommandHost } from './commands/host.js';
+import { DatabaseApi } from './commands/database.js';
 import { AccountApi, accountInfo, orgIdOf } from './commands/account.js';
 import { type DashboardSnapshot, getDashboard } from './commands/dashboard.js';
 import {
@@ -607,5 +608,12 @@ export class RocketRideClient extends TypedEmitter {
   /** The id of the user's first organisation, if any. */
   getOrgId(): string | undefined {
     return orgIdOf(this.getAccountInfo());
+  }
+
+  private databaseApi: DatabaseApi | undefined;
+  /** The database helper: `query({ token, sql })` and `dialect({ token })`, both `chat()` underneath. */
+  get database(): DatabaseApi {
+    this.databaseApi ??= new DatabaseApi({ chat: (options) => this.chat(options) });
+    return this.databaseApi;
   }
 }

@@ -34,3 +34,4 @@ export type {
 } from './commands/dashboard.js';
 export type { CProfileReport, CProfileStartResult, CProfileStatus, CProfileStopResult } from './commands/cprofile.js';
 export { AccountApi, SAAS_ONLY_MESSAGE, type AccountMeSubcommand } from './commands/account.js';
+export { DatabaseApi, type DatabaseDialect, type DatabaseQueryOptions, type DatabaseQueryResult } from './commands/database.js';
