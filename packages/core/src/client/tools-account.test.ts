@@ -84,6 +84,20 @@ describe('client.account in OSS mode', () => {
   }
 });
 
+describe('onProtocolMessage never shows the server environment values', () => {
+  it('set_env arguments and get_env answers are masked, names kept', async () => {
+    const seen: string[] = [];
+    const { client } = await h.connected({ env: { ROCKETRIDE_FOO: 'bar' } }, { onProtocolMessage: (m) => seen.push(JSON.stringify(m)) });
+    await client.account.getEnv();
+    await client.account.setEnv({ ROCKETRIDE_APIKEY: 'K', ROCKETRIDE_SECRET: 'hush' });
+    const account = seen.filter((line) => line.includes('rrext_account_me'));
+    expect(account).toHaveLength(4);
+    expect(account.join('\n')).not.toMatch(/"K"|"bar"|"hush"/);
+    expect(account.join('\n')).toContain('"ROCKETRIDE_SECRET":"***"');
+    expect(account.join('\n')).toContain('"ROCKETRIDE_FOO":"***"');
+  });
+});
+
 describe('getAccountInfo() / getOrgId()', () => {
   it('the session identity while connected, undefined after disconnect', async () => {
     const { client } = await h.connected();
