@@ -7,3 +7,4 @@ export { task$, type TaskLifecycle } from './task.js';
 export { sse$, type SseMessage, type SseOptions } from './sse.js';
 export { connection$, type ConnectionState } from './connection.js';
 export { progress$, type ProgressSource, type SinkProgress } from './progress.js';
+export { dashboard$, DEFAULT_DASHBOARD_INTERVAL_MS, type DashboardOptions } from './dashboard.js';

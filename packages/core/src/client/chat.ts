@@ -42,7 +42,8 @@ export async function chat(client: RocketRideClient, options: ChatOptions): Prom
   } else {
     throw new ValidationError('question must be a Question, its JSON, or a string', { code: 'ERR_INVALID_ARGUMENT' });
   }
-  if (!Array.isArray(data.questions) || data.questions.length === 0) {
+  // A `dialect` Question asks the database node, not a text: it goes out without questions (PROTOCOL.md §16.J).
+  if (!Array.isArray(data.questions) || (data.questions.length === 0 && data.type !== 'dialect')) {
     throw new ValidationError('Question cannot be empty', { code: 'ERR_INVALID_ARGUMENT' });
   }
   const payload = encoder.encode(JSON.stringify(data));

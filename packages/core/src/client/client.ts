@@ -40,6 +40,21 @@ import type { AtomicWriteOptions } from './commands/store-atomic.js';
 import * as storeFiles from './commands/store-files.js';
 import { storeBeforeDeauth } from './commands/store-state.js';
 import * as storeText from './commands/store-text.js';
+import { DeployApi } from './commands/deploy.js';
+import type { CommandHost } from './commands/host.js';
+import { DatabaseApi } from './commands/database.js';
+import { AccountApi, accountInfo, orgIdOf } from './commands/account.js';
+import { type DashboardSnapshot, getDashboard } from './commands/dashboard.js';
+import {
+  type CProfileReport,
+  type CProfileStartResult,
+  type CProfileStatus,
+  type CProfileStopResult,
+  cprofileReport,
+  cprofileStart,
+  cprofileStatus,
+  cprofileStop,
+} from './commands/cprofile.js';
 import { DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';
 import { TypedEmitter, safeCall } from './emitter.js';
 import { type InboundHost, receiveFrame } from './inbound.js';
@@ -731,5 +746,63 @@ export class RocketRideClient extends TypedEmitter {
       debug: o.onDebugMessage === undefined ? undefined : (line) => this.debug(line),
       beforeDeauth: () => storeBeforeDeauth(this),
     };
+  }
+
+  // ---- server tools (issue 13): deployments, dashboard, profiling, account, database -----------
+  // Thin delegation only; the work is in commands/deploy.ts, dashboard.ts, cprofile.ts, account.ts, database.ts.
+
+  private toolHost(): CommandHost {
+    return { request: (command, args, options) => this.request(command, args, options) };
+  }
+
+  private deployApi: DeployApi | undefined;
+  /** Deployments (`rrext_deploy_*`): `add`, `list`, `status`, `update`, `remove`. */
+  get deploy(): DeployApi {
+    this.deployApi ??= new DeployApi(this.toolHost());
+    return this.deployApi;
+  }
+
+  /** A snapshot of the server's connections and tasks (`rrext_dashboard`; needs `task.monitor`). */
+  getDashboard(options?: CallOptions): Promise<DashboardSnapshot> {
+    return getDashboard(this.toolHost(), options);
+  }
+
+  /** Starts a cProfile session of the server, or of the task whose token is `target` (`rrext_cprofile_start`). */
+  cprofileStart(target?: string | null, session?: string, options?: CallOptions): Promise<CProfileStartResult> {
+    return cprofileStart(this.toolHost(), target, session, options);
+  }
+  /** Stops the session this connection owns (`rrext_cprofile_stop`). */
+  cprofileStop(target?: string | null, options?: CallOptions): Promise<CProfileStopResult> {
+    return cprofileStop(this.toolHost(), target, options);
+  }
+  /** Whether a profiling session is active (`rrext_cprofile_status`). */
+  cprofileStatus(target?: string | null, options?: CallOptions): Promise<CProfileStatus> {
+    return cprofileStatus(this.toolHost(), target, options);
+  }
+  /** The report of the last completed session (`rrext_cprofile_report`). */
+  cprofileReport(target?: string | null, options?: CallOptions): Promise<CProfileReport> {
+    return cprofileReport(this.toolHost(), target, options);
+  }
+
+  private accountApi: AccountApi | undefined;
+  /** The user's account (`rrext_account_me`): `getEnv`, `setEnv`, `envKeys` in OSS; the rest SaaS only. */
+  get account(): AccountApi {
+    this.accountApi ??= new AccountApi({ ...this.toolHost(), credential: () => this.credential });
+    return this.accountApi;
+  }
+  /** The ConnectResult of the current authenticated session (undefined when not connected or logged out). */
+  getAccountInfo(): ConnectResult | undefined {
+    return accountInfo(this.isConnected(), this.getConnectionInfo().connectResult);
+  }
+  /** The id of the user's first organisation, if any. */
+  getOrgId(): string | undefined {
+    return orgIdOf(this.getAccountInfo());
+  }
+
+  private databaseApi: DatabaseApi | undefined;
+  /** The database helper: `query({ token, sql })` and `dialect({ token })`, both `chat()` underneath. */
+  get database(): DatabaseApi {
+    this.databaseApi ??= new DatabaseApi({ chat: (options) => this.chat(options) });
+    return this.databaseApi;
   }
 }

@@ -56,3 +56,16 @@ export {
   type StoreState,
 } from './commands/store-state.js';
 export { parseStoreJson, readStoreFile, STORE_WRITE_PIECE, storeBytes, storeJson, writeStoreFile } from './commands/store-text.js';
+// server tools (issue 13)
+export { DeployApi, SCHEDULE_PRESETS, validateProjectId, validateSchedule, type DeploymentChanges, type DeploymentRecord } from './commands/deploy.js';
+export type {
+  DashboardConnection,
+  DashboardMonitor,
+  DashboardOverview,
+  DashboardSnapshot,
+  DashboardTask,
+  DashboardTaskMetrics,
+} from './commands/dashboard.js';
+export type { CProfileReport, CProfileStartResult, CProfileStatus, CProfileStopResult } from './commands/cprofile.js';
+export { AccountApi, SAAS_ONLY_MESSAGE, type AccountMeSubcommand } from './commands/account.js';
+export { DatabaseApi, type DatabaseDialect, type DatabaseQueryOptions, type DatabaseQueryResult } from './commands/database.js';
