@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,5 +65,17 @@ describe('rocketride.http: uploads over HTTP with the client’s address and cre
     expect(result.name).toBe('notes.txt');
     expect(result.text).toEqual(['first line\nsecond line\n\n']);
   });
-});
 
+  it('the README tour shows the snippet above (token first), with the temporary files named as in the README', () => {
+    const own = readFileSync(new URL(import.meta.url), 'utf8');
+    const snippet = own.split('// --- snippet (README "HTTP uploads") ---\n')[1]!.split('    // --- end of snippet ---')[0]!;
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const block = readme.split('### HTTP uploads')[1]!.split('```ts\n')[1]!.split('```')[0]!;
+    const lines = snippet
+      .trim()
+      .split('\n')
+      .map((line) => line.trim().replace(/^rocketride = /, 'const rocketride = ').replace('filepath: pipelineFile', "filepath: 'echo.json'").replace('{ path: notes }', "{ path: 'notes.txt' }"));
+    for (const line of lines) expect(block.split('\n')).toContain(line);
+    expect(block).toContain('rocketride.http.upload(token, ');
+  });
+});
