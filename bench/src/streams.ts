@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       paths.push(p);
     }
     const oursFiles = await seconds(async () => {
-      const results = await uploadFiles(client, paths, token, { concurrency: 8 });
+      const results = await uploadFiles(client, token, paths, { concurrency: 8 });
       if (results.some((r) => !r.ok)) throw new Error('an upload failed');
     });
     const rawFiles = await seconds(async () => {

@@ -133,7 +133,7 @@ async function runCase(c: Case, index: number, check: Check): Promise<void> {
         break;
       }
       case 'upload':
-        outcome = client.upload(gated(), s.token, { name, mimeType, size: data.length, maxWriteBytes: parts[0]!.length, signal: ac.signal });
+        outcome = client.upload(s.token, gated(), { name, mimeType, size: data.length, maxWriteBytes: parts[0]!.length, signal: ac.signal });
         break;
       case 'send':
         outcome = client.send(s.token, data, { name }, mimeType, { signal: ac.signal });

@@ -77,15 +77,15 @@ const entries: Record<string, () => Entry> = {
   }),
   'upload()': () => ({
     fields: { ...pipeFields(), fileChunkSize: NOT_POSITIVE_INT, token: NOT_NON_EMPTY_STRING },
-    call: ({ token, ...bad }) => (s.client as RocketRide).upload({ path: file }, (token ?? s.token) as never, bad as never),
+    call: ({ token, ...bad }) => (s.client as RocketRide).upload((token ?? s.token) as never, { path: file }, bad as never),
   }),
   'uploadFiles()': () => ({
     fields: { concurrency: NOT_POSITIVE_INT, fileChunkSize: NOT_POSITIVE_INT, maxWriteBytes: NOT_POSITIVE_INT, signal: NOT_SIGNAL, onProgress: NOT_FUNCTION, files: [42, 'x', [42], [[42]], [{}]] },
-    call: ({ files, ...bad }) => (s.client as RocketRide).uploadFiles((files ?? [file]) as never, s.token, bad as never),
+    call: ({ files, ...bad }) => (s.client as RocketRide).uploadFiles(s.token, (files ?? [file]) as never, bad as never),
   }),
   'http.upload()': () => ({
     fields: { name: NOT_STRING, mimeType: NOT_NON_EMPTY_STRING, size: NOT_NON_NEGATIVE_INT, endpoint: ['/x', 42], fileChunkSize: NOT_POSITIVE_INT, signal: NOT_SIGNAL, headersTimeout: NOT_NON_NEGATIVE_MS, bodyTimeout: NOT_NON_NEGATIVE_MS },
-    call: (bad) => (s.client as RocketRide).http.upload({ path: file }, s.token, bad as never),
+    call: (bad) => (s.client as RocketRide).http.upload(s.token, { path: file }, bad as never),
   }),
   'send()': () => ({
     fields: { data: [42, null, {}, [1, 2]], name: NOT_STRING, size: [-1, 1.5, '3'], mimetype: NOT_NON_EMPTY_STRING, signal: NOT_SIGNAL, onSSE: NOT_FUNCTION, token: NOT_NON_EMPTY_STRING },

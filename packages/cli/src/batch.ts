@@ -22,7 +22,7 @@ export async function uploadEach(rocketride: RocketRide, token: string, entries:
   const one = async (index: number): Promise<FileResult> => {
     const entry = entries[index]!;
     try {
-      const [result] = await rocketride.uploadFiles([entry], token, {
+      const [result] = await rocketride.uploadFiles(token, [entry], {
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onProgress ? { onProgress: (p) => options.onProgress?.(index, p.file) } : {}),
       });

@@ -47,7 +47,7 @@ describe('sseHandler and a browser that reads slowly', () => {
     return { base, mostBuffered: () => most };
   }
 
-  const upload = (name: string) => fx.rocketride.upload(Buffer.from('x'), fx.token, { name, mimeType: 'text/plain' });
+  const upload = (name: string) => fx.rocketride.upload(fx.token, Buffer.from('x'), { name, mimeType: 'text/plain' });
 
   it('ends the stream with ERR_SSE_SLOW_CLIENT once maxBufferedBytes wait, and removes the engine subscription', async () => {
     const cap = 64 * 1024;

@@ -49,7 +49,7 @@ describe.each([
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     // The engine's catch-up status comes first, once the subscription is in place.
     expect(await reader.until((items) => items.some((m) => m.event === 'apaevt_status_update'))).toBe(true);
-    await fx.rocketride.upload(Buffer.from('some text'), fx.token, { name: 'seen-by-browser.txt', mimeType: 'text/plain' });
+    await fx.rocketride.upload(fx.token, Buffer.from('some text'), { name: 'seen-by-browser.txt', mimeType: 'text/plain' });
     expect(await reader.until(() => reader.named('apaevt_status_object').length > 0)).toBe(true);
     expect(reader.named('apaevt_status_object')[0]).toMatchObject({ object: 'seen-by-browser.txt', size: 9 });
     expect(await reader.until(() => reader.named('apaevt_status_counts').length > 0)).toBe(true);

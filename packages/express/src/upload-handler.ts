@@ -54,7 +54,22 @@ export type UploadRequestHandler<Req extends RequestLike = RequestLike> = (req: 
  * destroyed, never closed. A client that disconnects before its body ended is not answered (there
  * is nobody to answer).
  */
-export function uploadHandler<Req extends RequestLike = RequestLike>(client: UploadClient, options: UploadHandlerOptions<Req>): UploadRequestHandler<Req> {
+export function uploadHandler<Req extends RequestLike = RequestLike>(client: UploadClient, options: UploadHandlerOptions<Req>): UploadRequestHandler<Req>;
+/**
+ * The same, with the token (or a function of the request that picks it) as the second argument, as in
+ * `sseHandler(rocketride, token, options?)`: `uploadHandler(rocketride, token, { limit })`.
+ */
+export function uploadHandler<Req extends RequestLike = RequestLike>(
+  client: UploadClient,
+  token: string | ((req: Req) => string | Promise<string>),
+  options?: Omit<UploadHandlerOptions<Req>, 'token' | 'resolveToken'>,
+): UploadRequestHandler<Req>;
+export function uploadHandler<Req extends RequestLike = RequestLike>(
+  client: UploadClient,
+  tokenOrOptions: string | ((req: Req) => string | Promise<string>) | UploadHandlerOptions<Req>,
+  more?: Omit<UploadHandlerOptions<Req>, 'token' | 'resolveToken'>,
+): UploadRequestHandler<Req> {
+  const options = handlerOptions(tokenOrOptions, more);
   const { token, resolveToken, ...rest } = options ?? {};
   if ((token === undefined) === (resolveToken === undefined)) {
     throw new ValidationError('uploadHandler needs exactly one of `token` and `resolveToken`', { code: 'ERR_INVALID_ARGUMENT' });
@@ -76,4 +91,24 @@ export function uploadHandler<Req extends RequestLike = RequestLike>(client: Upl
       },
     );
   };
+}
+
+/** The options object of either call form; a token given both ways, or options after an options object, are refused. */
+function handlerOptions<Req extends RequestLike>(
+  tokenOrOptions: string | ((req: Req) => string | Promise<string>) | UploadHandlerOptions<Req>,
+  more: Omit<UploadHandlerOptions<Req>, 'token' | 'resolveToken'> | undefined,
+): UploadHandlerOptions<Req> {
+  if (typeof tokenOrOptions !== 'string' && typeof tokenOrOptions !== 'function') {
+    if (more !== undefined) {
+      throw new ValidationError('uploadHandler takes (rocketride, token, options?) or (rocketride, options): options after an options object', { code: 'ERR_INVALID_ARGUMENT' });
+    }
+    return tokenOrOptions;
+  }
+  if (more !== undefined && (typeof more !== 'object' || more === null)) {
+    throw new ValidationError('uploadHandler: options must be an object', { code: 'ERR_INVALID_ARGUMENT' });
+  }
+  if (more !== undefined && ('token' in more || 'resolveToken' in more)) {
+    throw new ValidationError('uploadHandler: the token is the second argument here; give no `token` or `resolveToken` in the options', { code: 'ERR_INVALID_ARGUMENT' });
+  }
+  return typeof tokenOrOptions === 'string' ? { ...more, token: tokenOrOptions } : { ...more, resolveToken: tokenOrOptions };
 }

@@ -8,6 +8,7 @@ import {
   RocketRideClient,
   type RocketRideEvent,
   type TaskStatus,
+  ValidationError,
 } from '@rocketride-streams/core';
 import {
   type ConnectionState,
@@ -47,9 +48,22 @@ export interface RocketRideHttp {
   /**
    * Streams a source to `POST /task/data?token=` (PROTOCOL.md §11) with backpressure, and resolves to the
    * object's result; for environments where a WebSocket is not an option. See `httpUpload` in
-   * `@rocketride-streams/streams` for the options and errors.
+   * `@rocketride-streams/streams` for the options and errors. The token comes first (a source there is
+   * `ERR_INVALID_ARGUMENT`: the order before 0.x's change).
    */
-  upload(source: UploadSource, token: string, options?: HttpUploadOptions): Promise<PipelineResult>;
+  upload(token: string, source: UploadSource, options?: HttpUploadOptions): Promise<PipelineResult>;
+}
+
+/**
+ * Refuses a token argument that is not a string, with the façade's own form in the message: most likely a
+ * call written for the order before the 0.x change (source first). Returns the error, for the caller to reject with.
+ */
+function tokenFirst(token: unknown, call: string, form: string): ValidationError | undefined {
+  if (typeof token === 'string') return undefined;
+  const got = token === null ? 'null' : Array.isArray(token) ? 'an array' : typeof token === 'object' ? 'an object' : typeof token === 'undefined' ? 'undefined' : typeof token;
+  return new ValidationError(`${call} takes the task token first: ${form}, got ${got} where the token goes (0.x API change: the token used to come after the source)`, {
+    code: 'ERR_INVALID_ARGUMENT',
+  });
 }
 
 /**
@@ -62,12 +76,16 @@ export class RocketRide extends RocketRideClient {
   #credential: string;
 
   /**
-   * HTTP uploads to the same engine with the same credential: `rocketride.http.upload(source, token)`.
+   * HTTP uploads to the same engine with the same credential: `rocketride.http.upload(token, source)`.
    * The base URL comes from the client's URI (`ws://` → `http://`, `wss://` → `https://`, path dropped).
    * Needs no open WebSocket.
    */
   readonly http: RocketRideHttp = {
-    upload: (source, token, options) => httpUpload({ uri: this.getConnectionInfo().uri, auth: this.#credential }, source, token, options),
+    upload: (token, source, options) => {
+      const refused = tokenFirst(token, 'rocketride.http.upload()', 'rocketride.http.upload(token, source, options?)');
+      if (refused) return Promise.reject(refused);
+      return httpUpload({ uri: this.getConnectionInfo().uri, auth: this.#credential }, token, source, options);
+    },
   };
 
   #store: StoreApi | undefined;
@@ -132,14 +150,25 @@ export class RocketRide extends RocketRideClient {
     return createWritable(this, token, options);
   }
 
-  /** Streams a source (Readable, web stream, iterable, Buffer, string, or `{ path }`) and resolves to the result. */
-  upload(source: UploadSource, token: string, options?: UploadOptions): Promise<PipelineResult> {
-    return upload(this, source, token, options);
+  /**
+   * Streams a source (Readable, web stream, iterable, Buffer, string, or `{ path }`) and resolves to the result.
+   * The token comes first, as in `pipe()`; a token that is not a string (a call in the old order,
+   * `upload(source, token)`) rejects with `ERR_INVALID_ARGUMENT`.
+   */
+  upload(token: string, source: UploadSource, options?: UploadOptions): Promise<PipelineResult> {
+    const refused = tokenFirst(token, 'rocketride.upload()', 'rocketride.upload(token, source, options?)');
+    if (refused) return Promise.reject(refused);
+    return upload(this, token, source, options);
   }
 
-  /** Uploads files through a bounded pool of pipes; one result per file, in input order. */
-  uploadFiles(files: readonly FileEntry[], token: string, options?: UploadFilesOptions): Promise<FileResult[]> {
-    return uploadFiles(this, files, token, options);
+  /**
+   * Uploads files through a bounded pool of pipes; one result per file, in input order. The token comes
+   * first; a token that is not a string (the old order, `uploadFiles(files, token)`) rejects with `ERR_INVALID_ARGUMENT`.
+   */
+  uploadFiles(token: string, files: readonly FileEntry[], options?: UploadFilesOptions): Promise<FileResult[]> {
+    const refused = tokenFirst(token, 'rocketride.uploadFiles()', 'rocketride.uploadFiles(token, files, options?)');
+    if (refused) return Promise.reject(refused);
+    return uploadFiles(this, token, files, options);
   }
 
   /**

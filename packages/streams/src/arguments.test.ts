@@ -30,8 +30,8 @@ type Entry = (client: RocketRideClient, token: string, options: unknown) => unkn
 const ENTRIES: Record<string, Entry> = {
   'pipe()': (c, t, o) => createPipe(c, t, o as never),
   'writable()': (c, t, o) => createWritable(c, t, o as never),
-  'upload()': (c, t, o) => upload(c, { path: file }, t, o as never),
-  'uploadFiles()': (c, t, o) => uploadFiles(c, [file], t, o as never),
+  'upload()': (c, t, o) => upload(c, t, { path: file }, o as never),
+  'uploadFiles()': (c, t, o) => uploadFiles(c, t, [file], o as never),
 };
 
 const MAX = Number.MAX_SAFE_INTEGER;
@@ -95,8 +95,10 @@ describe('stream entry points refuse a bad option with ERR_INVALID_OPTION before
 });
 
 describe('stream entry points refuse a bad token or client before anything is sent', () => {
-  it.each(Object.entries(ENTRIES))('%s', async (_entry, call) => {
-    for (const token of [42, '', '  ', undefined]) {
+  it.each(Object.entries(ENTRIES))('%s', async (entry, call) => {
+    // upload() and uploadFiles() take the token first now: a non-string there is ERR_INVALID_ARGUMENT (see below).
+    const bad = entry.startsWith('upload') ? ['', '  '] : [42, '', '  ', undefined];
+    for (const token of bad) {
       const error = await attempt(() => call(fx.client, token as never, {}));
       expect(error).toBeInstanceOf(ValidationError);
       expect(error).toMatchObject({ code: 'ERR_INVALID_TOKEN' });
@@ -108,9 +110,29 @@ describe('stream entry points refuse a bad token or client before anything is se
   });
 });
 
+describe('upload(), uploadFiles() and httpUpload() take the token first: the old order is refused with ERR_INVALID_ARGUMENT', () => {
+  const old = (call: string, form: string, got: string) =>
+    `${call} takes the task token first: ${form}, got ${got} where the token goes (0.x API change: the token used to come after the source)`;
+  const target = () => ({ httpUrl: fx.engine.httpUrl, auth: 'test-key' });
+  const CASES: Array<[string, () => unknown, string]> = [
+    ['upload(client, { path }, token)', () => upload(fx.client, { path: file } as never, fx.token as never), old('upload()', 'upload(client, token, source, options?)', 'an object')],
+    ['upload(client, Buffer, token)', () => upload(fx.client, Buffer.from('x') as never, fx.token as never), old('upload()', 'upload(client, token, source, options?)', 'an object (Buffer)')],
+    ['upload(client, undefined, source)', () => upload(fx.client, undefined as never, 'x'), old('upload()', 'upload(client, token, source, options?)', 'undefined')],
+    ['uploadFiles(client, files, token)', () => uploadFiles(fx.client, [file] as never, fx.token as never), old('uploadFiles()', 'uploadFiles(client, token, files, options?)', 'an array')],
+    ['uploadFiles(client, 42, files)', () => uploadFiles(fx.client, 42 as never, [file]), old('uploadFiles()', 'uploadFiles(client, token, files, options?)', '42')],
+    ['httpUpload(target, { path }, token)', () => httpUpload(target(), { path: file } as never, fx.token as never), old('httpUpload()', 'httpUpload(target, token, source, options?)', 'an object')],
+  ];
+  it.each(CASES)('%s', async (_name, run, message) => {
+    const error = await attempt(run);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ code: 'ERR_INVALID_ARGUMENT', message });
+    await expectNothingSent();
+  });
+});
+
 describe('upload({ path }) with fileChunkSize 0 commits nothing (it used to commit an empty object)', () => {
   it('rejects ERR_INVALID_OPTION and opens no pipe', async () => {
-    const error = await attempt(() => upload(fx.client, { path: file }, fx.token, { fileChunkSize: 0 }));
+    const error = await attempt(() => upload(fx.client, fx.token, { path: file }, { fileChunkSize: 0 }));
     expect(error).toMatchObject({ code: 'ERR_INVALID_OPTION', message: 'fileChunkSize must be an integer from 1 to 134217728, got 0' });
     await expectNothingSent();
   });
@@ -118,22 +140,22 @@ describe('upload({ path }) with fileChunkSize 0 commits nothing (it used to comm
 
 describe('uploadFiles(): bad files and batch options', () => {
   const CASES: Array<[string, () => Promise<unknown>, string, string]> = [
-    ['files not an array', () => uploadFiles(fx.client, 'a' as never, fx.token), 'ERR_INVALID_SOURCE', 'files must be an array, got "a"'],
+    ['files not an array', () => uploadFiles(fx.client, fx.token, 'a' as never), 'ERR_INVALID_SOURCE', 'files must be an array, got "a"'],
     [
       'a number as a file',
-      () => uploadFiles(fx.client, [42 as never], fx.token),
+      () => uploadFiles(fx.client, fx.token, [42 as never]),
       'ERR_INVALID_SOURCE',
       'files[0] must be a path, { path, objinfo?, mimeType? } or [path, objinfo?, mimeType?], got 42',
     ],
-    ['a file without path', () => uploadFiles(fx.client, [{ path: '' }], fx.token), 'ERR_INVALID_SOURCE', 'files[0] has no path'],
+    ['a file without path', () => uploadFiles(fx.client, fx.token, [{ path: '' }]), 'ERR_INVALID_SOURCE', 'files[0] has no path'],
     [
       'objinfo.size -1',
-      () => uploadFiles(fx.client, [[file, { size: -1 }]], fx.token),
+      () => uploadFiles(fx.client, fx.token, [[file, { size: -1 }]]),
       'ERR_INVALID_OPTION',
       `files[0].objinfo.size must be an integer from 0 to ${MAX}, got -1`,
     ],
-    ['mimeType 42', () => uploadFiles(fx.client, [{ path: file, mimeType: 42 as never }], fx.token), 'ERR_INVALID_OPTION', 'files[0].mimeType must be a non-empty string, got 42'],
-    ['concurrency 0', () => uploadFiles(fx.client, [file], fx.token, { concurrency: 0 }), 'ERR_INVALID_OPTION', 'concurrency must be an integer from 1 to 256, got 0'],
+    ['mimeType 42', () => uploadFiles(fx.client, fx.token, [{ path: file, mimeType: 42 as never }]), 'ERR_INVALID_OPTION', 'files[0].mimeType must be a non-empty string, got 42'],
+    ['concurrency 0', () => uploadFiles(fx.client, fx.token, [file], { concurrency: 0 }), 'ERR_INVALID_OPTION', 'concurrency must be an integer from 1 to 256, got 0'],
   ];
   it.each(CASES)('%s', async (_name, run, code, message) => {
     const error = await attempt(run);
@@ -146,17 +168,17 @@ describe('uploadFiles(): bad files and batch options', () => {
 describe('httpUpload(): bad arguments are refused before any request', () => {
   const target = () => ({ httpUrl: fx.engine.httpUrl, auth: 'test-key' });
   const CASES: Array<[string, () => Promise<unknown>, string, string]> = [
-    ['options null', () => httpUpload(target(), 'x', fx.token, null as never), 'ERR_INVALID_OPTION', 'options must be an object, got null'],
-    ['mimeType 42', () => httpUpload(target(), 'x', fx.token, { mimeType: 42 as never }), 'ERR_INVALID_OPTION', 'mimeType must be a non-empty string, got 42'],
-    ['name 42', () => httpUpload(target(), 'x', fx.token, { name: 42 as never }), 'ERR_INVALID_OPTION', 'name must be a non-empty string, got 42'],
-    ['size -1', () => httpUpload(target(), 'x', fx.token, { size: -1 }), 'ERR_INVALID_OPTION', `size must be an integer from 0 to ${MAX}, got -1`],
-    ['signal "x"', () => httpUpload(target(), 'x', fx.token, { signal: 'x' as never }), 'ERR_INVALID_OPTION', 'signal must be an AbortSignal, got "x"'],
-    ['endpoint', () => httpUpload(target(), 'x', fx.token, { endpoint: '/x' as never }), 'ERR_INVALID_OPTION', `endpoint must be '/task/data' or '/webhook', got "/x"`],
-    ['headersTimeout -1', () => httpUpload(target(), 'x', fx.token, { headersTimeout: -1 }), 'ERR_INVALID_OPTION', 'headersTimeout must be an integer from 0 to 2147483647, got -1'],
-    ['fileChunkSize 0', () => httpUpload(target(), { path: file }, fx.token, { fileChunkSize: 0 }), 'ERR_INVALID_OPTION', 'fileChunkSize must be an integer from 1 to 134217728, got 0'],
-    ['dispatcher {}', () => httpUpload(target(), 'x', fx.token, { dispatcher: {} as never }), 'ERR_INVALID_OPTION', 'dispatcher must be an undici Dispatcher, got an object'],
-    ['target null', () => httpUpload(null as never, 'x', fx.token), 'ERR_INVALID_ARGUMENT', 'target must be an object { httpUrl | uri, auth }, got null'],
-    ['token 42', () => httpUpload(target(), 'x', 42 as never), 'ERR_INVALID_TOKEN', 'A task token (a non-empty string) is required for an HTTP upload'],
+    ['options null', () => httpUpload(target(), fx.token, 'x', null as never), 'ERR_INVALID_OPTION', 'options must be an object, got null'],
+    ['mimeType 42', () => httpUpload(target(), fx.token, 'x', { mimeType: 42 as never }), 'ERR_INVALID_OPTION', 'mimeType must be a non-empty string, got 42'],
+    ['name 42', () => httpUpload(target(), fx.token, 'x', { name: 42 as never }), 'ERR_INVALID_OPTION', 'name must be a non-empty string, got 42'],
+    ['size -1', () => httpUpload(target(), fx.token, 'x', { size: -1 }), 'ERR_INVALID_OPTION', `size must be an integer from 0 to ${MAX}, got -1`],
+    ['signal "x"', () => httpUpload(target(), fx.token, 'x', { signal: 'x' as never }), 'ERR_INVALID_OPTION', 'signal must be an AbortSignal, got "x"'],
+    ['endpoint', () => httpUpload(target(), fx.token, 'x', { endpoint: '/x' as never }), 'ERR_INVALID_OPTION', `endpoint must be '/task/data' or '/webhook', got "/x"`],
+    ['headersTimeout -1', () => httpUpload(target(), fx.token, 'x', { headersTimeout: -1 }), 'ERR_INVALID_OPTION', 'headersTimeout must be an integer from 0 to 2147483647, got -1'],
+    ['fileChunkSize 0', () => httpUpload(target(), fx.token, { path: file }, { fileChunkSize: 0 }), 'ERR_INVALID_OPTION', 'fileChunkSize must be an integer from 1 to 134217728, got 0'],
+    ['dispatcher {}', () => httpUpload(target(), fx.token, 'x', { dispatcher: {} as never }), 'ERR_INVALID_OPTION', 'dispatcher must be an undici Dispatcher, got an object'],
+    ['target null', () => httpUpload(null as never, fx.token, 'x'), 'ERR_INVALID_ARGUMENT', 'target must be an object { httpUrl | uri, auth }, got null'],
+    ['token ""', () => httpUpload(target(), '', 'x'), 'ERR_INVALID_TOKEN', 'A task token (a non-empty string) is required for an HTTP upload'],
   ];
   it.each(CASES)('%s', async (_name, run, code, message) => {
     const error = await attempt(run);

@@ -142,7 +142,7 @@ describe('writable() and upload(): the same rule', () => {
     fx = await startFixture();
     fx.engine.faults.delayResponse('rrext_process:close', 150);
     const ac = new AbortController();
-    const done = upload(fx.client, 'the whole text', fx.token, { name: 'up-late.txt', signal: ac.signal });
+    const done = upload(fx.client, fx.token, 'the whole text', { name: 'up-late.txt', signal: ac.signal });
     await until(() => closes(fx!) === 1);
     ac.abort();
     await expect(done).resolves.toMatchObject({ name: 'up-late.txt' });

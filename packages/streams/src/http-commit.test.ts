@@ -23,7 +23,7 @@ describe('httpUpload(): once the whole body was sent, the answer decides', () =>
     fx = await startFixture({ ackDelayMs: 200 });
     const ac = new AbortController();
     const body = 'the whole body';
-    const done = httpUpload(target(fx), body, fx.token, { name: 'h-late.txt', signal: ac.signal });
+    const done = httpUpload(target(fx), fx.token, body, { name: 'h-late.txt', signal: ac.signal });
     await until(() => fx!.engine.pipes().at(-1)?.bytes === Buffer.byteLength(body));
     ac.abort();
     await expect(done).resolves.toMatchObject({ name: 'h-late.txt' });
@@ -32,7 +32,7 @@ describe('httpUpload(): once the whole body was sent, the answer decides', () =>
 
   it('no answer after the whole body was sent (headersTimeout) is ERR_COMMIT_UNKNOWN, not a plain timeout', async () => {
     fx = await startFixture({ ackDelayMs: 4_000 }); // far past headersTimeout, which undici checks on a coarse (about 1 s) clock
-    const err = await httpUpload(target(fx), 'body', fx.token, { name: 'h-silent.txt', headersTimeout: 100 }).catch((e: unknown) => e);
+    const err = await httpUpload(target(fx), fx.token, 'body', { name: 'h-silent.txt', headersTimeout: 100 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PipeError);
     expect(err).toMatchObject({
       code: 'ERR_COMMIT_UNKNOWN',
@@ -52,7 +52,7 @@ describe('httpUpload(): once the whole body was sent, the answer decides', () =>
       await new Promise((r) => setTimeout(r, 50));
       yield Buffer.from('second part');
     }
-    const err = await httpUpload(target(fx), Readable.from(slow()), fx.token, { name: 'h-cut.txt', signal: ac.signal }).catch((e: unknown) => e);
+    const err = await httpUpload(target(fx), fx.token, Readable.from(slow()), { name: 'h-cut.txt', signal: ac.signal }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AbortError);
     expect(err).toMatchObject({ code: 'ERR_ABORTED', message: 'The HTTP upload was aborted; the object was not committed' });
     await new Promise((r) => setTimeout(r, 50));

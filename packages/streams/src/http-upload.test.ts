@@ -27,7 +27,7 @@ describe('httpUpload(): POST /task/data over undici', () => {
     const data = randomBytes(3 * 1024 * 1024 + 17);
     const path = join(dir, 'photo.png');
     await writeFile(path, data);
-    const result = await httpUpload(target(fx), { path }, fx.token);
+    const result = await httpUpload(target(fx), fx.token, { path });
     const record = fx.engine.pipes().at(-1)!;
     expect(sha256(record.received)).toBe(sha256(data));
     expect(record.object).toMatchObject({ name: 'photo.png', size: data.length });
@@ -40,7 +40,7 @@ describe('httpUpload(): POST /task/data over undici', () => {
   it('uploads a stream of unknown length (chunked) to the /webhook alias', async () => {
     fx = await startFixture();
     const data = chunks(50, 40_000);
-    const result = await httpUpload({ httpUrl: fx.engine.httpUrl, auth: 'k' }, Readable.from(data), fx.token, { name: 'stream.bin', endpoint: '/webhook' });
+    const result = await httpUpload({ httpUrl: fx.engine.httpUrl, auth: 'k' }, fx.token, Readable.from(data), { name: 'stream.bin', endpoint: '/webhook' });
     const record = fx.engine.pipes().at(-1)!;
     expect(sha256(record.received)).toBe(sha256(data));
     expect(record.object).not.toHaveProperty('size');
@@ -50,20 +50,20 @@ describe('httpUpload(): POST /task/data over undici', () => {
 
   it('a text body gives the same result shape as over the WebSocket', async () => {
     fx = await startFixture();
-    const result = await httpUpload(target(fx), 'hi', fx.token, { mimeType: 'text/plain' });
+    const result = await httpUpload(target(fx), fx.token, 'hi', { mimeType: 'text/plain' });
     expect(result).toEqual({ name: expect.stringMatching(/^stream-/), path: '', objectId: expect.any(String), text: ['hi\n\n'], result_types: { text: 'text' } });
   });
 
   it('a non-ASCII name is sent with an RFC 8187 filename* and an ASCII fallback', async () => {
     fx = await startFixture();
-    const result = await httpUpload(target(fx), Buffer.from('x'), fx.token, { name: 'résumé.txt' });
+    const result = await httpUpload(target(fx), fx.token, Buffer.from('x'), { name: 'résumé.txt' });
     expect(result.name).toBe('r_sum_.txt'); // the simulator, like a plain parser, reads filename=
     expect(fx.engine.pipes().at(-1)!.mimeType).toBe('text/plain');
   });
 
   it('a wrong key is an AuthenticationError and opens no pipe', async () => {
     fx = await startFixture({ apiKey: 'test-key' });
-    const err = await httpUpload(target(fx, 'wrong'), randomBytes(2 * 1024 * 1024), fx.token).catch((e: unknown) => e);
+    const err = await httpUpload(target(fx, 'wrong'), fx.token, randomBytes(2 * 1024 * 1024)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthenticationError);
     expect(err).toMatchObject({ code: 'ERR_AUTHENTICATION', serverMessage: 'Access denied' });
     expect(fx.engine.pipes()).toHaveLength(0);
@@ -72,14 +72,14 @@ describe('httpUpload(): POST /task/data over undici', () => {
   it('an unknown token is a PipeError with the engine message', async () => {
     // The HTTP bridge checks the token per object: HTTP 200, with an error entry for the object.
     fx = await startFixture();
-    const err = await httpUpload(target(fx), 'data', 'no-such-task').catch((e: unknown) => e);
+    const err = await httpUpload(target(fx), 'no-such-task', 'data').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PipeError);
     expect(err).toMatchObject({ code: 'ERR_PIPE_UPLOAD', serverMessage: 'Your pipeline is not running' });
   });
 
   it('an object the engine failed (status "Error") is a PipeError with the server message', async () => {
     fx = await startFixture();
-    const err = await httpUpload(target(fx), Buffer.from([0x68, 0xff, 0xfe]), fx.token, { mimeType: 'text/plain' }).catch((e: unknown) => e);
+    const err = await httpUpload(target(fx), fx.token, Buffer.from([0x68, 0xff, 0xfe]), { mimeType: 'text/plain' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PipeError);
     expect((err as PipeError).code).toBe('ERR_PIPE_UPLOAD');
     expect((err as PipeError).serverMessage).toMatch(/utf-?8/i);
@@ -88,7 +88,7 @@ describe('httpUpload(): POST /task/data over undici', () => {
   it('a pipeline failure reported in the result is a PipeError (ERR_PIPE_RESULT)', async () => {
     fx = await startFixture();
     fx.engine.faults.failPipeline(true, 'parser exploded');
-    const err = await httpUpload(target(fx), 'x', fx.token).catch((e: unknown) => e);
+    const err = await httpUpload(target(fx), fx.token, 'x').catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'ERR_PIPE_RESULT', serverMessage: 'parser exploded' });
     expect(err).toBeInstanceOf(PipeError);
   });
@@ -105,7 +105,7 @@ describe('httpUpload(): POST /task/data over undici', () => {
         setImmediate(() => this.push(randomBytes(16 * 1024)));
       },
     });
-    const err = await httpUpload(target(fx), source, fx.token, { signal: ac.signal }).catch((e: unknown) => e);
+    const err = await httpUpload(target(fx), fx.token, source, { signal: ac.signal }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AbortError);
     expect(produced).toBeGreaterThan(1);
     expect(source.destroyed).toBe(true);
@@ -116,7 +116,7 @@ describe('httpUpload(): POST /task/data over undici', () => {
 
   it('an already aborted signal sends nothing', async () => {
     fx = await startFixture();
-    const err = await httpUpload(target(fx), 'x', fx.token, { signal: AbortSignal.abort() }).catch((e: unknown) => e);
+    const err = await httpUpload(target(fx), fx.token, 'x', { signal: AbortSignal.abort() }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AbortError);
     expect(fx.engine.pipes()).toHaveLength(0);
   });
@@ -127,14 +127,14 @@ describe('httpUpload(): POST /task/data over undici', () => {
       yield randomBytes(100_000);
       throw new Error('disk gone');
     }
-    await expect(httpUpload(target(fx), failing(), fx.token)).rejects.toThrow('disk gone');
+    await expect(httpUpload(target(fx), fx.token, failing())).rejects.toThrow('disk gone');
     await new Promise((r) => setTimeout(r, 20));
     expect(fx.engine.pipes().every((p) => p.state !== 'closed')).toBe(true);
   });
 
   it('a size that does not match the body fails and commits nothing', async () => {
     fx = await startFixture();
-    const err = await httpUpload(target(fx), Readable.from([Buffer.alloc(10)]), fx.token, { size: 20 }).catch((e: unknown) => e);
+    const err = await httpUpload(target(fx), fx.token, Readable.from([Buffer.alloc(10)]), { size: 20 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect((err as ValidationError).code).toBe('ERR_SIZE_MISMATCH');
     await new Promise((r) => setTimeout(r, 20));
@@ -146,14 +146,14 @@ describe('httpUpload(): POST /task/data over undici', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const { port } = srv.address() as { port: number };
     await new Promise((r) => srv.close(r));
-    const err = await httpUpload({ httpUrl: `http://127.0.0.1:${port}`, auth: 'k' }, 'x', 'T').catch((e: unknown) => e);
+    const err = await httpUpload({ httpUrl: `http://127.0.0.1:${port}`, auth: 'k' }, 'T', 'x').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectionError);
     expect((err as ConnectionError).code).toBe('ERR_CONNECTION_LOST');
   });
 
   it('checks token and credential before sending', async () => {
-    await expect(httpUpload({ httpUrl: 'http://127.0.0.1:1', auth: 'k' }, 'x', '')).rejects.toMatchObject({ code: 'ERR_INVALID_TOKEN' });
-    await expect(httpUpload({ httpUrl: 'http://127.0.0.1:1', auth: '' }, 'x', 'T')).rejects.toBeInstanceOf(AuthenticationError);
+    await expect(httpUpload({ httpUrl: 'http://127.0.0.1:1', auth: 'k' }, '', 'x')).rejects.toMatchObject({ code: 'ERR_INVALID_TOKEN' });
+    await expect(httpUpload({ httpUrl: 'http://127.0.0.1:1', auth: '' }, 'T', 'x')).rejects.toBeInstanceOf(AuthenticationError);
   });
 
   it('streams a 64 MiB body: at most 16 MiB produced ahead of what the engine received', async () => {
@@ -172,7 +172,7 @@ describe('httpUpload(): POST /task/data over undici', () => {
         this.push(randomBytes(chunk)); // a fresh buffer each time: nothing is shared
       },
     });
-    const result = await httpUpload(target(fx), source, fx.token, { name: 'big.bin' });
+    const result = await httpUpload(target(fx), fx.token, source, { name: 'big.bin' });
     expect(result.name).toBe('big.bin');
     const record = engine.pipes().at(-1)!;
     expect(record.bytes).toBe(total);

@@ -20,6 +20,7 @@ import {
   checkSignal,
   checkString,
   checkTimeout,
+  checkTokenFirst,
   invalidOption,
   MAX_FILE_CHUNK,
   shown,
@@ -239,10 +240,12 @@ function commitUnknown(why: string, cause?: unknown): PipeError {
  *   PipeError (`ERR_COMMIT_UNKNOWN`, `ERR_PIPE_OPEN` for another 400, `ERR_PIPE_UPLOAD` when the engine failed the object or its token (the
  *   bridge checks the token per object), `ERR_PIPE_RESULT` when the pipeline did), ConnectionError (`ERR_CONNECTION_LOST`, `ERR_HTTP_STATUS`
  *   for a 5xx), TimeoutError, AbortError (`ERR_ABORTED`), ProtocolError (`ERR_HTTP_RESPONSE`, `ERR_HTTP_STATUS`).
- *   An error raised by the source itself is rethrown as it is.
+ *   An error raised by the source itself is rethrown as it is. A token that is not a string (a call written for
+ *   the old order, `httpUpload(target, source, token)`) is `ERR_INVALID_ARGUMENT`.
  */
-export async function httpUpload(target: HttpTarget, source: UploadSource, token: string, options: HttpUploadOptions = {}): Promise<PipelineResult> {
-  if (typeof token !== 'string' || token.trim() === '') {
+export async function httpUpload(target: HttpTarget, token: string, source: UploadSource, options: HttpUploadOptions = {}): Promise<PipelineResult> {
+  checkTokenFirst(token, 'httpUpload()', 'httpUpload(target, token, source, options?)');
+  if (token.trim() === '') {
     throw new ValidationError('A task token (a non-empty string) is required for an HTTP upload', { code: 'ERR_INVALID_TOKEN' });
   }
   if (typeof target !== 'object' || target === null) {

@@ -94,6 +94,21 @@ export function checkToken(token: unknown, what = 'open a pipe'): asserts token 
   }
 }
 
+/**
+ * The token argument of `upload()`, `uploadFiles()` and `httpUpload()`, which now comes before the source
+ * (a 0.x API change). Anything but a string is refused with `ERR_INVALID_ARGUMENT`, saying so, since a
+ * source or a file list there is most likely a call written for the old order. The caller then checks
+ * a blank string (`ERR_INVALID_TOKEN`, as for a pipe).
+ */
+export function checkTokenFirst(token: unknown, call: string, form: string): asserts token is string {
+  if (typeof token !== 'string') {
+    throw new ValidationError(
+      `${call} takes the task token first: ${form}, got ${shown(token)} where the token goes (0.x API change: the token used to come after the source)`,
+      { code: 'ERR_INVALID_ARGUMENT' },
+    );
+  }
+}
+
 /** The client: something with the RocketRideClient methods a pipe uses (`ERR_INVALID_ARGUMENT`). */
 export function checkClient(client: unknown): void {
   const c = client as { request?: unknown; isConnected?: unknown; on?: unknown; off?: unknown } | null;

@@ -44,7 +44,7 @@ describe('random aborts over 30 uploads (seeded)', () => {
       const timer = setTimeout(() => ac.abort(), Math.floor(random() * 60));
       const options = { name, signal: ac.signal, maxWriteBytes: 16 * 1024 };
       let run: Promise<PipelineResult>;
-      if (i % 2 === 0) run = upload(fx.client, Readable.from(parts), fx.token, options);
+      if (i % 2 === 0) run = upload(fx.client, fx.token, Readable.from(parts), options);
       else {
         const sink = createWritable(fx.client, fx.token, options);
         run = Readable.toWeb(Readable.from(parts))

@@ -88,7 +88,7 @@ describe('upload()', () => {
       yield 'from ';
       yield Buffer.from('a generator');
     }
-    const cases: Array<[Parameters<typeof upload>[1], string]> = [
+    const cases: Array<[Parameters<typeof upload>[2], string]> = [
       [Buffer.from('from a buffer'), 'from a buffer'],
       ['from a string', 'from a string'],
       [gen(), 'from a generator'],
@@ -97,7 +97,7 @@ describe('upload()', () => {
       [{ path: file }, 'from a file'],
     ];
     for (const [source, expected] of cases) {
-      await upload(fx.client, source, fx.token, { mimeType: 'application/octet-stream' });
+      await upload(fx.client, fx.token, source, { mimeType: 'application/octet-stream' });
       expect(fx.engine.pipes().at(-1)!.received.toString()).toBe(expected);
     }
     const fromFile = fx.engine.pipes().at(-1)!;
@@ -109,15 +109,15 @@ describe('upload()', () => {
     dir = await mkdtemp(join(tmpdir(), 'rr-upload-'));
     const file = join(dir, 'story.txt');
     await writeFile(file, 'once upon a time');
-    const result = await upload(fx.client, { path: file }, fx.token);
+    const result = await upload(fx.client, fx.token, { path: file });
     expect(result.text).toEqual(['once upon a time\n\n']);
     expect(fx.engine.pipes().at(-1)!.mimeType).toBe('text/plain');
   });
 
   it('a missing file is a ValidationError and nothing is opened', async () => {
     fx = await startFixture();
-    await expect(upload(fx.client, { path: '/nonexistent/nope.bin' }, fx.token)).rejects.toMatchObject({ code: 'ERR_INVALID_SOURCE' });
-    await expect(upload(fx.client, 42 as never, fx.token)).rejects.toMatchObject({ code: 'ERR_INVALID_SOURCE' });
+    await expect(upload(fx.client, fx.token, { path: '/nonexistent/nope.bin' })).rejects.toMatchObject({ code: 'ERR_INVALID_SOURCE' });
+    await expect(upload(fx.client, fx.token, 42 as never)).rejects.toMatchObject({ code: 'ERR_INVALID_SOURCE' });
     expect(fx.dataOps()).toEqual([]);
   });
 
@@ -126,7 +126,7 @@ describe('upload()', () => {
     const ac = new AbortController();
     // Small writes, and the abort once the first one was acknowledged: the upload is then mid-way
     // whatever the machine's speed (a timer raced the whole upload once writes became 4 MiB).
-    const run = upload(fx.client, Readable.from(chunks(50, 64 * 1024)), fx.token, {
+    const run = upload(fx.client, fx.token, Readable.from(chunks(50, 64 * 1024)), {
       signal: ac.signal,
       maxWriteBytes: 64 * 1024,
       onProgress: (p) => {
@@ -151,7 +151,7 @@ describe('uploadFiles()', () => {
     const files = [...paths.slice(0, 3), join(dir, 'missing.bin'), ...paths.slice(3)];
     let maxOpen = 0;
     const progress: number[] = [];
-    const results = await uploadFiles(fx.client, files, fx.token, {
+    const results = await uploadFiles(fx.client, fx.token, files, {
       concurrency: 3,
       onProgress: (p) => {
         maxOpen = Math.max(maxOpen, fx!.engine.pipes().filter((r) => r.state === 'open').length);
@@ -175,7 +175,7 @@ describe('uploadFiles()', () => {
 
   it('refuses a bad concurrency before opening anything', async () => {
     fx = await startFixture();
-    await expect(uploadFiles(fx.client, ['a'], fx.token, { concurrency: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
+    await expect(uploadFiles(fx.client, fx.token, ['a'], { concurrency: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_OPTION' });
     expect(fx.dataOps()).toEqual([]);
   });
 });

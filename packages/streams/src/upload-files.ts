@@ -6,6 +6,7 @@ import {
   checkObjinfo,
   checkString,
   checkToken,
+  checkTokenFirst,
   checkOptionsObject,
   MAX_CONCURRENCY,
   MAX_FILE_CHUNK,
@@ -71,12 +72,14 @@ function normalise(input: FileEntry, i: number): Entry {
 /**
  * Uploads files through a bounded pool of pipes. Resolves to one result per file, in input order;
  * a file's failure is recorded in its result and does not stop the others. Aborting the signal
- * abandons every open pipe (none is committed) and marks unstarted files as aborted.
+ * abandons every open pipe (none is committed) and marks unstarted files as aborted. A token that is not a
+ * string (a call written for the old order, `uploadFiles(client, files, token)`) is `ERR_INVALID_ARGUMENT`.
  */
-export async function uploadFiles(client: RocketRideClient, files: readonly FileEntry[], token: string, options: UploadFilesOptions = {}): Promise<FileResult[]> {
+export async function uploadFiles(client: RocketRideClient, token: string, files: readonly FileEntry[], options: UploadFilesOptions = {}): Promise<FileResult[]> {
   checkClient(client);
-  if (!Array.isArray(files)) throw new ValidationError(`files must be an array, got ${shown(files)}`, { code: 'ERR_INVALID_SOURCE' });
+  checkTokenFirst(token, 'uploadFiles()', 'uploadFiles(client, token, files, options?)');
   checkToken(token);
+  if (!Array.isArray(files)) throw new ValidationError(`files must be an array, got ${shown(files)}`, { code: 'ERR_INVALID_SOURCE' });
   // Every option is checked here, before the first file is opened (onProgress is the batch's own).
   checkOptionsObject(options);
   const { concurrency: _c, onProgress, ...common } = options;
@@ -113,7 +116,7 @@ export async function uploadFiles(client: RocketRideClient, files: readonly File
         };
         if (entry.objinfo) fileOptions.objinfo = entry.objinfo;
         if (entry.mimeType) fileOptions.mimeType = entry.mimeType;
-        record.result = await upload(client, { path: entry.path }, token, fileOptions);
+        record.result = await upload(client, token, { path: entry.path }, fileOptions);
         record.ok = true;
       } catch (err) {
         record.error = err instanceof Error ? err : new Error(String(err));

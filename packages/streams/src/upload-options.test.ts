@@ -31,7 +31,7 @@ describe.skipIf(process.platform !== 'linux')('upload() with unusable options', 
     await writeFile(path, Buffer.alloc(10_000, 1));
     const before = openFds();
     for (let i = 0; i < 5; i++) {
-      await expect(upload(client, { path }, 'any-token', { maxWriteBytes: 0 })).rejects.toThrow(/maxWriteBytes/);
+      await expect(upload(client, 'any-token', { path }, { maxWriteBytes: 0 })).rejects.toThrow(/maxWriteBytes/);
     }
     await new Promise((r) => setTimeout(r, 20));
     expect(openFds()).toBe(before);

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { type PipelineResult, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
-import { checkClient, checkInteger, checkToken, MAX_FILE_CHUNK } from './option-checks.js';
+import { checkClient, checkInteger, checkToken, checkTokenFirst, MAX_FILE_CHUNK } from './option-checks.js';
 import { type PipeOptions, resolvePipeOptions } from './options.js';
 import { PipeWritable } from './pipe-writable.js';
 
@@ -93,11 +93,13 @@ export async function openSource(source: UploadSource, fileChunkSize: number = D
  * object, when the source fails, the engine fails the pipe, or `options.signal` aborts before
  * `close` was sent; an abort after that waits for the answer (up to 30 s) and reports the real
  * outcome, and a close without an answer rejects `ERR_COMMIT_UNKNOWN`. Bad arguments reject with a
- * coded ValidationError before any file is opened.
+ * coded ValidationError before any file is opened; a token that is not a string (a call written for the
+ * old order, `upload(client, source, token)`) is `ERR_INVALID_ARGUMENT`.
  */
-export async function upload(client: RocketRideClient, source: UploadSource, token: string, options: UploadOptions = {}): Promise<PipelineResult> {
+export async function upload(client: RocketRideClient, token: string, source: UploadSource, options: UploadOptions = {}): Promise<PipelineResult> {
   // Unusable arguments throw here, before a file is opened or anything is sent.
   checkClient(client);
+  checkTokenFirst(token, 'upload()', 'upload(client, token, source, options?)');
   checkToken(token);
   resolvePipeOptions(options);
   checkInteger(options.fileChunkSize, 'fileChunkSize', 1, MAX_FILE_CHUNK);

@@ -54,7 +54,7 @@ export async function uploadVia(client: RocketRide, token: string, spec: UploadS
       return sink.result;
     }
     case 'upload':
-      return client.upload(Readable.from(chunksOf(data, chunk)), token, {
+      return client.upload(token, Readable.from(chunksOf(data, chunk)), {
         name,
         mimeType,
         size: data.length,
