@@ -26,6 +26,8 @@ export class EngineStore {
   readonly backend: FsBackend;
   private readonly tables = new Map<string, HandleTable<WriteContext | ReadContext>>();
   private disposed = false;
+  /** Handles being closed: out of their table, their file not yet committed or discarded. */
+  private readonly closing = new Set<StoreHandle>();
   /** Cleanups of closed connections still running. */
   private readonly cleanups = new Set<Promise<void>>();
 
@@ -57,6 +59,9 @@ export class EngineStore {
   /** Closes one handle: a write handle is committed (or dropped), its lock released; a read handle closed. */
   async finish(table: HandleTable<WriteContext | ReadContext>, h: StoreHandle, commit: boolean): Promise<void> {
     table.remove(h);
+    // Still reported by handleList() until its file is committed or discarded, so an inspection that sees no handle
+    // also sees the file in place.
+    this.closing.add(h);
     try {
       await h.tail;
       if (!h.ctx) return;
@@ -67,6 +72,7 @@ export class EngineStore {
         await this.backend.closeRead(h.ctx as ReadContext);
       }
     } finally {
+      this.closing.delete(h);
       if (h.mode === 'w') table.unlock(h.key);
     }
   }
@@ -93,8 +99,8 @@ export class EngineStore {
   /** Every open handle of every user (leaked ones included), as {@link Engine.storeHandles} reports them. */
   handleList(): StoreHandleInfo[] {
     const out: StoreHandleInfo[] = [];
-    for (const t of this.tables.values()) {
-      for (const h of t.list()) {
+    for (const list of [...[...this.tables.values()].map((t) => t.list()), [...this.closing]]) {
+      for (const h of list) {
         out.push({ handle: h.id, path: h.key.replace(/^users\/[^/]+\/files\//, ''), mode: h.mode, connectionId: h.connId });
       }
     }
