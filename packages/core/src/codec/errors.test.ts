@@ -101,6 +101,14 @@ describe('decodeFrame refusals', () => {
     expect(refusal(Buffer.from([0x7b, 0xff, 0x7d, NEWLINE, 1]), true)).toEqual(expected);
   });
 
+  it('anything else that throws while decoding is ERR_FRAME_INVALID with the cause, never an exception', () => {
+    const dec = decodeFrame([1, 2] as unknown as Uint8Array[], true);
+    expect(dec.ok).toBe(false);
+    if (dec.ok) return;
+    expect([dec.error.code, dec.error.message]).toEqual(['ERR_FRAME_INVALID', 'Frame could not be decoded']);
+    expect(dec.error.cause).toBeInstanceOf(TypeError);
+  });
+
   it('a binary frame whose arguments cannot carry the payload', () => {
     for (const args of ['"s"', '[]', '1']) {
       const frame = Buffer.from(`{"type":"request","seq":1,"command":"c","arguments":${args}}\nxy`);
