@@ -12,8 +12,8 @@ const pipeTests = [
   'src/session*.test.ts',
 ];
 export const groups = {
-  utf8: { mutate: ['src/utf8.ts'], include: ['src/utf8.test.ts', 'src/text-*.test.ts'] },
+  utf8: { mutate: ['src/utf8.ts'], include: ['src/utf8.test.ts'] },
   'byte-queue': { mutate: ['src/byte-queue.ts'], include: ['src/byte-queue.test.ts'] },
   session: { mutate: ['src/session.ts'], include: pipeTests },
-  'pipe-writable': { mutate: ['src/pipe-writable.ts'], include: pipeTests },
+  'pipe-writable': { mutate: ['src/pipe-writable.ts'], include: [...pipeTests, 'src/pipe-writable-errors.test.ts'] },
 };
