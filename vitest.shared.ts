@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
 
@@ -21,6 +21,8 @@ export const shared = defineConfig({
     ],
   },
   test: {
+    // Stryker's sandbox copies (`pnpm mutation`) are not tests of this tree.
+    exclude: [...configDefaults.exclude, '**/.stryker-tmp/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',

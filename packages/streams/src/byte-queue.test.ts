@@ -95,3 +95,42 @@ describe('ByteQueue searches and reads against a plain buffer', () => {
     expect(q.byteAt(5)).toBe('z'.charCodeAt(0));
   });
 });
+
+describe('ByteQueue edges', () => {
+  it('an empty chunk is not a part: taking after it gives only the real chunk', () => {
+    const q = new ByteQueue();
+    const chunk = Buffer.from('ab');
+    q.push(new Uint8Array(0));
+    q.push(chunk);
+    const out = q.take(2);
+    expect(out).toHaveLength(1);
+    expect(out[0]).toBe(chunk);
+  });
+
+  it('taking exactly a whole part hands out that chunk itself and leaves nothing of it behind', () => {
+    const q = new ByteQueue();
+    const a = Buffer.from('abc');
+    const b = Buffer.from('de');
+    q.push(a);
+    q.push(b);
+    expect(q.take(3)[0]).toBe(a);
+    expect(q.take(2)[0]).toBe(b);
+    expect(q.bytes).toBe(0);
+  });
+
+  it('range errors say what was asked', () => {
+    const q = new ByteQueue();
+    q.push(Buffer.from('abc'));
+    expect(() => q.take(4)).toThrow('cannot take 4 bytes from 3');
+    expect(() => q.byteAt(3)).toThrow(/is past the end of the queue$/);
+  });
+
+  it('stays correct after many parts were taken one by one', () => {
+    const q = new ByteQueue();
+    for (let i = 0; i < 200; i++) q.push(Buffer.from([i]));
+    for (let i = 0; i < 150; i++) expect(q.take(1)[0]![0]).toBe(i);
+    expect(q.bytes).toBe(50);
+    expect(q.byteAt(0)).toBe(150);
+    expect(q.lastIndexOf(160, 0, 50)).toBe(10);
+  });
+});

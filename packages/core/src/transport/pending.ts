@@ -28,6 +28,7 @@ export class PendingRequests {
   private readonly entries = new Map<number, Entry>();
   private readonly onTimeout = (seq: number): void => {
     const entry = this.take(seq);
+    // Stryker disable next-line ConditionalExpression: take() clears the timer, so it never fires for a settled request
     if (entry === undefined) return;
     entry.reject(
       new TimeoutError(`Request "${entry.command}" timed out after ${entry.timeoutMs}ms`, { command: entry.command }),
@@ -70,6 +71,7 @@ export class PendingRequests {
         entry.onAbort = () => {
           if (this.take(seq) !== undefined) reject(abortError(signal, `Request "${command}"`));
         };
+        // Stryker disable next-line ObjectLiteral: take() removes the listener, and a signal aborts only once
         signal.addEventListener('abort', entry.onAbort, { once: true });
       }
       this.entries.set(seq, entry);
@@ -79,6 +81,7 @@ export class PendingRequests {
   /** Settles the request a response answers. Returns false for an unknown `request_seq` (dropped). */
   resolve(response: DAPResponse): boolean {
     const seq = response.request_seq;
+    // Stryker disable next-line ConditionalExpression: a non-number seq is never a key of entries, so take() returns undefined anyway
     if (typeof seq !== 'number') return false;
     const entry = this.take(seq);
     if (entry === undefined) return false;
@@ -97,6 +100,7 @@ export class PendingRequests {
     const all = [...this.entries.keys()];
     for (const seq of all) {
       const entry = this.take(seq);
+      // Stryker disable next-line ConditionalExpression: every key listed above is still there (rejecting settles asynchronously)
       if (entry !== undefined) entry.reject(makeError(entry.command));
     }
   }
@@ -105,6 +109,7 @@ export class PendingRequests {
     const entry = this.entries.get(seq);
     if (entry === undefined) return undefined;
     this.entries.delete(seq);
+    // Stryker disable next-line ConditionalExpression: clearTimeout(undefined) does nothing
     if (entry.timer !== undefined) clearTimeout(entry.timer);
     if (entry.onAbort !== undefined) entry.signal!.removeEventListener('abort', entry.onAbort);
     return entry;
