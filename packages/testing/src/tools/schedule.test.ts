@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pyRepr } from './pyrepr.js';
+import { pyRepr } from '../store/pytext.js';
 import { nextRun, validateSchedule } from './schedule.js';
 
 describe('pyRepr quotes values as the server messages do (Python repr)', () => {

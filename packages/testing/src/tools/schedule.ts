@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { serverFailure } from '../failure.js';
 import type { EngineProfile } from '../types.js';
-import { pyRepr } from './pyrepr.js';
+import { pyRepr } from '../store/pytext.js';
 
 /** The presets the server accepts besides `"manual"` (PROTOCOL.md §16.F). `@reboot` is not one. */
 export const SCHEDULE_PRESETS: readonly string[] = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
