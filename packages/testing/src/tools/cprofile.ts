@@ -84,10 +84,28 @@ export const onProfileStatus: Handler = async (ctx) => {
   return { active: false, owner: null, session: null, runtime: null, has_report: profiler.report !== undefined };
 };
 
+const NO_DATA = 'No profiling data available. Run a session first.';
+
 export const onProfileReport: Handler = async (ctx) => {
   checkPermission(ctx);
   const { profiler } = await targetOf(ctx);
-  return { report: profiler.report ?? 'No profiling data available. Run a session first.' };
+  return { report: profiler.report ?? NO_DATA };
+};
+
+/**
+ * `rrext_cprofile_report_tree {target?, max_depth?, min_pct?, include_system?}`: the last report as a call tree under a
+ * synthetic `<root>`, `{tree, total_time, total_calls}`; with no report, `tree:null` and `error` carrying the same
+ * sentence as `rrext_cprofile_report`. The simulator's profile has one placeholder call, so `max_depth < 1` (the
+ * server's pruning) leaves the root without children, and the other two options change nothing.
+ */
+export const onProfileReportTree: Handler = async (ctx) => {
+  checkPermission(ctx);
+  const { profiler } = await targetOf(ctx);
+  if (profiler.report === undefined) return { tree: null, total_time: 0, total_calls: 0, error: NO_DATA };
+  const depth = ctx.args.max_depth;
+  const leaf = { name: 'synthetic profile', file: 'simulator', line: 0, ncalls: 1, tottime: 0, cumtime: 0, children: [] };
+  const children = typeof depth === 'number' && depth < 1 ? [] : [leaf];
+  return { tree: { name: '<root>', file: '', line: 0, ncalls: 1, tottime: 0, cumtime: 0, children }, total_time: 0, total_calls: 1 };
 };
 
 /** The report's header is the server's; the statistics are a fixed placeholder (there is no Python process here). */

@@ -2,7 +2,7 @@ import type { EngineCore } from '../core.js';
 import type { Handler } from '../context.js';
 import type { EngineOptions } from '../types.js';
 import { ACCOUNT_COMMANDS, APP_COMMANDS, onAccountMe, onAccountSaas, onAppSaas } from './account.js';
-import { onProfileReport, onProfileStart, onProfileStatus, onProfileStop } from './cprofile.js';
+import { onProfileReport, onProfileReportTree, onProfileStart, onProfileStatus, onProfileStop } from './cprofile.js';
 import { onDashboard } from './dashboard.js';
 import { onDeployAdd, onDeployList, onDeployRemove, onDeployStatus, onDeployUpdate } from './deploy/commands.js';
 import { startScheduler } from './deploy/scheduler.js';
@@ -20,6 +20,7 @@ export const TOOL_HANDLERS: ReadonlyArray<readonly [string, Handler]> = [
   ['rrext_cprofile_stop', onProfileStop],
   ['rrext_cprofile_status', onProfileStatus],
   ['rrext_cprofile_report', onProfileReport],
+  ['rrext_cprofile_report_tree', onProfileReportTree],
   ...ACCOUNT_COMMANDS.map((c) => [c, c === 'rrext_account_me' ? onAccountMe : onAccountSaas] as const),
   ...APP_COMMANDS.map((c) => [c, onAppSaas] as const),
 ];
