@@ -37,12 +37,12 @@ function live(ctx: HandlerContext, profiler: ProcessProfiler): ProcessProfiler {
 }
 
 /**
- * A refusal: `head` answers it as the server does, `success:true` with `body.status:"error"` (PROTOCOL.md §16.H ⚠);
- * `intended` fails the request with the same message.
+ * A refusal, answered in both profiles as the server does: `success:true` with `body.status:"error"` (PROTOCOL.md
+ * §16.H ⚠). The official SDKs' own tests pin this reply shape, so `intended` keeps it; the client turns it into a coded
+ * error either way.
  */
-function refuse(ctx: HandlerContext, message: string, owner?: string): Record<string, unknown> {
-  if (ctx.core.profile === 'head') return { status: 'error', message, ...(owner !== undefined ? { owner } : {}) };
-  throw serverFailure(message, FILE, 140);
+function refuse(message: string, owner?: string): Record<string, unknown> {
+  return { status: 'error', message, ...(owner !== undefined ? { owner } : {}) };
 }
 
 /** `head` checks no permission at all; `intended` asks for `task.debug`, which a `pk_` token lacks. */
@@ -56,7 +56,7 @@ export const onProfileStart: Handler = async (ctx) => {
   checkPermission(ctx);
   const { profiler, caller, connection } = await targetOf(ctx);
   const active = live(ctx, profiler).active;
-  if (active) return refuse(ctx, `Profiling already active (owned by ${active.owner})`, active.owner);
+  if (active) return refuse(`Profiling already active (owned by ${active.owner})`, active.owner);
   const startTime = nowSeconds(ctx);
   const given = ctx.args.session;
   const session = typeof given === 'string' && given !== '' ? given : `session_${Math.floor(startTime)}`;
@@ -68,8 +68,8 @@ export const onProfileStop: Handler = async (ctx) => {
   checkPermission(ctx);
   const { profiler, caller } = await targetOf(ctx);
   const active = live(ctx, profiler).active;
-  if (!active) return refuse(ctx, 'No active profiling session');
-  if (active.owner !== caller) return refuse(ctx, `Session owned by ${active.owner}, not ${caller}`, active.owner);
+  if (!active) return refuse('No active profiling session');
+  if (active.owner !== caller) return refuse(`Session owned by ${active.owner}, not ${caller}`, active.owner);
   const runtime = nowSeconds(ctx) - active.startTime;
   profiler.active = undefined;
   profiler.report = syntheticReport(active.session, active.owner, runtime);
