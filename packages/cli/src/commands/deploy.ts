@@ -105,7 +105,7 @@ const ONLY: Record<string, readonly string[]> = { schedule: ['add', 'update'], p
 export async function deployCommand(ctx: Context, argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const sub = name !== undefined && Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
-  if (!sub) throw new UsageError(name === undefined ? 'deploy: name a subcommand (add, ls, status, update, rm)' : `deploy: unknown subcommand ${name}`);
+  if (!sub) throw new UsageError(name === undefined || name.startsWith('-') ? 'deploy: name a subcommand (add, ls, status, update, rm)' : `deploy: unknown subcommand ${name}`);
   const { values, positionals } = parseArgs({ args: rest, options: DEPLOY_OPTIONS, allowPositionals: true, strict: true });
   for (const [option, subs] of Object.entries(ONLY)) {
     if ((values as Record<string, unknown>)[option] !== undefined && !subs.includes(name!)) throw new UsageError(`deploy ${name}: --${option} is not an option of this subcommand`);

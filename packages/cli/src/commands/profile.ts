@@ -95,7 +95,7 @@ const SUBCOMMANDS: Record<string, { run: Sub; options: readonly string[] }> = {
 export async function profileCommand(ctx: Context, argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   const sub = name !== undefined && Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
-  if (!sub) throw new UsageError(name === undefined ? 'profile: name a subcommand (start, stop, status, report)' : `profile: unknown subcommand ${name}`);
+  if (!sub) throw new UsageError(name === undefined || name.startsWith('-') ? 'profile: name a subcommand (start, stop, status, report)' : `profile: unknown subcommand ${name}`);
   const { values, positionals } = parseArgs({ args: rest, options: PROFILE_OPTIONS, allowPositionals: true, strict: true });
   exactly(positionals, 0, `profile ${name} [--target TOKEN]${name === 'start' ? ' [--session NAME] [--duration S]' : ''} [--json]`);
   for (const option of ['target', 'session', 'duration'] as const) {
