@@ -31,7 +31,7 @@ describe('run(argv): argument checking', () => {
     [['events', '--token', 'T'], /No engine/],
     [['sim', '--profile', 'weird'], /--profile must be intended or head/],
     [['sim', '--port', '70000'], /invalid --port 70000/],
-    [['help', 'nope'], /help: unknown command nope \(commands: upload, events, status, store, sim\)/],
+    [['help', 'nope'], /help: unknown command nope \(commands: upload, events, status, store, start, stop, deploy, dashboard, profile, sim\)/],
     [['help', 'upload', 'status'], /help takes one command name, got 2/],
   ])('%j → 2, the reason and the usage on stderr, nothing on stdout', async (argv, reason) => {
     const r = await runCaptured(argv as string[]);

@@ -1,6 +1,10 @@
 import { loadEnv } from 'rocketride-streams';
+import { dashboardCommand } from './commands/dashboard.js';
+import { deployCommand } from './commands/deploy.js';
 import { eventsCommand } from './commands/events.js';
+import { profileCommand } from './commands/profile.js';
 import { simCommand } from './commands/sim.js';
+import { startCommand, stopCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
 import { storeCommand } from './commands/store.js';
 import { uploadCommand } from './commands/upload.js';
@@ -15,6 +19,11 @@ const COMMANDS: Record<string, (ctx: Context, argv: string[]) => Promise<number>
   status: statusCommand,
   sim: simCommand,
   store: storeCommand,
+  start: startCommand,
+  stop: stopCommand,
+  deploy: deployCommand,
+  dashboard: dashboardCommand,
+  profile: profileCommand,
 };
 
 /** parseArgs's own errors (unknown option, missing value…) are usage errors too. */

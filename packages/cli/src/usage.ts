@@ -32,6 +32,45 @@ JSON, on stdout. Exits 1 when any file failed.`,
 download (progress bar on a terminal), remove, create a directory, describe, move.`,
     engine: true,
   },
+  start: {
+    synopsis: 'start <pipeline.json> [--use-existing] [--threads N] [--json]',
+    description: `Start the pipeline and print its task token (--json: the engine's whole answer, one JSON document).
+The task keeps running after the command exits. --use-existing returns the running task of the same
+pipeline instead of failing; --threads sets the engine threads (1 to 1024).`,
+    engine: true,
+  },
+  stop: {
+    synopsis: 'stop --token T [--json]',
+    description: 'Terminate the task; prints "stopped T" (--json: {"token","stopped":true}).',
+    engine: true,
+  },
+  deploy: {
+    synopsis: `deploy add <pipeline.json> [--schedule S] | ls | status <projectId> | rm <projectId>
+        | update <projectId> [--pipeline <file.json>] [--schedule S]   [--json]`,
+    description: `The engine's deployments: a stored pipeline (its project_id names it) and a schedule: "manual"
+(default), @hourly @daily @weekly @monthly @yearly @annually @midnight, or a 5-field cron expression.
+Schedules and project ids are checked as the client checks them, before anything is sent. Prints one
+line per deployment (project, schedule, state, updated UTC); --json prints the records (ls: an array)
+or {"projectId","updated"|"removed":true}.`,
+    engine: true,
+  },
+  dashboard: {
+    synopsis: 'dashboard [--interval S] [--once] [--json]',
+    description: `The server's connections and tasks (needs task.monitor). On a terminal, a table redrawn every S
+seconds (default 2, at least 0.1); otherwise, or with --json, one JSON line per snapshot (the
+rrext_dashboard body). Runs until interrupted (exit 0) or a poll fails (exit 1); --once prints one.`,
+    engine: true,
+  },
+  profile: {
+    synopsis: `profile start [--target T] [--session NAME] [--duration S] | stop | status | report
+        [--target T] [--json]`,
+    description: `cProfile sessions of the server process, or of the engine of the task whose token is T. The
+server's session belongs to the connection that started it and ends with it, so "profile start"
+without --target (or with --duration) holds it until interrupted or S seconds have passed, then
+stops it and prints the report. With --target and no --duration it starts the session and returns;
+stop, status and report then work from any later command. --json prints the engine's bodies.`,
+    engine: true,
+  },
   sim: {
     synopsis: 'sim [--port 5565] [--host 127.0.0.1] [--apikey KEY] [--profile intended|head] [--verbose]',
     description: 'Run the engine simulator until interrupted; prints "listening ws://HOST:PORT/task/service".',
@@ -39,7 +78,7 @@ download (progress bar on a terminal), remove, create a directory, describe, mov
   },
 };
 
-const ENGINE = `Engine (upload, events, status, store):
+const ENGINE = `Engine (every command but sim):
   --uri URI        engine address (default: ROCKETRIDE_URI); upload without one uses the embedded simulator
   --apikey KEY     credential (default: ROCKETRIDE_APIKEY)`;
 
