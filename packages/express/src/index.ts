@@ -18,3 +18,11 @@ export {
   type SseRequestHandler,
 } from './sse-handler.js';
 export { storeDownloadHandler, parseRange, type DownloadClient, type DownloadRequestHandler, type StoreDownloadOptions } from './store-download.js';
+export {
+  storeUploadHandler,
+  receiveStoreUpload,
+  type ReceiveStoreUploadOptions,
+  type StoredFile,
+  type StoreUploadOptions,
+} from './store-upload.js';
+export type { StoreClient } from './store-client.js';

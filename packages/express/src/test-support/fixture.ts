@@ -56,9 +56,9 @@ export async function closeServer(server: Server | undefined): Promise<void> {
 export const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 /** Waits until `check()` holds, polling on timers (bounded, so a broken test fails rather than hangs). */
-export async function until(check: () => boolean, what: string, tries = 2000): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, what: string, tries = 2000): Promise<void> {
   for (let i = 0; i < tries; i++) {
-    if (check()) return;
+    if (await check()) return;
     await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error(`timed out waiting for ${what}`);
