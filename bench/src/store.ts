@@ -7,7 +7,7 @@
  *   - a raw `ws` client with one request in flight: 4 MiB `fs_write`s one after the other (with and without
  *     the same final rename), 4 MiB `fs_read`s one after the other;
  *   - the same raw client with requests pipelined (BENCH_STORE_WINDOW, default 8, outstanding).
- * Prints MiB/s (median of BENCH_ROUNDS, default 2) and our ratios. Env: BENCH_STORE_MIB, BENCH_ROUNDS,
+ * Prints MiB/s (median of BENCH_ROUNDS, default 2; each round rotates the order of the runs) and our ratios. Env: BENCH_STORE_MIB, BENCH_ROUNDS,
  * BENCH_STORE_WINDOW.
  *
  * BENCH_STORE_RSS=write|read measures memory instead: only our client, one way, in a process of its own (the file is
@@ -42,17 +42,27 @@ const seconds = async (fn: () => Promise<unknown>): Promise<number> => {
 };
 const discard = () => new Writable({ write: (_c, _e, cb) => cb(), writev: (_c, cb) => cb() });
 
-/** Reads the local file in 4 MiB pieces, handing each to `send` (awaited: one in flight). */
+/**
+ * Reads the local file in 4 MiB pieces, handing each to `send` (awaited: one in flight). The next piece is read from
+ * disk while `send` runs, as our write stream's source reads ahead, so the raw client is not charged for the disk.
+ */
 async function pieces(file: string, send: (piece: Buffer) => Promise<unknown>): Promise<void> {
   const fh = await open(file, 'r');
+  const read = async (): Promise<Buffer> => {
+    const buf = Buffer.allocUnsafe(PIECE);
+    const { bytesRead } = await fh.read(buf, 0, PIECE, null);
+    return buf.subarray(0, bytesRead);
+  };
+  let next = read();
   try {
     for (;;) {
-      const buf = Buffer.allocUnsafe(PIECE);
-      const { bytesRead } = await fh.read(buf, 0, PIECE, null);
-      if (bytesRead === 0) return;
-      await send(buf.subarray(0, bytesRead));
+      const piece = await next;
+      if (piece.length === 0) return;
+      next = read();
+      await send(piece);
     }
   } finally {
+    await next.catch(() => undefined);
     await fh.close();
   }
 }
@@ -174,19 +184,32 @@ async function main(): Promise<void> {
     await runs['read: ours']();
     await runs['read: raw, 1 in flight']();
     const rates: Record<string, number[]> = Object.fromEntries(Object.keys(runs).map((name) => [name, []]));
+    const cpu: Record<string, number[]> = Object.fromEntries(Object.keys(runs).map((name) => [name, []]));
+    // Each round starts one run later, so no run always follows the same one (a write leaves the disk busy with
+    // writeback for whatever comes next).
+    const order = Object.entries(runs);
     for (let r = 0; r < ROUNDS; r++) {
-      for (const [name, run] of Object.entries(runs)) rates[name]!.push(FILE_MIB / (await seconds(run)));
+      for (let i = 0; i < order.length; i++) {
+        const [name, run] = order[(i + r) % order.length]!;
+        const used = process.cpuUsage();
+        rates[name]!.push(FILE_MIB / (await seconds(run)));
+        const { user, system } = process.cpuUsage(used);
+        cpu[name]!.push((user + system) / 1000 / FILE_MIB);
+      }
     }
-    const rate = (name: string) => median(rates[name]!);
-    console.log('| run | MiB/s |\n| --- | ---: |');
-    for (const name of Object.keys(runs)) row([name, rate(name).toFixed(0)]);
-    const ratio = (a: string, b: string) => (rate(a) / rate(b)).toFixed(2);
-    console.log('\n| ratio | value |\n| --- | ---: |');
-    row(['write: ours / raw 1 in flight', ratio('write: ours (atomic)', 'write: raw, 1 in flight')]);
-    row(['write: ours / raw 1 in flight + rename (same work)', ratio('write: ours (atomic)', 'write: raw, 1 in flight + rename')]);
-    row([`write: ours / raw ${WINDOW} pipelined`, ratio('write: ours (atomic)', `write: raw, ${WINDOW} pipelined`)]);
-    row(['read: ours / raw 1 in flight', ratio('read: ours', 'read: raw, 1 in flight')]);
-    row([`read: ours / raw ${WINDOW} pipelined`, ratio('read: ours', `read: raw, ${WINDOW} pipelined`)]);
+    const range = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
+    console.log(`| run | MiB/s (median of ${ROUNDS}) | MiB/s range | client CPU ms/MiB (median) |\n| --- | ---: | ---: | ---: |`);
+    for (const name of Object.keys(runs)) row([name, median(rates[name]!).toFixed(0), range(rates[name]!, 0), median(cpu[name]!).toFixed(2)]);
+    // Per round, ours over the raw run of the same round: the machine's load drifts less within a round than across.
+    const ratios = (a: string, b: string) => rates[a]!.map((x, i) => x / rates[b]![i]!);
+    const cpuRatio = (a: string, b: string) => (median(cpu[a]!) / median(cpu[b]!)).toFixed(2);
+    console.log('\n| ours ÷ raw | throughput (median of per-round ratios) | range | client CPU/MiB |\n| --- | ---: | ---: | ---: |');
+    const compare = (label: string, a: string, b: string) => row([label, median(ratios(a, b)).toFixed(2), range(ratios(a, b), 2), cpuRatio(a, b)]);
+    compare('write: ours / raw 1 in flight', 'write: ours (atomic)', 'write: raw, 1 in flight');
+    compare('write: ours / raw 1 in flight + rename (same work)', 'write: ours (atomic)', 'write: raw, 1 in flight + rename');
+    compare(`write: ours / raw ${WINDOW} pipelined`, 'write: ours (atomic)', `write: raw, ${WINDOW} pipelined`);
+    compare('read: ours / raw 1 in flight', 'read: ours', 'read: raw, 1 in flight');
+    compare(`read: ours / raw ${WINDOW} pipelined`, 'read: ours', `read: raw, ${WINDOW} pipelined`);
     console.log(`\nclient process peak RSS: ${peakRss().toFixed(0)} MiB (both clients; see BENCH_STORE_RSS for ours alone)`);
     await raw.close();
     await client.disconnect();
