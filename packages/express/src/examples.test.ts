@@ -5,6 +5,7 @@ import { connect } from 'rocketride-streams';
 import { createApp } from '../examples/app.js';
 import { ECHO } from '../examples/echo-pipeline.js';
 import { main } from '../examples/main.js';
+import { storeRoundTrip } from '../examples/store.js';
 import { closeServer, listen } from './test-support/fixture.js';
 
 delete process.env.ROCKETRIDE_URI; // the examples run on the embedded simulator here
@@ -35,7 +36,13 @@ describe('README examples', () => {
     }
   });
 
+  it('the store app puts a file into the store and gets the same bytes back', async () => {
+    const { stored, same } = await storeRoundTrip();
+    expect(stored).toEqual({ path: 'uploads/data.bin', size: 8 * 1024 * 1024 });
+    expect(same).toBe(true);
+  });
+
   it('the README shows the example files verbatim', () => {
-    for (const file of ['app.ts', 'main.ts']) expect(readme).toContain(source(file).trim());
+    for (const file of ['app.ts', 'main.ts', 'store.ts']) expect(readme).toContain(source(file).trim());
   });
 });

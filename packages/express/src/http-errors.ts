@@ -37,6 +37,17 @@ const BY_CODE: Readonly<Record<string, number>> = {
   [ERR_TOO_MANY_FILES]: 413,
   [ERR_MULTIPART_UNSUPPORTED]: 415,
   [ERR_BODY_CONSUMED]: 500,
+  // The file store (rocketride.store), for the store handlers.
+  ERR_STORE_NOT_FOUND: 404,
+  ERR_STORE_PERMISSION: 403,
+  ERR_STORE_EXISTS: 409,
+  ERR_STORE_LOCKED: 409,
+  ERR_STORE_IS_DIRECTORY: 409,
+  ERR_STORE_NOT_DIRECTORY: 409,
+  ERR_STORE_NOT_EMPTY: 409,
+  ERR_STORE_PATH: 400,
+  ERR_STORE_HANDLES: 503,
+  ERR_STORE_CHANGED: 503,
 };
 
 /**
@@ -47,6 +58,11 @@ const BY_CODE: Readonly<Record<string, number>> = {
  * | `ERR_PAYLOAD_TOO_LARGE`, `ERR_FILE_TOO_LARGE`, `ERR_TOO_MANY_FILES` (the configured limits) | 413 |
  * | `ERR_MULTIPART_UNSUPPORTED` (a form posted, `busboy` not installed) | 415 |
  * | `ERR_BODY_CONSUMED` (a body parser read the body first: the server is misconfigured) | 500 |
+ * | `ERR_STORE_NOT_FOUND` (no such store file or folder) | 404 |
+ * | `ERR_STORE_PERMISSION` (the credential lacks `task.store`) | 403 |
+ * | `ERR_STORE_EXISTS` (`overwrite: false` and the file exists), `ERR_STORE_LOCKED` (another writer holds the path), `ERR_STORE_IS_DIRECTORY`, `ERR_STORE_NOT_DIRECTORY`, `ERR_STORE_NOT_EMPTY` | 409 |
+ * | `ERR_STORE_PATH` (a path the engine refused) | 400 |
+ * | `ERR_STORE_HANDLES` (the connection's 64 store handles are in use), `ERR_STORE_CHANGED` (replaced while being opened) | 503 |
  * | `ERR_TASK_NOT_FOUND`, or the engine's `Your pipeline is not running` (no running task has the token) | 404 |
  * | `ValidationError` (bad input: invalid UTF-8 in a `text/*` body, a body shorter than its `Content-Length`…) | 400 |
  * | `ConnectionError` (engine not connected, connection lost) | 503 |

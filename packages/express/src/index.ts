@@ -3,18 +3,7 @@ export { receiveUpload, type MultipartOptions, type ReceiveUploadOptions } from 
 export type { FileOutcome, UploadedFile, UploadOutcome } from './outcome.js';
 export { MultipartError } from './upload-errors.js';
 export { httpStatusOf, errorBody, type ErrorBody } from './http-errors.js';
-export {
-  ERR_BODY_CONSUMED,
-  ERR_BODY_INCOMPLETE,
-  ERR_CLIENT_DISCONNECTED,
-  ERR_CONTENT_LENGTH_MISMATCH,
-  ERR_FILE_TOO_LARGE,
-  ERR_MULTIPART_MALFORMED,
-  ERR_MULTIPART_UNSUPPORTED,
-  ERR_NO_FILES,
-  ERR_PAYLOAD_TOO_LARGE,
-  ERR_TOO_MANY_FILES,
-} from './codes.js';
+export * from './codes.js';
 export { mimeTypeOf, nameOf, NAME_HEADER, type RequestLike } from './request-info.js';
 export type { NextLike } from './respond.js';
 export {
@@ -29,3 +18,11 @@ export {
   type SseRequestHandler,
 } from './sse-handler.js';
 export { storeDownloadHandler, parseRange, type DownloadClient, type DownloadRequestHandler, type StoreDownloadOptions } from './store-download.js';
+export {
+  storeUploadHandler,
+  receiveStoreUpload,
+  type ReceiveStoreUploadOptions,
+  type StoredFile,
+  type StoreUploadOptions,
+} from './store-upload.js';
+export type { StoreClient } from './store-client.js';

@@ -1,13 +1,11 @@
 import { pipeline } from 'node:stream/promises';
-import { ConnectionError, type PipelineResult, type PipeOptions, type RocketRideError, ValidationError } from 'rocketride-streams';
-import { ByteMeter } from './byte-meter.js';
+import { type PipelineResult, type PipeOptions, type RocketRideError, ValidationError } from 'rocketride-streams';
+import { guardBody, precheckBody } from './body-guard.js';
+import type { ByteMeter } from './byte-meter.js';
 import { loadBusboy } from './load-busboy.js';
 import { receiveForm } from './multipart-upload.js';
 import type { UploadOutcome } from './outcome.js';
-import { consumedBody } from './consumed-body.js';
-import { contentLengthOf, mimeTypeOf, nameOf, type RequestLike } from './request-info.js';
-import { RequestWatch } from './request-watch.js';
-import { contentLengthMismatch, payloadTooLarge } from './upload-errors.js';
+import { mimeTypeOf, nameOf, type RequestLike } from './request-info.js';
 import type { UploadClient } from './upload-client.js';
 
 /** Limits of a `multipart/form-data` upload. */
@@ -90,45 +88,27 @@ export async function receive<Req extends RequestLike>(
   options: ResolvedUploadOptions<Req>,
   onIncomplete?: (error: RocketRideError) => void,
 ): Promise<UploadOutcome> {
-  const consumed = consumedBody(req);
-  if (consumed) throw consumed;
-  if (!client.isConnected()) {
-    throw new ConnectionError('The RocketRide engine is not connected', { code: 'ERR_NOT_CONNECTED' });
-  }
-  const declared = contentLengthOf(req);
   const { limit } = options;
-  if (declared !== undefined && declared > limit) throw payloadTooLarge(limit);
+  const declared = precheckBody(client, req, limit);
   const token = await options.token(req);
   const busboy = isForm(req) ? await loadBusboy() : undefined;
   const pipeOptions = { ...options.pipeOptions?.(req) };
-
-  const meter = new ByteMeter({
-    ...(Number.isFinite(limit) ? { limit, tooLarge: payloadTooLarge } : {}),
-    ...(declared === undefined ? {} : { expected: declared, mismatch: contentLengthMismatch }),
-  });
-  const watch = new RequestWatch(req, { received: () => meter.bytes + req.readableLength, declared, onIncomplete });
-  try {
+  // The sink reports an abort as its own AbortError; the reason (client gone, body short) says more. A form
+  // keeps its own error, which lists what became of each file.
+  return guardBody(req, { limit, declared, onIncomplete, preferReason: !busboy }, async (meter, signal): Promise<UploadOutcome> => {
     if (busboy) {
       const { maxFiles, maxFileSize } = options;
-      const files = await receiveForm({ client, token, req, meter, signal: watch.signal, pipeOptions, maxFiles, maxFileSize, busboy });
+      const files = await receiveForm({ client, token, req, meter, signal, pipeOptions, maxFiles, maxFileSize, busboy });
       return { kind: 'multipart', files };
     }
     const name = options.name(req);
     const mimeType = options.mimeType(req);
-    const opts: PipeOptions = { ...pipeOptions, signal: watch.signal };
+    const opts: PipeOptions = { ...pipeOptions, signal };
     if (name !== undefined) opts.name = name;
     if (mimeType !== undefined) opts.mimeType = mimeType;
     if (declared !== undefined) opts.size = declared;
     return { kind: 'body', result: await receiveBody(client, token, req, meter, opts) };
-  } catch (error) {
-    // The body was not read to its end: let the rest of it go, so that the error can be answered.
-    req.unpipe(meter);
-    req.resume();
-    // The sink reports an abort as its own AbortError; the reason (client gone, body short) says more.
-    throw busboy ? error : (watch.reason ?? error);
-  } finally {
-    watch.release();
-  }
+  });
 }
 
 /** Streams the body (through `meter`) into one pipe; resolves once the engine committed it. */

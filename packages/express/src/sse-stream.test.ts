@@ -1,73 +1,44 @@
-import { createServer, type Server } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import express5 from 'express';
-import express4 from 'express4';
 import { RocketRide } from 'rocketride-streams';
 import { ECHO_PIPELINE, type Engine, startEngine } from '@rocketride-streams/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SSE_END_EVENT, SSE_ERROR_EVENT, SSE_GAP_EVENT, type SseClient, sseHandler, type SseHandlerOptions } from './sse-handler.js';
-import { closeServer, type EngineFixture, listen, startEngineFixture } from './test-support/fixture.js';
-import { SseReader } from './test-support/sse-reader.js';
+import { EXPRESS_MAJORS, useApp } from './test-support/app.js';
+import { type EngineFixture, startEngineFixture } from './test-support/fixture.js';
+import { openEvents, type SseReader } from './test-support/sse-reader.js';
 
 const OWN_ID = /^([0-9a-f]{12})\.(\d+)$/;
 
-describe.each([
-  ['express 5', express5],
-  ['express 4', express4],
-])('sseHandler stream fields on %s', (_label, express) => {
-  let fx: EngineFixture;
-  let server: Server | undefined;
-  let base: string;
-  const readers: SseReader[] = [];
-  // Clients and engines of their own, for the tests that disconnect or break them.
-  const own: { engine?: Engine; client?: RocketRide }[] = [];
+describe.each(EXPRESS_MAJORS)('sseHandler stream fields on %s', (_label, express) => {
+  const t = useApp(express);
 
-  beforeAll(async () => {
-    fx = await startEngineFixture();
-  });
-  afterAll(async () => {
-    await fx.close();
-  });
-  afterEach(async () => {
-    for (const r of readers.splice(0)) await r.cancel();
-    await closeServer(server);
-    server = undefined;
-    for (const { client, engine } of own.splice(0)) {
-      await client?.disconnect().catch(() => {});
-      await engine?.close();
-    }
-  });
-
-  async function mount(client: SseClient, token: string, options: SseHandlerOptions = {}): Promise<void> {
-    const app = express();
-    app.get('/events', sseHandler(client, { token, types: ['SUMMARY', 'DETAIL'] }, { heartbeatMs: 0, eventsOptions: { graceMs: 0 }, ...options }));
-    server = createServer(app);
-    base = await listen(server);
-  }
+  const mount = (client: SseClient, token: string, options: SseHandlerOptions = {}) =>
+    t.mount('get', '/events', sseHandler(client, { token, types: ['SUMMARY', 'DETAIL'] }, { heartbeatMs: 0, eventsOptions: { graceMs: 0 }, ...options }));
 
   async function open(headers: Record<string, string> = {}): Promise<SseReader> {
-    const res = await fetch(`${base}/events`, { headers });
+    const { res, reader } = await openEvents(t, '/events', { headers });
     expect(res.status).toBe(200);
-    const reader = new SseReader(res.body as ReadableStream<Uint8Array>);
-    readers.push(reader);
     return reader;
   }
 
-  /** A client of its own on an engine of its own, with the echo pipeline running. */
+  /** A client of its own on an engine of its own, with the echo pipeline running (closed after the test). */
   async function ownEngine(clientOptions: { requestTimeout?: number } = {}): Promise<{ engine: Engine; client: RocketRide; token: string }> {
     const engine = await startEngine();
     const client = new RocketRide({ uri: engine.uri, auth: 'k', env: {}, ...clientOptions });
-    own.push({ engine, client });
+    t.defer(async () => {
+      await client.disconnect().catch(() => {});
+      await engine.close();
+    });
     await client.connect();
     const { token } = await client.use({ pipeline: ECHO_PIPELINE });
     return { engine, client, token };
   }
 
   it('starts with the retry: field, and gives every message an id: <stream>.<n> counting from 1', async () => {
-    await mount(fx.rocketride, fx.token, { retryMs: 1234 });
+    await mount(t.fx.rocketride, t.fx.token, { retryMs: 1234 });
     const reader = await open();
-    await pipeline(Readable.from([Buffer.from('ids')]), fx.rocketride.pipe(fx.token, { name: 'ids.txt', mimeType: 'text/plain' }));
+    await pipeline(Readable.from([Buffer.from('ids')]), t.fx.rocketride.pipe(t.fx.token, { name: 'ids.txt', mimeType: 'text/plain' }));
     expect(await reader.until(() => reader.named('apaevt_status_object').some((b) => (b as { object?: string }).object === 'ids.txt'))).toBe(true);
 
     expect(reader.items[0]).toEqual({ retry: '1234' });
@@ -88,7 +59,7 @@ describe.each([
   });
 
   it('a reconnect (Last-Event-ID) starts with rocketride_gap: what was not replayed, and the task status to resynchronise from', async () => {
-    await mount(fx.rocketride, fx.token);
+    await mount(t.fx.rocketride, t.fx.token);
     const first = await open();
     await first.until((items) => items.some((m) => m.data !== undefined));
     const lastEventId = first.messages().at(-1)!.id!;
@@ -101,11 +72,11 @@ describe.each([
     expect(gap!.id!.split('.')[0]).not.toBe(lastEventId.split('.')[0]);
     const data = JSON.parse(gap!.data!);
     expect(data).toEqual({ lastEventId, status: expect.objectContaining({ state: 3, completed: false }) });
-    expect(data.status.name).toBe((await fx.rocketride.getTaskStatus(fx.token)).name);
+    expect(data.status.name).toBe((await t.fx.rocketride.getTaskStatus(t.fx.token)).name);
   });
 
   it('a Last-Event-ID this handler never gave is still a reconnect, reported as lastEventId null', async () => {
-    await mount(fx.rocketride, fx.token);
+    await mount(t.fx.rocketride, t.fx.token);
     const reader = await open({ 'last-event-id': 'not-one-of-ours' });
     await reader.until(() => reader.messages().length > 0);
     expect(reader.messages()[0]!.event).toBe(SSE_GAP_EVENT);
@@ -149,7 +120,7 @@ describe.each([
     await client.disconnect();
     const before = engine.requests().length;
     await mount(client, token);
-    const res = await fetch(`${base}/events`);
+    const res = await fetch(`${t.base}/events`);
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ error: { code: 'ERR_NOT_CONNECTED', message: 'The RocketRide engine is not connected' } });
     expect(engine.requests().length).toBe(before);
@@ -159,7 +130,7 @@ describe.each([
     const { engine, client, token } = await ownEngine({ requestTimeout: 300 });
     engine.faults.withholdResponse('rrext_get_task_status', { times: 1 });
     await mount(client, token);
-    const res = await fetch(`${base}/events`);
+    const res = await fetch(`${t.base}/events`);
     expect(res.status).toBe(504);
     expect(await res.json()).toMatchObject({ error: { code: 'ERR_TIMEOUT' } });
     expect(engine.monitorCount()).toBe(0);

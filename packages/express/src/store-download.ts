@@ -4,18 +4,18 @@ import {
   AbortError,
   ConnectionError,
   mimeTypeOf,
-  type RocketRide,
   type RocketRideError,
   StoreError,
   type StoreReadStream,
   ValidationError,
 } from 'rocketride-streams';
-import { errorBody, httpStatusOf } from './http-errors.js';
+import { errorBody } from './http-errors.js';
 import type { RequestLike } from './request-info.js';
+import type { StoreClient } from './store-client.js';
 import { type NextLike, sendError, sendJson } from './respond.js';
 
 /** What `storeDownloadHandler` needs from the client: the file store and `isConnected()`. */
-export type DownloadClient = Pick<RocketRide, 'store' | 'isConnected'>;
+export type DownloadClient = StoreClient;
 
 /** Options of {@link storeDownloadHandler}. */
 export interface StoreDownloadOptions<Req extends RequestLike = RequestLike> {
@@ -53,18 +53,9 @@ export function parseRange(header: string | undefined, size: number): { start: n
   return { start, end };
 }
 
-/** 404 for a missing file (or a directory), 403 for a credential without `task.store`, else the package's mapping. */
-function statusOf(error: unknown): number | undefined {
-  const code = (error as RocketRideError | undefined)?.code;
-  if (code === 'ERR_STORE_NOT_FOUND' || code === 'ERR_STORE_IS_DIRECTORY') return 404;
-  if (code === 'ERR_STORE_PERMISSION') return 403;
-  if (code === 'ERR_STORE_CHANGED') return 503;
-  return httpStatusOf(error);
-}
-
+/** A directory is not a file to download: 404 (`httpStatusOf` says 409, for writes onto one); the rest as mapped there. */
 function fail(res: ServerResponse, error: unknown, next: NextLike | undefined): void {
-  const status = statusOf(error);
-  if (status !== undefined && status !== httpStatusOf(error)) sendJson(res, status, errorBody(error as RocketRideError));
+  if ((error as RocketRideError | undefined)?.code === 'ERR_STORE_IS_DIRECTORY') sendJson(res, 404, errorBody(error as RocketRideError));
   else sendError(res, error, next);
 }
 

@@ -10,6 +10,9 @@ export interface EngineFixture {
   token: string;
   /** `rrext_process` subcommands the engine received, in order. */
   dataOps(): string[];
+  /** How many pipes were opened (`open`) and committed (`close`) so far. */
+  opens(): number;
+  closes(): number;
   close(): Promise<void>;
 }
 
@@ -18,15 +21,18 @@ export async function startEngineFixture(engineOptions: EngineOptions = {}): Pro
   const rocketride = await connect({ embedded: engineOptions, env: {} });
   const engine = rocketride.engine!;
   const { token } = await rocketride.use({ pipeline: ECHO_PIPELINE });
+  const dataOps = (): string[] =>
+    engine
+      .requests()
+      .filter((r) => r.command === 'rrext_process')
+      .map((r) => String(r.arguments.subcommand));
   return {
     rocketride,
     engine,
     token,
-    dataOps: () =>
-      engine
-        .requests()
-        .filter((r) => r.command === 'rrext_process')
-        .map((r) => String(r.arguments.subcommand)),
+    dataOps,
+    opens: () => dataOps().filter((op) => op === 'open').length,
+    closes: () => dataOps().filter((op) => op === 'close').length,
     close: () => rocketride.disconnect(),
   };
 }
@@ -50,9 +56,9 @@ export async function closeServer(server: Server | undefined): Promise<void> {
 export const sha256 = (data: Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 /** Waits until `check()` holds, polling on timers (bounded, so a broken test fails rather than hangs). */
-export async function until(check: () => boolean, what: string, tries = 2000): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, what: string, tries = 2000): Promise<void> {
   for (let i = 0; i < tries; i++) {
-    if (check()) return;
+    if (await check()) return;
     await new Promise((r) => setTimeout(r, 5));
   }
   throw new Error(`timed out waiting for ${what}`);

@@ -23,15 +23,15 @@ export class RawRequest {
     socket.on('error', () => {}); // a reset shows as 'close'
   }
 
-  /** Connects to `base` (`http://127.0.0.1:port`) and sends the request line and headers. */
-  static async open(base: string, path: string, headers: Record<string, string | number>): Promise<RawRequest> {
+  /** Connects to `base` (`http://127.0.0.1:port`) and sends the request line (`method`, default POST) and headers. */
+  static async open(base: string, path: string, headers: Record<string, string | number>, method = 'POST'): Promise<RawRequest> {
     const { hostname, port } = new URL(base);
     const socket = connect({ host: hostname, port: Number(port) });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
     });
-    const lines = [`POST ${path} HTTP/1.1`, `host: ${hostname}:${port}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+    const lines = [`${method} ${path} HTTP/1.1`, `host: ${hostname}:${port}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
     socket.write(`${lines.join('\r\n')}\r\n\r\n`);
     return new RawRequest(socket);
   }

@@ -1,3 +1,5 @@
+import type { AppFixture } from './app.js';
+
 /** One parsed SSE message, or a comment line. */
 export interface SseItem {
   id?: string;
@@ -73,4 +75,12 @@ function parse(block: string): SseItem {
   }
   if (data.length > 0) item.data = data.join('\n');
   return item;
+}
+
+/** GETs `path` of the test's app and reads it as an SSE stream; the reader is cancelled after the test. */
+export async function openEvents(app: AppFixture, path: string, init: RequestInit = {}): Promise<{ res: Response; reader: SseReader }> {
+  const res = await fetch(`${app.base}${path}`, init);
+  const reader = new SseReader(res.body as ReadableStream<Uint8Array>);
+  app.defer(() => reader.cancel());
+  return { res, reader };
 }
