@@ -13,7 +13,7 @@ import {
 } from '@rocketride-streams/streams';
 import { checkWait, DEFAULT_NO_ENGINE_WAIT_MS } from './checks.js';
 import type { Replica } from './engine.js';
-import { noEngineError, Router } from './router.js';
+import { noEngineError, type Router } from './router.js';
 import { type PoolFileResult, type PoolUploadFilesOptions, uploadFilesOver } from './upload-files.js';
 
 /** One replica of a PoolTask as `poolTask.replicas` reports it (without its token). */

@@ -30,7 +30,10 @@ describe('threads: 4 per engine and 100 concurrent pipes across 3 engine process
 
     expect(results).toHaveLength(100);
     const perEngine: Record<string, unknown[]> = {};
-    for (const r of results) (perEngine[r.engine] ??= []).push(r);
+    for (const r of results) {
+      perEngine[r.engine] ??= [];
+      perEngine[r.engine]!.push(r);
+    }
     expect(Object.keys(perEngine).sort()).toEqual(['engine-0', 'engine-1', 'engine-2']);
     // The pool's own count of open pipes per engine never went over the task's threads.
     expect(Object.values(peakSeen).every((n) => n <= 4)).toBe(true);

@@ -14,7 +14,8 @@ const engine = await startEngine({ host: '127.0.0.1', port, record: true, maxPip
 const peak = {};
 const sample = () => {
   for (const t of engine.tasks()) {
-    const p = (peak[t.token] ??= { open: 0, waiting: 0 });
+    peak[t.token] ??= { open: 0, waiting: 0 };
+    const p = peak[t.token];
     p.open = Math.max(p.open, t.openPipes);
     p.waiting = Math.max(p.waiting, t.waitingOpens);
   }
