@@ -60,7 +60,9 @@ export interface PoolUploadFilesOptions extends Omit<UploadFilesOptions, 'onProg
 type Entry = { path: string; objinfo?: Record<string, unknown>; mimeType?: string };
 
 /** Codes of failures that leave the object uncommitted and say nothing about the file: safe to send again elsewhere. */
-const RETRYABLE = new Set(['ERR_CONNECTION_LOST', 'ERR_NOT_CONNECTED', 'ERR_WRITE_TIMEOUT', 'ERR_NO_TASK', 'ERR_CONNECT_FAILED']);
+// ERR_CONNECTION_LOST: the engine or its connection died with the pipe open; ERR_NOT_CONNECTED: it dropped between
+// the pick and the open; ERR_WRITE_TIMEOUT: the engine stopped acknowledging (the pipe is abandoned, never closed).
+const RETRYABLE = new Set(['ERR_CONNECTION_LOST', 'ERR_NOT_CONNECTED', 'ERR_WRITE_TIMEOUT']);
 
 function invalid(message: string, code = 'ERR_INVALID_OPTION'): ValidationError {
   return new ValidationError(message, { code });
