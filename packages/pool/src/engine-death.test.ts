@@ -2,15 +2,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPool, type PoolFileResult, type PoolTask, type RocketRidePool } from './index.js';
-import { makeFiles } from './test-support/files.js';
+import { sharedBatch } from './test-support/files.js';
 import { type Sim, type Snapshot, startSim, startSims } from './test-support/sims.js';
 import { commits, exactlyOnce, split } from './test-support/verify.js';
 
-const KiB = 1024;
 let sims: Sim[] = [];
 let restarted: Sim | undefined;
 let pool: RocketRidePool | undefined;
-const data = makeFiles(200, 256 * KiB, 1024 * KiB);
+const data = { files: sharedBatch() };
 const NAMES = ['engine-0', 'engine-1', 'engine-2'];
 const VICTIM = 1;
 
@@ -20,7 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await pool?.disconnect();
   await Promise.all([...sims, ...(restarted ? [restarted] : [])].map((s) => s.stop()));
-  data.remove();
 });
 
 /** Waits (bounded) until the engine's replica of `task` is back in rotation. */

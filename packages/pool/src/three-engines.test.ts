@@ -1,14 +1,13 @@
 import { ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPool, type RocketRidePool } from './index.js';
-import { makeFiles } from './test-support/files.js';
+import { sharedBatch } from './test-support/files.js';
 import { type Sim, startSims } from './test-support/sims.js';
 import { commits, exactlyOnce, split } from './test-support/verify.js';
 
-const KiB = 1024;
 let sims: Sim[] = [];
 let pool: RocketRidePool | undefined;
-const data = makeFiles(200, 256 * KiB, 1024 * KiB);
+const data = { files: sharedBatch() };
 
 beforeAll(async () => {
   sims = await startSims(3, { apiKey: 'pool-key' });
@@ -16,7 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await pool?.disconnect();
   await Promise.all(sims.map((s) => s.stop()));
-  data.remove();
 });
 
 describe('three simulator processes, 200 files of 256 KiB–1 MiB through uploadFiles with replicas: all (issue 14)', () => {

@@ -12,7 +12,7 @@ export interface TestFile {
 
 /** `count` files of random bytes, `min`–`max` bytes each, in a new temporary directory; `remove()` deletes it. */
 export function makeFiles(count: number, min: number, max: number): { dir: string; files: TestFile[]; remove(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'pool-files-'));
+  const dir = mkdtempSync(join(process.env.POOL_TEST_DIR ?? tmpdir(), 'pool-files-'));
   const files = Array.from({ length: count }, (_, i) => {
     const size = randomInt(min, max + 1);
     const data = randomBytes(size);
@@ -22,4 +22,17 @@ export function makeFiles(count: number, min: number, max: number): { dir: strin
     return { path, name, size, sha256: createHash('sha256').update(data).digest('hex') };
   });
   return { dir, files, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+let batch: { dir: string; files: TestFile[]; remove(): void } | undefined;
+
+/**
+ * The issue's batch, 200 files of 256 KiB–1 MiB, made once per test process and shared by the scenarios that use
+ * it (the suite runs its files in one worker); under the suite's directory, which its global setup removes.
+ */
+export function sharedBatch(): TestFile[] {
+  if (batch === undefined) {
+    batch = makeFiles(200, 256 * 1024, 1024 * 1024);
+  }
+  return batch.files;
 }
