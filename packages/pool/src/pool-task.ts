@@ -124,13 +124,16 @@ export class PoolTask {
     resolvePipeOptions(options ?? {});
     const refused = this.#refusal();
     const lease = refused ? undefined : this.#router.take();
-    const replica = lease?.replica ?? this.#replicas[0]!;
-    const stream = createWritable(replica.engine.client, replica.token ?? 'none', options) as PipeWritableStream & { engine: string | undefined };
-    Object.defineProperty(stream, 'engine', { value: lease ? replica.engine.name : undefined, enumerable: false });
     if (lease === undefined) {
-      stream.abort(refused ?? noEngineError()).catch(() => {});
-      return stream;
+      // A web stream opens its pipe in start(), synchronously: with no engine, one that failed from the start.
+      const error = refused ?? noEngineError();
+      const failed = new WritableStream<Uint8Array | string>({ start: (controller) => controller.error(error) });
+      const result = Promise.reject(error);
+      result.catch(() => {});
+      return Object.defineProperties(failed, { result: { value: result }, engine: { value: undefined } }) as PipeWritableStream & { engine: undefined };
     }
+    const stream = createWritable(lease.replica.engine.client, lease.replica.token!, options) as PipeWritableStream & { engine: string | undefined };
+    Object.defineProperty(stream, 'engine', { value: lease.replica.engine.name, enumerable: false });
     stream.result.then(lease.release, lease.release);
     return stream;
   }

@@ -91,7 +91,7 @@ describe('routing', () => {
     }
   });
 
-  it('with no engine connected, pipe() fails ERR_NO_ENGINE and upload() gives up after noEngineWaitMs; nothing is sent', async () => {
+  it('with no engine connected, pipe() and writable() fail ERR_NO_ENGINE and upload() gives up after noEngineWaitMs; nothing is sent', async () => {
     const [a] = await h.start(1);
     const pool = h.keep(await connectPool({ engines: [a!.uri], auth: 'K', env: {}, ...fast }));
     const task = await pool.use(ECHO_PIPELINE);
@@ -105,6 +105,10 @@ describe('routing', () => {
       message: 'No engine of the pool can take the pipe: none is connected with the task running (waited not at all)',
     });
     expect(sink.engine).toBeUndefined();
+    const web = task.writable();
+    const refused = (await web.getWriter().write(Buffer.from('x')).catch((e: unknown) => e)) as ConnectionError;
+    expect(refused.code).toBe('ERR_NO_ENGINE');
+    expect(((await web.result.catch((e: unknown) => e)) as ConnectionError).code).toBe('ERR_NO_ENGINE');
     const late = (await task.upload(Buffer.from('x'), { noEngineWaitMs: 50 }).catch((e: unknown) => e)) as ConnectionError;
     expect({ code: late.code, message: late.message }).toEqual({
       code: 'ERR_NO_ENGINE',
