@@ -14,6 +14,7 @@ export const shared = defineConfig({
       { find: /^@rocketride-streams\/testing$/, replacement: pkg('testing') },
       { find: /^@rocketride-streams\/streams$/, replacement: pkg('streams') },
       { find: /^@rocketride-streams\/rx$/, replacement: pkg('rx') },
+      { find: /^@rocketride-streams\/pool$/, replacement: pkg('pool') },
       { find: /^rocketride-streams$/, replacement: pkg('rocketride-streams') },
       { find: /^@rocketride-streams\/nest$/, replacement: pkg('nest') },
       { find: /^@rocketride-streams\/express$/, replacement: pkg('express') },

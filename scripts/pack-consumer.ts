@@ -6,12 +6,18 @@ import { EXIT_OK, run, type RunOptions } from '@rocketride-streams/cli';
 import { type RocketRideClient, RocketRideError, VERSION } from '@rocketride-streams/core';
 import { httpStatusOf, sseHandler, uploadHandler } from '@rocketride-streams/express';
 import { InjectRocketRide, ROCKETRIDE_CLIENT, RocketRideModule } from '@rocketride-streams/nest';
+import { connectPool, type PoolFileResult, type PoolTask } from '@rocketride-streams/pool';
 import { events$, ofType } from '@rocketride-streams/rx';
 import { createPipe, type FileResult, type PipeOptions, upload, uploadFiles } from '@rocketride-streams/streams';
 import { type Engine, startEngine } from '@rocketride-streams/testing';
 import { connect, type RocketRide } from 'rocketride-streams';
 
-export const referenced: ReadonlyArray<(...args: never[]) => unknown> = [upload, uploadFiles, createPipe, uploadHandler, sseHandler, events$, ofType, InjectRocketRide];
+export const referenced: ReadonlyArray<(...args: never[]) => unknown> = [upload, uploadFiles, createPipe, uploadHandler, sseHandler, events$, ofType, InjectRocketRide, connectPool];
+
+/** The pool's main shape: a PoolTask's files, each naming its engine. */
+export function poolFiles(task: PoolTask, paths: string[]): Promise<Array<Pick<PoolFileResult, 'path' | 'status' | 'engine'>>> {
+  return task.uploadFiles(paths, { retryUnknown: false });
+}
 
 export async function tour(): Promise<number> {
   const engine: Engine = await startEngine({ apiKey: 'K' });

@@ -28,6 +28,7 @@ export async function buildBin(): Promise<void> {
         '@rocketride-streams/core': `${packages}core/src/index.ts`,
         '@rocketride-streams/streams': `${packages}streams/src/index.ts`,
         '@rocketride-streams/rx': `${packages}rx/src/index.ts`,
+        '@rocketride-streams/pool': `${packages}pool/src/index.ts`,
         '@rocketride-streams/testing': `${packages}testing/src/index.ts`,
       };
     },

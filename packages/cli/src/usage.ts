@@ -7,12 +7,16 @@ interface CommandUsage {
 
 const COMMANDS: Record<string, CommandUsage> = {
   upload: {
-    synopsis: 'upload <files...> --pipeline <file.json> [--concurrency N] [--mime TYPE] [--json]',
+    synopsis: 'upload <files...> --pipeline <file.json> [--engines URI,URI,...] [--concurrency N] [--mime TYPE] [--json]',
     description: `Start the pipeline (or reuse it when it is already running) and upload the files into it,
 N at a time (default 5). On a terminal, one progress bar per file, each marked done as its result
 arrives; otherwise one line per finished file (and a byte count every 10 s for a long one) on stderr,
 and the results, one line per file in input order, on stdout. --json prints only the results, as
-JSON, on stdout. Exits 1 when any file failed.`,
+JSON, on stdout. Exits 1 when any file failed.
+--engines (or ROCKETRIDE_URI holding several addresses, comma-separated) runs the pipeline on every
+engine and spreads the files over them (default concurrency 5 per engine); a file an engine lost is
+re-sent to another. Each result names its engine (a fourth column, or "engine" in --json) and a status:
+committed, failed, or commit-unknown (close sent, no answer: it may be committed; not re-sent).`,
     engine: true,
   },
   events: {

@@ -25,7 +25,7 @@ function install(withSimulator: boolean): string {
   mkdirSync(scope, { recursive: true });
   // A copy, not a link: Node resolves a package's imports from its real path.
   cpSync(join(root, 'facade'), join(dir, 'node_modules', 'rocketride-streams'), { recursive: true });
-  for (const name of ['core', 'streams', 'rx', ...(withSimulator ? ['testing'] : [])]) {
+  for (const name of ['core', 'streams', 'rx', 'pool', ...(withSimulator ? ['testing'] : [])]) {
     symlinkSync(join(packages, name), join(scope, name), 'dir');
   }
   return dir;

@@ -5,6 +5,7 @@ import { type Context, EXIT_FAILURE, EXIT_OK, UsageError } from '../context.js';
 import { connectEngine, ENGINE_OPTIONS } from '../engine.js';
 import { describeError, errorJson, formatBytes } from '../format.js';
 import { uploadEach } from '../batch.js';
+import { poolUpload } from '../pool-upload.js';
 import { ProgressBars } from '../progress.js';
 import { ProgressLines } from '../progress-lines.js';
 
@@ -14,6 +15,7 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   mime: { type: 'string' },
   json: { type: 'boolean' },
+  engines: { type: 'string' },
 } as const;
 
 /** A result as printed by `--json`: the upload result with the error as plain JSON. */
@@ -41,6 +43,13 @@ export async function uploadCommand(ctx: Context, argv: string[]): Promise<numbe
   await readFile(values.pipeline).catch((cause: NodeJS.ErrnoException) => {
     throw new Error(`Cannot read the pipeline file ${values.pipeline}: ${cause.code ?? cause.message}`, { cause });
   });
+  // Several engines (--engines, or ROCKETRIDE_URI as a comma-separated list): a pool spreads the files over them.
+  const engines = values.engines ?? (values.uri === undefined && ctx.env.ROCKETRIDE_URI?.includes(',') ? ctx.env.ROCKETRIDE_URI : undefined);
+  if (engines !== undefined) {
+    if (values.uri !== undefined) throw new UsageError('upload: give --uri or --engines, not both');
+    const entries: FileEntry[] = files.map((path) => (values.mime ? { path, mimeType: values.mime } : path));
+    return poolUpload(ctx, { engines, apikey: values.apikey, pipeline: values.pipeline, concurrency: values.concurrency === undefined ? undefined : concurrency, json: values.json === true }, files, entries);
+  }
   const rocketride = await connectEngine(ctx, values, true);
   try {
     const { token } = await rocketride.use({ filepath: values.pipeline, useExisting: true, ...(ctx.signal ? { signal: ctx.signal } : {}) });
