@@ -1,8 +1,8 @@
 import { checkCallOptions, checkRequestOptions, checkSignal, describe } from '../config/validate.js';
 import { ValidationError } from '../errors/validation-error.js';
-import type { RestartOptions, UseOptions } from './commands/tasks.js';
-import type { MonitorOptions } from './commands/events.js';
-import type { MonitorKey } from './monitors.js';
+import type { RestartOptions, UseOptions } from '../commands/tasks.js';
+import type { MonitorOptions } from '../commands/events.js';
+import type { MonitorKey } from '../events/monitors.js';
 
 // Argument checks of the client's entry points, run before anything is sent. Messages name the
 // argument and the kind of value given, never a string's content (it may be a credential).

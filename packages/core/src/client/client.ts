@@ -16,12 +16,12 @@ import type { TaskStatus, UseResult } from '../schema/task-status.js';
 import { abortError, PendingRequests } from '../transport/pending.js';
 import { VERSION } from '../version.js';
 import { checkConnectionParams, checkRequest, checkMonitorCall, checkRestartOptions, checkTaskTokenOptions, checkUseOptions } from './arguments.js';
-import { type ChatOptions, chat } from './chat.js';
-import { requireString, responseError } from './checks.js';
-import { type MonitorOptions, type SetEventsOptions, setEvents } from './commands/events.js';
-import { getServerInfo, ping, type ServerInfo } from './commands/misc.js';
-import { guardAccountEvent } from './redaction.js';
-import { getService, getServices, type ServicesResult, type ValidateOptions, validate } from './commands/services.js';
+import { type ChatOptions, chat } from '../data/chat.js';
+import { requireString, responseError } from '../config/checks.js';
+import { type MonitorOptions, type SetEventsOptions, setEvents } from '../commands/events.js';
+import { getServerInfo, ping, type ServerInfo } from '../commands/misc.js';
+import { guardAccountEvent } from '../connection/redaction.js';
+import { getService, getServices, type ServicesResult, type ValidateOptions, validate } from '../commands/services.js';
 import {
   getTaskPipeline,
   getTasks,
@@ -33,18 +33,18 @@ import {
   terminate,
   type UseOptions,
   use,
-} from './commands/tasks.js';
-import { type SendOptions, send } from './commands/data.js';
-import * as store from './commands/store.js';
-import type { AtomicWriteOptions } from './commands/store-atomic.js';
-import * as storeFiles from './commands/store-files.js';
-import { storeBeforeDeauth } from './commands/store-state.js';
-import * as storeText from './commands/store-text.js';
-import { DeployApi } from './commands/deploy.js';
-import type { CommandHost } from './commands/host.js';
-import { DatabaseApi } from './commands/database.js';
-import { AccountApi, accountInfo, orgIdOf } from './commands/account.js';
-import { type DashboardSnapshot, getDashboard } from './commands/dashboard.js';
+} from '../commands/tasks.js';
+import { type SendOptions, send } from '../commands/data.js';
+import * as store from '../commands/store.js';
+import type { AtomicWriteOptions } from '../commands/store-atomic.js';
+import * as storeFiles from '../commands/store-files.js';
+import { storeBeforeDeauth } from '../commands/store-state.js';
+import * as storeText from '../commands/store-text.js';
+import { DeployApi } from '../commands/deploy.js';
+import type { CommandHost } from '../commands/host.js';
+import { DatabaseApi } from '../commands/database.js';
+import { AccountApi, accountInfo, orgIdOf } from '../commands/account.js';
+import { type DashboardSnapshot, getDashboard } from '../commands/dashboard.js';
 import {
   type CProfileReport,
   type CProfileStartResult,
@@ -54,16 +54,16 @@ import {
   cprofileStart,
   cprofileStatus,
   cprofileStop,
-} from './commands/cprofile.js';
-import { DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';
-import { TypedEmitter, safeCall } from './emitter.js';
-import { type InboundHost, receiveFrame } from './inbound.js';
-import { Lifecycle, type LifecycleHost, type LifecycleSettings, REASON_NEW_CREDENTIAL } from './lifecycle.js';
-import { MonitorSync } from './monitor-sync.js';
-import type { MonitorKey } from './monitors.js';
-import { redactAuth } from './redact.js';
-import { type SendFilesInput, type SendFilesOptions, sendFiles } from './send-files.js';
-import { SseRoutes } from './sse-routes.js';
+} from '../commands/cprofile.js';
+import { DataPipe, type DataPipeOptions, type SSECallback } from '../data/data-pipe.js';
+import { TypedEmitter, safeCall } from '../events/emitter.js';
+import { type InboundHost, receiveFrame } from '../events/inbound.js';
+import { Lifecycle, type LifecycleHost, type LifecycleSettings, REASON_NEW_CREDENTIAL } from '../connection/lifecycle.js';
+import { MonitorSync } from '../events/monitor-sync.js';
+import type { MonitorKey } from '../events/monitors.js';
+import { redactAuth } from '../connection/redact.js';
+import { type SendFilesInput, type SendFilesOptions, sendFiles } from '../data/send-files.js';
+import { SseRoutes } from '../events/sse-routes.js';
 
 /** What `getConnectionInfo()` reports. */
 export interface ConnectionInfo {

@@ -2,7 +2,7 @@ import { ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { describe, expect, it } from 'vitest';
 import { PipeError } from '../errors/index.js';
 import { useEngines } from '../test-helpers/engine.js';
-import { pipeOpen } from './pipe-protocol.js';
+import { pipeOpen } from '../data/pipe-protocol.js';
 
 const h = useEngines();
 

@@ -3,7 +3,7 @@ import type { Engine } from '@rocketride-streams/testing';
 import { describe, expect, it } from 'vitest';
 import { useEngines } from '../test-helpers/engine.js';
 import type { RocketRideClient } from './client.js';
-import { AtomicStoreWriter } from './commands/store-atomic.js';
+import { AtomicStoreWriter } from '../commands/store-atomic.js';
 
 const h = useEngines();
 

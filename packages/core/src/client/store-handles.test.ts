@@ -1,7 +1,7 @@
 // Store handles are scarce (64 per connection, PROTOCOL.md §16.C.6) and must never outlive their use (§16.C.7).
 import { describe, expect, it } from 'vitest';
 import { useEngines } from '../test-helpers/engine.js';
-import { HandleSemaphore } from './commands/store-state.js';
+import { HandleSemaphore } from '../commands/store-state.js';
 
 const h = useEngines();
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors/validation-error.js';
 import { useEngines } from '../test-helpers/engine.js';
 import type { RocketRideClient } from './client.js';
-import { storeErrorCode } from './commands/store-errors.js';
+import { storeErrorCode } from '../commands/store-errors.js';
 
 const h = useEngines();
 
