@@ -1,5 +1,5 @@
 export { RocketRideClient, type ConnectionInfo } from './client.js';
-export { MAX_AUTHS_PER_CONNECTION, REASON_LOGGED_OUT, REASON_NEW_CREDENTIAL, REASON_REAUTHENTICATING } from '../connection/lifecycle.js';
+export { MAX_AUTHS_PER_CONNECTION, REASON_LOGGED_OUT, REASON_NEW_CREDENTIAL, REASON_REAUTHENTICATING } from '../connection/lifecycle-host.js';
 export type { ClientEventName, ClientEvents, ConnectedInfo, DisconnectedInfo, Listener, ReconnectingInfo } from '../events/emitter.js';
 export {
   CLOSE_ABORT_GRACE_MS,

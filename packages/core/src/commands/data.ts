@@ -2,7 +2,7 @@ import type { CallOptions } from '../config/options.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { PipelineResult } from '../schema/pipeline-result.js';
 import { requireObjinfo, requireSignal, requireString } from '../config/checks.js';
-import type { RocketRideClient } from '../client/client.js';
+import type { PipeOwner } from '../data/host.js';
 import { mimeTypeOf } from '../data/mime.js';
 import { checkDataPipeOptions, DataPipe, type DataPipeOptions, type SSECallback } from '../data/data-pipe.js';
 
@@ -22,7 +22,7 @@ export interface SendOptions extends CallOptions, Pick<DataPipeOptions, 'writeTi
  * {@link DataPipe}, so a lost connection between the steps (even if persist mode reconnected) fails with `ERR_CONNECTION_LOST` and sends nothing more.
  */
 export async function send(
-  client: RocketRideClient,
+  client: PipeOwner,
   token: string,
   data: string | Uint8Array,
   objinfo?: Record<string, unknown>,

@@ -3,14 +3,14 @@ import { checkCallOptions, describe } from '../config/validate.js';
 import { RocketRideError } from '../errors/rocketride-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { requireIndex, requireString, responseError } from '../config/checks.js';
-import type { RocketRideClient } from '../client/client.js';
+import type { CommandHost } from './host.js';
 
 /** Options of addMonitor/removeMonitor. */
 export interface MonitorOptions {
   signal?: AbortSignal;
 }
 
-async function sendMonitor(client: RocketRideClient, args: Record<string, unknown>, signal: AbortSignal | undefined): Promise<void> {
+async function sendMonitor(client: CommandHost, args: Record<string, unknown>, signal: AbortSignal | undefined): Promise<void> {
   const response = await client.request('rrext_monitor', args, { signal });
   if (!response.success) {
     throw responseError(RocketRideError, 'ERR_MONITOR', response, 'Event subscription failed', 'Event subscription failed: ');
@@ -28,7 +28,7 @@ export interface SetEventsOptions extends CallOptions {
  * third argument is `{ pipeId, signal }`, or the pipe id itself as in the official SDK.
  */
 export async function setEvents(
-  client: RocketRideClient,
+  client: CommandHost,
   token: string,
   types: readonly string[],
   options?: SetEventsOptions | number,

@@ -1,5 +1,7 @@
 import type { DAPResponse } from '../codec/types.js';
+import type { EnvMap } from '../config/env.js';
 import type { CallOptions, RequestOptions } from '../config/options.js';
+import type { TypedEmitter } from '../events/emitter.js';
 import { ExecutionError } from '../errors/execution-error.js';
 import { responseError } from '../config/checks.js';
 import { requireOptions, requireSignal } from '../config/checks.js';
@@ -10,6 +12,24 @@ import { requireOptions, requireSignal } from '../config/checks.js';
  */
 export interface CommandHost {
   request<B = Record<string, unknown>>(command: string, args?: Record<string, unknown>, options?: RequestOptions): Promise<DAPResponse<B>>;
+}
+
+/** What the task commands need: requests, and the env that `use()` substitutes and forwards. */
+export interface TaskHost extends CommandHost {
+  readonly env: EnvMap;
+}
+
+/** What `getServerInfo()` needs: requests, and whether there is a session to send the probe on. */
+export interface ProbeHost extends CommandHost {
+  isConnected(): boolean;
+}
+
+/**
+ * What the store commands need from a client (a `RocketRideClient` is one): requests, whether it is
+ * connected, and its `'connected'`/`'disconnected'` events (the store's handle bookkeeping follows them).
+ */
+export interface StoreHost extends CommandHost, Pick<TypedEmitter, 'on'> {
+  isConnected(): boolean;
 }
 
 /** Checks a `{ signal }` options argument before anything is sent (coded ValidationError). */

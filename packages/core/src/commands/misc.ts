@@ -10,7 +10,7 @@ import { abortError } from '../transport/pending.js';
 import { sendEncoded } from '../transport/send.js';
 import { openSocketWithin } from '../transport/socket.js';
 import { responseError } from '../config/checks.js';
-import type { RocketRideClient } from '../client/client.js';
+import type { ProbeHost } from './host.js';
 import { malformedResponseSeq } from '../events/malformed-response.js';
 import { isRecord } from '../config/shape.js';
 
@@ -18,7 +18,7 @@ import { isRecord } from '../config/shape.js';
  * Round trip to the engine (`rrext_ping`). A string argument is the official SDK's optional token,
  * sent as `arguments.token` (the engine ignores it). @throws RocketRideError `ERR_PING` on failure.
  */
-export async function ping(client: RocketRideClient, options?: RequestOptions | string): Promise<void> {
+export async function ping(client: ProbeHost, options?: RequestOptions | string): Promise<void> {
   if (typeof options !== 'string') checkRequestOptions(options, 'ping()');
   const response =
     typeof options === 'string'
@@ -54,13 +54,17 @@ function probeResult(response: DAPResponse<unknown>): ServerInfo {
  * Engine information (`rrext_public_probe`), which needs no credential: sent on the connection when
  * connected, otherwise on a short-lived socket of its own (nothing is authenticated).
  */
-export async function getServerInfo(client: RocketRideClient, uri: string, options?: CallOptions): Promise<ServerInfo> {
+export async function getServerInfo(
+  client: ProbeHost,
+  uri: string,
+  s: { connectTimeout: number; perMessageDeflate: boolean; maxPayload: number },
+  options?: CallOptions,
+): Promise<ServerInfo> {
   checkCallOptions(options, 'getServerInfo()');
   if (client.isConnected()) {
     const response = await client.request<ServerInfo>('rrext_public_probe', {}, { signal: options?.signal });
     return probeResult(response);
   }
-  const s = client.socketSettings();
   const signal = options?.signal;
   const ws = await openSocketWithin(uri, { timeout: s.connectTimeout, signal, perMessageDeflate: s.perMessageDeflate, maxPayload: s.maxPayload });
   try {

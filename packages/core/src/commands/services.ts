@@ -3,7 +3,7 @@ import { checkCallOptions, describe } from '../config/validate.js';
 import { RocketRideError } from '../errors/rocketride-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { requireObject, requireString, responseError } from '../config/checks.js';
-import type { RocketRideClient } from '../client/client.js';
+import type { CommandHost } from './host.js';
 import { isRecord } from '../config/shape.js';
 
 /** The body of `rrext_services` without arguments. */
@@ -14,7 +14,7 @@ export interface ServicesResult {
 }
 
 /** Every service definition the engine knows. */
-export async function getServices(client: RocketRideClient, options?: CallOptions): Promise<ServicesResult> {
+export async function getServices(client: CommandHost, options?: CallOptions): Promise<ServicesResult> {
   checkCallOptions(options, 'getServices()');
   const response = await client.request<ServicesResult>('rrext_services', {}, { signal: options?.signal });
   if (!response.success) throw responseError(RocketRideError, 'ERR_SERVICES', response, 'Listing services failed');
@@ -27,7 +27,7 @@ export async function getServices(client: RocketRideClient, options?: CallOption
  * One service definition.
  * @throws RocketRideError `ERR_SERVICES` when the engine does not know it (as the TS SDK does).
  */
-export async function getService(client: RocketRideClient, name: string, options?: CallOptions): Promise<Record<string, unknown>> {
+export async function getService(client: CommandHost, name: string, options?: CallOptions): Promise<Record<string, unknown>> {
   requireString(name, 'Service name');
   checkCallOptions(options, 'getService()');
   const response = await client.request('rrext_services', { service: name }, { signal: options?.signal });
@@ -47,7 +47,7 @@ export interface ValidateOptions {
  * @throws ValidationError `ERR_VALIDATE` when the engine refused to validate.
  */
 export async function validate(
-  client: RocketRideClient,
+  client: CommandHost,
   pipeline: Record<string, unknown>,
   options?: ValidateOptions,
 ): Promise<Record<string, unknown>> {

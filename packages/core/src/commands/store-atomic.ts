@@ -21,7 +21,7 @@ import type { RocketRideError } from '../errors/rocketride-error.js';
 import { StoreError } from '../errors/store-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { abortError } from '../transport/pending.js';
-import type { RocketRideClient } from '../client/client.js';
+import type { StoreHost } from './host.js';
 import { fsClose, fsDelete, fsRename, fsStat, fsWrite, openStoreHandle } from './store.js';
 import { joinStorePath, splitStorePath, storeEntryPath } from './store-paths.js';
 import { CLEANUP_TIMEOUT, registerStoreSession, type StoreSession, storeState } from './store-state.js';
@@ -51,7 +51,7 @@ const codeOf = (error: unknown): string | undefined => (error as RocketRideError
  * times and then gives up with the engine's error.
  */
 export async function renameInto(
-  client: RocketRideClient,
+  client: StoreHost,
   from: string,
   to: string,
   overwrite: boolean,
@@ -106,7 +106,7 @@ export class AtomicStoreWriter implements StoreSession {
   readonly path: string;
   /** The temporary file the bytes go to. */
   readonly tempPath: string;
-  readonly #client: RocketRideClient;
+  readonly #client: StoreHost;
   readonly #overwrite: boolean;
   readonly #ctl = new AbortController();
   readonly #signal: AbortSignal | undefined;
@@ -122,7 +122,7 @@ export class AtomicStoreWriter implements StoreSession {
   #aborting: Promise<void> | undefined;
 
   /** @throws ValidationError for a bad path or option, before anything is sent. */
-  constructor(client: RocketRideClient, path: string, options: AtomicWriteOptions = {}) {
+  constructor(client: StoreHost, path: string, options: AtomicWriteOptions = {}) {
     this.path = storeEntryPath(path);
     const overwrite = options.overwrite ?? true;
     if (typeof overwrite !== 'boolean') throw new ValidationError('overwrite must be a boolean', { code: 'ERR_INVALID_ARGUMENT' });

@@ -5,7 +5,7 @@
  */
 import type { CallOptions } from '../config/options.js';
 import { ValidationError } from '../errors/validation-error.js';
-import type { RocketRideClient } from '../client/client.js';
+import type { StoreHost } from './host.js';
 import { fsDelete, fsListDir } from './store.js';
 import { requireStoreId } from './store-paths.js';
 import { fsReadJson, fsWriteJson } from './store-text.js';
@@ -36,7 +36,7 @@ function requireObjectArg(value: unknown, name: string): asserts value is Record
 
 /** Saves a pipeline as a template (overwrites one with the same id). */
 export async function saveTemplate(
-  client: RocketRideClient,
+  client: StoreHost,
   options: { templateId: string; pipeline: Record<string, unknown> } & CallOptions,
 ): Promise<void> {
   requireObjectArg(options, 'options');
@@ -46,21 +46,21 @@ export async function saveTemplate(
 }
 
 /** A saved template's pipeline. @throws StoreError `ERR_STORE_NOT_FOUND` when there is none. */
-export async function getTemplate(client: RocketRideClient, options: { templateId: string } & CallOptions): Promise<Record<string, unknown>> {
+export async function getTemplate(client: StoreHost, options: { templateId: string } & CallOptions): Promise<Record<string, unknown>> {
   requireObjectArg(options, 'options');
   requireStoreId(options.templateId, 'templateId');
   return fsReadJson<Record<string, unknown>>(client, templatePath(options.templateId), { signal: options.signal });
 }
 
 /** Deletes a template. @throws StoreError `ERR_STORE_NOT_FOUND` when there is none. */
-export async function deleteTemplate(client: RocketRideClient, options: { templateId: string } & CallOptions): Promise<void> {
+export async function deleteTemplate(client: StoreHost, options: { templateId: string } & CallOptions): Promise<void> {
   requireObjectArg(options, 'options');
   requireStoreId(options.templateId, 'templateId');
   await fsDelete(client, templatePath(options.templateId), { signal: options.signal });
 }
 
 /** Every template, in listing order; files that cannot be read or parsed are skipped (as in the SDKs). */
-export async function getAllTemplates(client: RocketRideClient, options?: CallOptions): Promise<TemplateSummary[]> {
+export async function getAllTemplates(client: StoreHost, options?: CallOptions): Promise<TemplateSummary[]> {
   const signal = options?.signal;
   const listing = await fsListDir(client, '.templates', { signal });
   const out: TemplateSummary[] = [];
@@ -85,7 +85,7 @@ export async function getAllTemplates(client: RocketRideClient, options?: CallOp
 
 /** Saves a log; resolves with its file name `<source>-<startTime>.log`. */
 export async function saveLog(
-  client: RocketRideClient,
+  client: StoreHost,
   options: { projectId: string; source: string; contents: Record<string, unknown> } & CallOptions,
 ): Promise<string> {
   requireObjectArg(options, 'options');
@@ -110,17 +110,17 @@ function logPath(options: { projectId: string; name: string }): string {
 }
 
 /** A saved log. @throws StoreError `ERR_STORE_NOT_FOUND` when there is none. */
-export async function getLog(client: RocketRideClient, options: { projectId: string; name: string } & CallOptions): Promise<Record<string, unknown>> {
+export async function getLog(client: StoreHost, options: { projectId: string; name: string } & CallOptions): Promise<Record<string, unknown>> {
   return fsReadJson<Record<string, unknown>>(client, logPath(options), { signal: options.signal });
 }
 
 /** Deletes a log. @throws StoreError `ERR_STORE_NOT_FOUND` when there is none. */
-export async function deleteLog(client: RocketRideClient, options: { projectId: string; name: string } & CallOptions): Promise<void> {
+export async function deleteLog(client: StoreHost, options: { projectId: string; name: string } & CallOptions): Promise<void> {
   await fsDelete(client, logPath(options), { signal: options.signal });
 }
 
 /** A project's logs (only `<source>-…` ones when `source` is given), oldest first by `modified`. */
-export async function listLogs(client: RocketRideClient, options: { projectId: string; source?: string } & CallOptions): Promise<LogSummary[]> {
+export async function listLogs(client: StoreHost, options: { projectId: string; source?: string } & CallOptions): Promise<LogSummary[]> {
   requireObjectArg(options, 'options');
   requireStoreId(options.projectId, 'projectId');
   if (options.source !== undefined) requireStoreId(options.source, 'source');

@@ -1,6 +1,6 @@
 import { ConnectionError } from '../errors/connection-error.js';
 import { abortError } from '../transport/pending.js';
-import type { RocketRideClient } from '../client/client.js';
+import type { StoreHost } from './host.js';
 
 /** Open handles the engine allows per connection, read and write together (PROTOCOL.md §16.C.6). */
 export const MAX_STORE_HANDLES = 64;
@@ -93,7 +93,7 @@ export class StoreState {
   readonly orphans = new Set<string>();
   #ending: Promise<void> | undefined;
 
-  constructor(private readonly client: RocketRideClient) {
+  constructor(private readonly client: StoreHost) {
     client.on('disconnected', ({ reason }) => this.#onDisconnected(reason));
     client.on('connected', () => this.#sweepOrphans());
   }
@@ -167,10 +167,10 @@ export class StoreState {
 const ORPHAN_ATTEMPTS = 6;
 const ORPHAN_RETRY_MS = 100;
 
-const states = new WeakMap<RocketRideClient, StoreState>();
+const states = new WeakMap<StoreHost, StoreState>();
 
 /** The store bookkeeping of `client`, created on first use. */
-export function storeState(client: RocketRideClient): StoreState {
+export function storeState(client: StoreHost): StoreState {
   let state = states.get(client);
   if (state === undefined) {
     state = new StoreState(client);
@@ -183,12 +183,12 @@ export function storeState(client: RocketRideClient): StoreState {
  * The lifecycle hook run by `logout()` before it sends `deauth` (see {@link StoreState.beforeDeauth}); `undefined`
  * when the client never used the store or holds nothing.
  */
-export function storeBeforeDeauth(client: RocketRideClient): Promise<void> | undefined {
+export function storeBeforeDeauth(client: StoreHost): Promise<void> | undefined {
   return states.get(client)?.beforeDeauth();
 }
 
 /** Registers a session for {@link StoreSession.end} and {@link StoreSession.lost}; returns its unregistration. */
-export function registerStoreSession(client: RocketRideClient, session: StoreSession): () => void {
+export function registerStoreSession(client: StoreHost, session: StoreSession): () => void {
   const state = storeState(client);
   state.sessions.add(session);
   return () => {

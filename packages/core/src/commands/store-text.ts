@@ -6,7 +6,7 @@
 import type { CallOptions } from '../config/options.js';
 import { StoreError } from '../errors/store-error.js';
 import { ValidationError } from '../errors/validation-error.js';
-import type { RocketRideClient } from '../client/client.js';
+import type { StoreHost } from './host.js';
 import { fsClose, fsOpen, fsRead, MAX_STORE_READ } from './store.js';
 import { AtomicStoreWriter, type AtomicWriteOptions } from './store-atomic.js';
 import { CLEANUP_TIMEOUT } from './store-state.js';
@@ -18,7 +18,7 @@ export const STORE_WRITE_PIECE = 4 * 1024 * 1024;
  * Reads a whole file: one handle, `fs_read`s of up to 4 MiB until a short read, then `fs_close` (also on failure or
  * abort). A file read in one piece is returned as the received bytes (no copy); otherwise the pieces are joined once.
  */
-export async function readStoreFile(client: RocketRideClient, path: string, options?: CallOptions): Promise<Buffer> {
+export async function readStoreFile(client: StoreHost, path: string, options?: CallOptions): Promise<Buffer> {
   const { handle, size } = await fsOpen(client, path, 'r', options);
   try {
     const pieces: Buffer[] = [];
@@ -46,7 +46,7 @@ export function storeBytes(data: unknown): Uint8Array {
 
 /** Writes a whole file atomically (see {@link AtomicStoreWriter}): pieces of up to 4 MiB, one `fs_write` at a time. */
 export async function writeStoreFile(
-  client: RocketRideClient,
+  client: StoreHost,
   path: string,
   data: Uint8Array | string,
   options?: AtomicWriteOptions,
@@ -87,22 +87,22 @@ export function parseStoreJson<T>(text: string, path: string): T {
 }
 
 /** A file as UTF-8 text (official `fsReadString`). */
-export async function fsReadString(client: RocketRideClient, path: string, options?: CallOptions): Promise<string> {
+export async function fsReadString(client: StoreHost, path: string, options?: CallOptions): Promise<string> {
   return (await readStoreFile(client, path, options)).toString('utf8');
 }
 
 /** Writes UTF-8 text to a file, atomically (official `fsWriteString`). */
-export function fsWriteString(client: RocketRideClient, path: string, text: string, options?: AtomicWriteOptions): Promise<void> {
+export function fsWriteString(client: StoreHost, path: string, text: string, options?: AtomicWriteOptions): Promise<void> {
   if (typeof text !== 'string') return Promise.reject(new ValidationError('text must be a string', { code: 'ERR_INVALID_DATA' }));
   return writeStoreFile(client, path, text, options);
 }
 
 /** A JSON file, parsed (official `fsReadJson`). */
-export async function fsReadJson<T = unknown>(client: RocketRideClient, path: string, options?: CallOptions): Promise<T> {
+export async function fsReadJson<T = unknown>(client: StoreHost, path: string, options?: CallOptions): Promise<T> {
   return parseStoreJson<T>(await fsReadString(client, path, options), path);
 }
 
 /** Writes a value as JSON indented by 2, as the SDKs do, atomically (official `fsWriteJson`). */
-export async function fsWriteJson(client: RocketRideClient, path: string, value: unknown, options?: AtomicWriteOptions): Promise<void> {
+export async function fsWriteJson(client: StoreHost, path: string, value: unknown, options?: AtomicWriteOptions): Promise<void> {
   return writeStoreFile(client, path, storeJson(value), options);
 }

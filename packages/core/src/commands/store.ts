@@ -10,7 +10,7 @@ import { ConnectionError } from '../errors/connection-error.js';
 import { StoreError } from '../errors/store-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { abortError } from '../transport/pending.js';
-import type { RocketRideClient } from '../client/client.js';
+import type { StoreHost } from './host.js';
 import { storeFailure } from './store-errors.js';
 import { normalizeStorePath, storeEntryPath } from './store-paths.js';
 import { storeState } from './store-state.js';
@@ -51,7 +51,7 @@ const COMMAND = 'rrext_store';
 
 /** Sends one subcommand; resolves with the whole response on success, throws the coded error otherwise. */
 async function storeRequest<B>(
-  client: RocketRideClient,
+  client: StoreHost,
   subcommand: string,
   args: Record<string, unknown>,
   path: string | undefined,
@@ -111,7 +111,7 @@ function abortable<T>(work: Promise<T>, signal: AbortSignal | undefined, what: s
 }
 
 /** Closes a handle, ignoring every failure (for cleanups). */
-export function closeQuietly(client: RocketRideClient, handle: string, mode: StoreMode): Promise<void> {
+export function closeQuietly(client: StoreHost, handle: string, mode: StoreMode): Promise<void> {
   return fsClose(client, handle, mode).catch(() => undefined);
 }
 
@@ -122,7 +122,7 @@ export function closeQuietly(client: RocketRideClient, handle: string, mode: Sto
  * ⚠ On the engine's filesystem backend `'w'` truncates the file at once (PROTOCOL.md §16.C.8): prefer
  * `fsWriteString`/`fsWriteJson` or the streams package's `createWriteStream`, which write a temporary file and rename it.
  */
-export function fsOpen(client: RocketRideClient, path: string, mode: StoreMode = 'r', options?: CallOptions): Promise<StoreOpenResult> {
+export function fsOpen(client: StoreHost, path: string, mode: StoreMode = 'r', options?: CallOptions): Promise<StoreOpenResult> {
   return openStoreHandle(client, path, mode, options);
 }
 
@@ -132,7 +132,7 @@ export function fsOpen(client: RocketRideClient, path: string, mode: StoreMode =
  * handle is never lost track of.
  */
 export async function openStoreHandle(
-  client: RocketRideClient,
+  client: StoreHost,
   path: string,
   mode: StoreMode = 'r',
   options?: CallOptions & { onLate?: (opened: StoreOpenResult) => void },
@@ -168,7 +168,7 @@ export async function openStoreHandle(
  * `length` to 4 MiB. The bytes are a view on the received frame (no copy).
  */
 export async function fsRead(
-  client: RocketRideClient,
+  client: StoreHost,
   handle: string,
   offset = 0,
   length: number = MAX_STORE_READ,
@@ -208,7 +208,7 @@ const EMPTY = Buffer.alloc(0);
 
 /** Appends bytes to a write handle (`fs_write`, one binary frame; a list is sent as fragments, never joined). */
 export async function fsWrite(
-  client: RocketRideClient,
+  client: StoreHost,
   handle: string,
   data: Uint8Array | readonly Uint8Array[] | string,
   options?: CallOptions,
@@ -231,7 +231,7 @@ export async function fsWrite(
  * handle was opened with by this client (the SDKs require it: the engine refuses a write handle closed as `'r'`).
  * An abort rejects at once; the close still completes on the engine and the handle is accounted for then.
  */
-export async function fsClose(client: RocketRideClient, handle: string, mode?: StoreMode, options?: CallOptions): Promise<void> {
+export async function fsClose(client: StoreHost, handle: string, mode?: StoreMode, options?: CallOptions): Promise<void> {
   requireHandle(handle);
   const state = storeState(client);
   const m = mode ?? state.handles.get(handle)?.mode ?? 'r';
@@ -246,14 +246,14 @@ export async function fsClose(client: RocketRideClient, handle: string, mode?: S
 }
 
 /** Deletes a file (`fs_delete`). Directories: `fsRmdir`. */
-export async function fsDelete(client: RocketRideClient, path: string, options?: CallOptions): Promise<void> {
+export async function fsDelete(client: StoreHost, path: string, options?: CallOptions): Promise<void> {
   const p = storeEntryPath(path);
   const signal = checkSignal(options, 'fsDelete');
   await storeRequest(client, 'fs_delete', { path: p }, p, { signal });
 }
 
 /** The immediate children of a directory (`fs_list_dir`), sorted by name; default the store root. */
-export async function fsListDir(client: RocketRideClient, path = '', options?: CallOptions): Promise<StoreListing> {
+export async function fsListDir(client: StoreHost, path = '', options?: CallOptions): Promise<StoreListing> {
   const p = normalizeStorePath(path);
   const signal = checkSignal(options, 'fsListDir');
   const response = await storeRequest<{ entries?: unknown; count?: unknown }>(client, 'fs_list_dir', { path: p }, p, { signal });
@@ -262,7 +262,7 @@ export async function fsListDir(client: RocketRideClient, path = '', options?: C
 }
 
 /** Creates a directory (`fs_mkdir`: a hidden `.dirmarker` file); parents need not exist, repeating it is fine. */
-export async function fsMkdir(client: RocketRideClient, path: string, options?: CallOptions): Promise<void> {
+export async function fsMkdir(client: StoreHost, path: string, options?: CallOptions): Promise<void> {
   const p = storeEntryPath(path);
   const signal = checkSignal(options, 'fsMkdir');
   await storeRequest(client, 'fs_mkdir', { path: p }, p, { signal });
@@ -272,7 +272,7 @@ export async function fsMkdir(client: RocketRideClient, path: string, options?: 
  * Removes a directory (`fs_rmdir`); with `recursive` everything below it. ⚠ The engine's filesystem backend treats a
  * file as a directory here and deletes it with `recursive` (PROTOCOL.md §16.D); the streams package's `rm` checks.
  */
-export async function fsRmdir(client: RocketRideClient, path: string, recursive = false, options?: CallOptions): Promise<void> {
+export async function fsRmdir(client: StoreHost, path: string, recursive = false, options?: CallOptions): Promise<void> {
   const p = storeEntryPath(path);
   if (typeof recursive !== 'boolean') {
     throw new ValidationError('recursive must be a boolean', { code: 'ERR_INVALID_ARGUMENT' });
@@ -282,7 +282,7 @@ export async function fsRmdir(client: RocketRideClient, path: string, recursive 
 }
 
 /** What a path is (`fs_stat`): `{ exists: false }`, a directory, or a file with `size` and `modified` (epoch seconds). */
-export async function fsStat(client: RocketRideClient, path: string, options?: CallOptions): Promise<StoreStat> {
+export async function fsStat(client: StoreHost, path: string, options?: CallOptions): Promise<StoreStat> {
   const p = normalizeStorePath(path);
   const signal = checkSignal(options, 'fsStat');
   const response = await storeRequest<StoreStat>(client, 'fs_stat', { path: p }, p, { signal });
@@ -293,7 +293,7 @@ export async function fsStat(client: RocketRideClient, path: string, options?: C
  * Moves a file or a directory with its content (`fs_rename`; copy + delete on the engine). The destination must not
  * exist (`ERR_STORE_EXISTS`); the streams package's `rename(…, { overwrite: true })` replaces it.
  */
-export async function fsRename(client: RocketRideClient, oldPath: string, newPath: string, options?: CallOptions): Promise<void> {
+export async function fsRename(client: StoreHost, oldPath: string, newPath: string, options?: CallOptions): Promise<void> {
   const from = storeEntryPath(oldPath, 'oldPath');
   const to = storeEntryPath(newPath, 'newPath');
   const signal = checkSignal(options, 'fsRename');

@@ -6,7 +6,7 @@ import { ExecutionError } from '../errors/execution-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { TaskStatus, UseResult } from '../schema/task-status.js';
 import { requireString, responseError } from '../config/checks.js';
-import type { RocketRideClient } from '../client/client.js';
+import type { CommandHost, TaskHost } from './host.js';
 import { isRecord } from '../config/shape.js';
 
 /** Options of `use()` (command `execute`, PROTOCOL.md §5.2). Give `filepath` or `pipeline`. */
@@ -52,7 +52,7 @@ function nameFromPath(path: string): string {
 }
 
 /** Loads, unwraps and prepares the pipeline; sends `execute`; resolves with the task identity. */
-export async function use(client: RocketRideClient, options: UseOptions): Promise<UseResult> {
+export async function use(client: TaskHost, options: UseOptions): Promise<UseResult> {
   if (typeof options !== 'object' || options === null) {
     throw new ValidationError('use() needs an options object with filepath or pipeline', { code: 'ERR_INVALID_ARGUMENT' });
   }
@@ -113,14 +113,14 @@ export async function use(client: RocketRideClient, options: UseOptions): Promis
 }
 
 /** Stops a task and resolves when it has stopped. */
-export async function terminate(client: RocketRideClient, token: string, options?: CallOptions): Promise<void> {
+export async function terminate(client: CommandHost, token: string, options?: CallOptions): Promise<void> {
   requireString(token, 'token');
   const response = await client.request('terminate', { token }, { signal: options?.signal });
   if (!response.success) throw responseError(ExecutionError, 'ERR_TERMINATE', response, 'Terminate failed');
 }
 
 /** The task's TASK_STATUS. */
-export async function getTaskStatus(client: RocketRideClient, token: string, options?: RequestOptions): Promise<TaskStatus> {
+export async function getTaskStatus(client: CommandHost, token: string, options?: RequestOptions): Promise<TaskStatus> {
   requireString(token, 'token');
   const response = await client.request<TaskStatus>('rrext_get_task_status', { token }, options);
   if (!response.success) throw responseError(ExecutionError, 'ERR_TASK_STATUS', response, 'Task status failed');
@@ -142,7 +142,7 @@ export interface RestartOptions {
 }
 
 /** Restarts a task (`restart`). Unlike the official SDKs, the given token is what is sent. */
-export async function restart(client: RocketRideClient, options: RestartOptions): Promise<void> {
+export async function restart(client: CommandHost, options: RestartOptions): Promise<void> {
   let token = options?.token;
   if (token === undefined && options?.projectId !== undefined && options.source !== undefined) {
     token = await getTaskToken(client, { projectId: options.projectId, source: options.source, signal: options.signal });
@@ -161,7 +161,7 @@ export async function restart(client: RocketRideClient, options: RestartOptions)
  * the token such a task would get even when none runs.
  */
 export async function getTaskToken(
-  client: RocketRideClient,
+  client: CommandHost,
   options: { projectId: string; source: string; signal?: AbortSignal },
 ): Promise<string | undefined> {
   requireString(options?.projectId, 'projectId');
@@ -177,7 +177,7 @@ export async function getTaskToken(
 
 /** The task's stored pipeline, `${ROCKETRIDE_*}` placeholders unresolved (`rrext_get_pipeline`). */
 export async function getTaskPipeline(
-  client: RocketRideClient,
+  client: CommandHost,
   token: string,
   options?: CallOptions,
 ): Promise<Record<string, unknown> | undefined> {
@@ -200,7 +200,7 @@ export interface TaskSummary {
 }
 
 /** The RUNNING tasks the caller may see (`rrext_get_tasks`). */
-export async function getTasks(client: RocketRideClient, options?: CallOptions): Promise<TaskSummary[]> {
+export async function getTasks(client: CommandHost, options?: CallOptions): Promise<TaskSummary[]> {
   const response = await client.request<{ tasks?: TaskSummary[] }>('rrext_get_tasks', {}, { signal: options?.signal });
   if (!response.success) throw responseError(ExecutionError, 'ERR_TASKS', response, 'Listing tasks failed');
   const tasks: unknown = response.body?.tasks;

@@ -1,11 +1,9 @@
-import { encodeMessage } from '../codec/encode.js';
-import type { DAPRequest, DAPResponse } from '../codec/types.js';
+import type { DAPResponse } from '../codec/types.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
-import { ConnectionError } from '../errors/connection-error.js';
 import type { RocketRideError } from '../errors/rocketride-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import type { ConnectResult } from '../schema/connect-result.js';
-import type { PendingRequests } from '../transport/pending.js';
+import type { RequestManager } from '../transport/requests.js';
 import type { Connection } from '../transport/socket.js';
 
 /** The `'disconnected'` reason when `connect(credential)` replaces a session that used another credential. */
@@ -36,7 +34,8 @@ export interface LifecycleSettings {
 
 /** What the lifecycle needs from the client that owns it. */
 export interface LifecycleHost {
-  readonly pending: PendingRequests;
+  /** The client's request manager: `auth` and `deauth` go out through it like every other request. */
+  readonly requests: RequestManager;
   settings(): LifecycleSettings;
   /** A frame from the current connection. */
   receive(data: Buffer, isBinary: boolean): void;
@@ -47,7 +46,6 @@ export interface LifecycleHost {
   connectError(error: RocketRideError): void;
   /** The stored credential changed (a `userToken` from the engine). */
   credentialChanged(credential: string): void;
-  sent(message: DAPRequest): void;
   debug: ((line: string) => void) | undefined;
   /**
    * Runs before `logout()` sends `deauth`, while the session still carries requests; a promise delays the deauth
@@ -66,18 +64,7 @@ export function sendLifecycleRequest(
   timeout: number,
   signal: AbortSignal | undefined,
 ): Promise<DAPResponse> {
-  const pending = host.pending;
-  const seq = pending.nextSeq();
-  const message: DAPRequest = { type: 'request', seq, command, arguments: args };
-  const reply = pending.add<Record<string, unknown>>(seq, command, timeout, signal);
-  try {
-    conn.send(encodeMessage(message));
-  } catch (cause) {
-    pending.fail(seq, new ConnectionError('Could not send request', { code: 'ERR_SEND_FAILED', cause, command }));
-    return reply;
-  }
-  host.sent(message);
-  return reply;
+  return host.requests.send(conn, command, args, timeout, signal);
 }
 
 /**

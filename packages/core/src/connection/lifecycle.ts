@@ -13,16 +13,8 @@ import {
   sendAuth,
   sendLifecycleRequest,
 } from './lifecycle-host.js';
+import { backoffDelay } from './backoff.js';
 import { guardConnectResult } from './redaction.js';
-
-export {
-  type LifecycleHost,
-  type LifecycleSettings,
-  MAX_AUTHS_PER_CONNECTION,
-  REASON_LOGGED_OUT,
-  REASON_NEW_CREDENTIAL,
-  REASON_REAUTHENTICATING,
-} from './lifecycle-host.js';
 
 /** `attached`: the socket is open but unauthenticated (after `logout()`); only public commands work. */
 type State = 'idle' | 'connecting' | 'open' | 'attached';
@@ -192,7 +184,7 @@ export class Lifecycle {
     this.conn = undefined;
     this.state = 'idle';
     if (this.desired === 'attached') this.desired = 'detached';
-    this.host.pending.rejectAll((command) => new ConnectionError(reason, { code: 'ERR_DISCONNECTED', command }));
+    this.host.requests.pending.rejectAll((command) => new ConnectionError(reason, { code: 'ERR_DISCONNECTED', command }));
     this.host.debug?.(`socket closed: ${reason}`);
     conn.close(reason).catch(() => {});
   }
@@ -221,7 +213,7 @@ export class Lifecycle {
     this.conn = undefined;
     this.state = 'idle';
     if (conn === undefined) return Promise.resolve();
-    this.host.pending.rejectAll(
+    this.host.requests.pending.rejectAll(
       (command) => new ConnectionError(reason, { code: 'ERR_DISCONNECTED', command }),
     );
     this.host.debug?.(`socket closed: ${reason}`);
@@ -356,7 +348,7 @@ export class Lifecycle {
     const wasOpen = this.state === 'open';
     this.state = 'idle';
     const code = reason === REASON_REQUESTED ? 'ERR_DISCONNECTED' : 'ERR_CONNECTION_LOST';
-    this.host.pending.rejectAll((command) => new ConnectionError(reason, { code, command }));
+    this.host.requests.pending.rejectAll((command) => new ConnectionError(reason, { code, command }));
     this.host.debug?.(`socket closed: ${reason}`);
     if (!wasOpen) {
       // A logged-out socket that closes leaves nothing to restore (no reconnect after a logout).
@@ -385,9 +377,7 @@ export class Lifecycle {
       return;
     }
     this.attempts += 1;
-    const ceiling = Math.min(s.maxReconnectDelay, s.reconnectDelay * 2 ** Math.min(this.attempts - 1, 30));
-    let delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-    if (s.maxRetryTime !== undefined) delay = Math.min(delay, Math.max(0, this.lostAt + s.maxRetryTime - now));
+    const delay = backoffDelay(this.attempts, s, this.lostAt, now);
     this.host.reconnecting(this.attempts, delay);
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;

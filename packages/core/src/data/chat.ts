@@ -2,7 +2,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import type { PipelineResult } from '../schema/pipeline-result.js';
 import { Question, type QuestionData } from '../schema/question.js';
 import { requireObject, requireSignal, requireString } from '../config/checks.js';
-import type { RocketRideClient } from '../client/client.js';
+import { dataHostOf, type PipeOwner } from './host.js';
 import { checkDataPipeOptions, DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';
 
 /** Options of `chat()`. */
@@ -25,7 +25,7 @@ const QUESTION_MIME = 'application/rocketride-question';
  * `Answer.fromResult`). Failures are PipeErrors (the official SDK turns them into plain Errors). Runs
  * on a {@link DataPipe}: a connection lost between the steps fails with `ERR_CONNECTION_LOST`.
  */
-export async function chat(client: RocketRideClient, options: ChatOptions): Promise<PipelineResult> {
+export async function chat(client: PipeOwner, options: ChatOptions): Promise<PipelineResult> {
   requireObject(options, 'options');
   requireString(options.token, 'token');
   const { question, signal } = options;
@@ -47,7 +47,7 @@ export async function chat(client: RocketRideClient, options: ChatOptions): Prom
     throw new ValidationError('Question cannot be empty', { code: 'ERR_INVALID_ARGUMENT' });
   }
   const payload = encoder.encode(JSON.stringify(data));
-  const object = { name: `Question ${client.nextChatNumber()}` };
+  const object = { name: `Question ${dataHostOf(client).nextChatNumber()}` };
   const pipeOptions: DataPipeOptions = { provider: 'chat' };
   if (options.onSSE !== undefined) pipeOptions.onSSE = options.onSSE;
   if (options.writeTimeout !== undefined) pipeOptions.writeTimeout = options.writeTimeout;

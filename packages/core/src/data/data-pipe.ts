@@ -2,16 +2,12 @@ import { ConnectionError } from '../errors/connection-error.js';
 import { PipeError } from '../errors/pipe-error.js';
 import type { PipelineResult } from '../schema/pipeline-result.js';
 import { requireBytes, requireFunction, requireObjinfo, requireOptions, requireSignal, requireString, requireTimeout } from '../config/checks.js';
-import type { RocketRideClient } from '../client/client.js';
+import type { SSECallback } from '../events/sse-routes.js';
+import { dataHostOf, type PipeOwner } from './host.js';
 import { mimeTypeOf } from './mime.js';
 import { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
 
-/**
- * Called for each `apaevt_sse` event the pipeline emits for one pipe (`body.type`, `body.data`, `{}`
- * when absent). A returned promise is awaited for nothing; a throw or rejection does not disturb the
- * client: it is reported on `'listenerError'` (`ERR_LISTENER`; else as a process warning) and `onDebugMessage`.
- */
-export type SSECallback = (type: string, data: Record<string, unknown>) => void | Promise<void>;
+export type { SSECallback } from '../events/sse-routes.js';
 
 /** Options of `openPipe()`. */
 export interface DataPipeOptions {
@@ -76,7 +72,7 @@ export class DataPipe {
   private readonly options: DataPipeOptions;
 
   constructor(
-    private readonly client: RocketRideClient,
+    private readonly client: PipeOwner,
     readonly token: string,
     objinfo?: Record<string, unknown>,
     mimeType?: string,
@@ -129,7 +125,7 @@ export class DataPipe {
     if ((this.state as State) === 'failed') throw this.failure;
     if (this.options.onSSE !== undefined) {
       try {
-        this.releaseSse = await this.client.subscribePipeSse(this.token, this.id, this.options.onSSE, signal);
+        this.releaseSse = await dataHostOf(this.client).subscribePipeSse(this.token, this.id, this.options.onSSE, signal);
       } catch (cause) {
         const error = new PipeError(`Failed to subscribe to SSE events for pipe ${this.id}: ${(cause as Error)?.message ?? cause}`, {
           code: 'ERR_PIPE_SSE',

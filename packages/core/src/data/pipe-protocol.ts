@@ -14,7 +14,7 @@ import {
   requireTimeout,
   responseError,
 } from '../config/checks.js';
-import type { RocketRideClient } from '../client/client.js';
+import { dataHostOf, type PipeOwner } from './host.js';
 import { failureText } from './failure-text.js';
 
 const COMMAND = 'rrext_process';
@@ -53,9 +53,9 @@ export interface PipeCloseOptions {
 }
 
 /** A pipe timeout: the one given, else the default capped by the client's `requestTimeout` when set. */
-function pipeTimeout(client: RocketRideClient, given: number | undefined, fallback: number): number {
+function pipeTimeout(client: PipeOwner, given: number | undefined, fallback: number): number {
   if (given !== undefined) return given;
-  const cap = client.defaultRequestTimeout;
+  const cap = dataHostOf(client).requestTimeout;
   return cap > 0 ? Math.min(cap, fallback) : fallback;
 }
 /** The engine's answer to a token that names no running task (PROTOCOL.md §10.1, task lookup). */
@@ -71,7 +71,7 @@ const NOT_RUNNING = 'Your pipeline is not running';
  *   reports open failures at HEAD).
  */
 export async function pipeOpen(
-  client: RocketRideClient,
+  client: PipeOwner,
   token: string,
   object: Record<string, unknown>,
   mimeType: string,
@@ -84,7 +84,7 @@ export async function pipeOpen(
   requireSignal(options?.signal, 'options.signal');
   const args: Record<string, unknown> = { subcommand: 'open', object, mimeType, token };
   if (options?.provider !== undefined) args.provider = options.provider;
-  const response = await client.request<{ pipe_id?: number }>(COMMAND, args, { signal: options?.signal });
+  const response = await dataHostOf(client).request<{ pipe_id?: number }>(COMMAND, args, { signal: options?.signal });
   if (!response.success) {
     const code = response.message === NOT_RUNNING ? 'ERR_TASK_NOT_FOUND' : 'ERR_PIPE_OPEN';
     throw responseError(PipeError, code, response, 'Failed to open a data pipe.', 'Failed to open a data pipe: ');
@@ -107,7 +107,7 @@ export async function pipeOpen(
  * @throws PipeError `ERR_PIPE_WRITE` on `success:false`.
  */
 export async function pipeWrite(
-  client: RocketRideClient,
+  client: PipeOwner,
   token: string,
   pipeId: number,
   data: Uint8Array | readonly Uint8Array[],
@@ -121,7 +121,7 @@ export async function pipeWrite(
   const timeout = pipeTimeout(client, options?.timeout, DEFAULT_WRITE_TIMEOUT_MS);
   let response: DAPResponse<Record<string, unknown>>;
   try {
-    response = await client.request(
+    response = await dataHostOf(client).request(
       COMMAND,
       { subcommand: 'write', pipe_id: pipeId, token, data: data as Uint8Array },
       { signal: options?.signal, timeout },
@@ -149,7 +149,7 @@ const NOT_SENT: ReadonlySet<string> = new Set(['ERR_NOT_CONNECTED', 'ERR_ENCODE'
  * an unreadable reply) becomes `ERR_COMMIT_UNKNOWN`, never an error that says "not committed".
  */
 async function closeRequest(
-  client: RocketRideClient,
+  client: PipeOwner,
   token: string,
   pipeId: number,
   options: PipeCloseOptions | undefined,
@@ -171,7 +171,7 @@ async function closeRequest(
   };
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await client.request<PipelineResult>(
+    return await dataHostOf(client).request<PipelineResult>(
       COMMAND,
       { subcommand: 'close', pipe_id: pipeId, token },
       { signal: giveUp.signal, timeout },
@@ -205,7 +205,7 @@ async function closeRequest(
  *   AbortError `ERR_ABORTED` only when aborted before the close was sent.
  */
 export async function pipeClose(
-  client: RocketRideClient,
+  client: PipeOwner,
   token: string,
   pipeId: number,
   options?: PipeCloseOptions,

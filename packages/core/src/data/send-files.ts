@@ -5,7 +5,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import type { PipelineResult, UploadEventBody, UploadResult } from '../schema/pipeline-result.js';
 import { AbortError } from '../errors/abort-error.js';
 import { requireObjinfo, requireOptions, requireSignal, requireString } from '../config/checks.js';
-import type { RocketRideClient } from '../client/client.js';
+import { dataHostOf, type PipeOwner } from './host.js';
 import { mimeTypeOf } from './mime.js';
 import { checkDataPipeOptions, DataPipe, type DataPipeOptions } from './data-pipe.js';
 
@@ -64,7 +64,7 @@ function toJob(input: SendFilesInput, index: number): FileJob {
  * failure becomes an `action: 'error'` result and does not affect the others. Results are in input order.
  */
 export async function sendFiles(
-  client: RocketRideClient,
+  client: PipeOwner,
   files: readonly SendFilesInput[],
   token: string,
   options: SendFilesOptions = {},
@@ -105,7 +105,7 @@ export async function sendFiles(
 }
 
 async function uploadOne(
-  client: RocketRideClient,
+  client: PipeOwner,
   job: FileJob,
   token: string,
   chunkSize: number,
@@ -124,7 +124,7 @@ async function uploadOne(
       upload_time: (Date.now() - started) / 1000,
       ...extra,
     };
-    client.dispatchEvent({ type: 'event', seq: 0, event: 'apaevt_status_upload', body });
+    dataHostOf(client).dispatchEvent({ type: 'event', seq: 0, event: 'apaevt_status_upload', body });
     return body;
   };
   try {

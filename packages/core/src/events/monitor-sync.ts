@@ -5,6 +5,7 @@ import { RocketRideError } from '../errors/rocketride-error.js';
 import { abortError } from '../transport/pending.js';
 import { responseError } from '../config/checks.js';
 import { type MonitorKey, MonitorRegistry, opaqueEngineKey, projectEngineKey, type Registration } from './monitors.js';
+import { TaskScopes } from './task-scopes.js';
 
 /** What the monitor sync needs from the client. */
 export interface MonitorHost {
@@ -73,13 +74,19 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, w
  * successful (re)authentication.
  */
 export class MonitorSync {
-  readonly registry = new MonitorRegistry();
+  readonly registry: MonitorRegistry;
   /** Engine state of the current connection; replaced on every (re)connect. */
   private sent = new Map<string, Sent>();
   /** Token resolutions in flight on the current connection. */
   private resolving = new Map<string, Promise<string>>();
 
-  constructor(private readonly host: MonitorHost) {}
+  /** `scopes`: the client's token → project/source cache (its own when not given). */
+  constructor(
+    private readonly host: MonitorHost,
+    scopes: TaskScopes = new TaskScopes((command, args, options) => host.request(command, args, options)),
+  ) {
+    this.registry = new MonitorRegistry(scopes);
+  }
 
   /** Records what a `use()` or status result says about a token. */
   learn(token: string, projectId: unknown, source: unknown): void {
@@ -154,18 +161,11 @@ export class MonitorSync {
     const running = this.resolving.get(token);
     if (running !== undefined) return running;
     const resolving = this.resolving;
-    const promise = this.host.request('rrext_get_task_status', { token }).then(
-      (response) => {
-        const body = response.body as { project_id?: unknown; source?: unknown } | undefined;
-        let engineKey = opaqueEngineKey(token);
-        if (response.success && typeof body?.project_id === 'string' && typeof body.source === 'string') {
-          this.registry.learn(token, body.project_id, body.source);
-          engineKey = projectEngineKey(body.project_id, body.source);
-        }
-        this.registry.bind(token, engineKey);
-        return engineKey;
-      },
-    );
+    const promise = this.registry.scopes.lookup(token).then((scope) => {
+      const engineKey = scope === undefined ? opaqueEngineKey(token) : projectEngineKey(scope.projectId, scope.source);
+      this.registry.bind(token, engineKey);
+      return engineKey;
+    });
     const settle = () => {
       if (resolving.get(token) === promise) resolving.delete(token);
     };

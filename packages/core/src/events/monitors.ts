@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors/validation-error.js';
+import { TaskScopes } from './task-scopes.js';
 
 /**
  * What a monitor subscription is keyed on (PROTOCOL.md §5.8): a task token (`'*'` for every task
@@ -22,9 +23,6 @@ interface Subscriber {
   target: Target;
   counts: Map<string, number>;
 }
-
-/** How many learned token → project/source facts are kept for tokens nobody subscribes to. */
-const LEARNED_LIMIT = 1024;
 
 /** The engine key of a project/source (optionally one pipe) scope: `p.<project>.<source>[.<pipeId>]` on the engine. */
 export function projectEngineKey(projectId: string, source: string, pipeId?: number): string {
@@ -86,22 +84,21 @@ export class MonitorRegistry {
   private readonly subs = new Map<string, Subscriber>();
   /** token → engine key, for tokens with live subscribers once resolved (stable while they live). */
   private readonly bound = new Map<string, string>();
-  /** token → engine key learned from use()/getTaskStatus results (bounded, oldest dropped first). */
-  private readonly learned = new Map<string, string>();
+  /** The client's token → project/source cache (learned from use()/getTaskStatus results, or looked up). */
+  readonly scopes: TaskScopes;
+
+  constructor(scopes: TaskScopes = new TaskScopes()) {
+    this.scopes = scopes;
+    scopes.onLearn((token, scope) => {
+      const key = projectEngineKey(scope.projectId, scope.source);
+      // A token with live subscribers that were never sent can be bound now (nothing to move on the engine).
+      if (this.subs.has(`t:${token}`) && !this.bound.has(token)) this.bound.set(token, key);
+    });
+  }
 
   /** Records that `token` is the task of `projectId`/`source` (from a `use()` or status result). */
   learn(token: string, projectId: unknown, source: unknown): void {
-    if (typeof token !== 'string' || token === '' || token === '*') return;
-    if (typeof projectId !== 'string' || projectId === '' || typeof source !== 'string' || source === '') return;
-    const key = projectEngineKey(projectId, source);
-    this.learned.delete(token);
-    this.learned.set(token, key);
-    if (this.learned.size > LEARNED_LIMIT) {
-      const oldest = this.learned.keys().next().value as string;
-      this.learned.delete(oldest);
-    }
-    // A token with live subscribers that were never sent can be bound now (nothing to move on the engine).
-    if (this.subs.has(`t:${token}`) && !this.bound.has(token)) this.bound.set(token, key);
+    this.scopes.learn(token, projectId, source);
   }
 
   /** Binds a token with live subscribers to an engine key (no-op when already bound or not subscribed). */
@@ -124,8 +121,8 @@ export class MonitorRegistry {
       sub = { target, counts: new Map() };
       this.subs.set(target.id, sub);
       if (target.token !== undefined) {
-        const learned = this.learned.get(target.token);
-        if (learned !== undefined) this.bind(target.token, learned);
+        const learned = this.scopes.get(target.token);
+        if (learned !== undefined) this.bind(target.token, projectEngineKey(learned.projectId, learned.source));
       }
     }
     for (const t of names) sub.counts.set(t, (sub.counts.get(t) ?? 0) + 1);

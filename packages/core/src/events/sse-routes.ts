@@ -1,4 +1,10 @@
-import type { SSECallback } from '../data/data-pipe.js';
+/**
+ * Called for each `apaevt_sse` event the pipeline emits for one pipe (`body.type`, `body.data`, `{}`
+ * when absent). A returned promise is awaited for nothing; a throw or rejection does not disturb the
+ * client: it is reported on `'listenerError'` (`ERR_LISTENER`; else as a process warning) and `onDebugMessage`.
+ */
+export type SSECallback = (type: string, data: Record<string, unknown>) => void | Promise<void>;
+
 
 /** The engine's task id of a token on a source: the first 8 characters of the bare token, a dot, the source (PROTOCOL.md §12.3). */
 export function taskIdOf(token: string, source: string): string {
