@@ -1,3 +1,4 @@
+import type { ExecutionErrorCode } from '../errors/codes.js';
 import type { DAPResponse } from '../codec/types.js';
 import type { CallOptions } from '../config/options.js';
 import { ExecutionError } from '../errors/execution-error.js';
@@ -41,7 +42,7 @@ export interface CProfileReport {
  * The code of a refusal, by the engine's message: both `head`'s `success:true, status:"error"` (§16.H ⚠) and a
  * `success:false` answer carry one of these.
  */
-function refusalCode(message: string, fallback: string): string {
+function refusalCode(message: string, fallback: ExecutionErrorCode): ExecutionErrorCode {
   if (message.startsWith('Profiling already active')) return 'ERR_CPROFILE_ACTIVE';
   if (message.startsWith('No active profiling session')) return 'ERR_CPROFILE_NOT_ACTIVE';
   if (message.startsWith('Session owned by')) return 'ERR_CPROFILE_NOT_OWNER';
@@ -63,7 +64,7 @@ function args(target: unknown, session?: unknown): Record<string, unknown> {
  * `body.status:"error"`, is an ExecutionError: `ERR_CPROFILE_ACTIVE`, `ERR_CPROFILE_NOT_ACTIVE`,
  * `ERR_CPROFILE_NOT_OWNER`, or `fallback` (e.g. `Your pipeline is not running` for an unknown target).
  */
-async function profileCall<B>(host: CommandHost, command: string, a: Record<string, unknown>, fallback: string, options: unknown): Promise<B> {
+async function profileCall<B>(host: CommandHost, command: string, a: Record<string, unknown>, fallback: ExecutionErrorCode, options: unknown): Promise<B> {
   const opts = checkCallOptions(options);
   const response: DAPResponse<unknown> = await host.request(command, a, { signal: opts?.signal });
   if (!response.success) {

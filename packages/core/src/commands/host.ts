@@ -1,3 +1,4 @@
+import type { ExecutionErrorCode } from '../errors/codes.js';
 import type { DAPResponse } from '../codec/types.js';
 import type { EnvMap } from '../config/env.js';
 import type { CallOptions, RequestOptions } from '../config/options.js';
@@ -47,7 +48,7 @@ export async function callTool<B>(
   host: CommandHost,
   command: string,
   args: Record<string, unknown> | undefined,
-  code: string,
+  code: ExecutionErrorCode,
   options: CallOptions | undefined,
 ): Promise<B | undefined> {
   const response = await host.request<B>(command, args, { signal: options?.signal });

@@ -1,8 +1,9 @@
+import type { StoreErrorCode } from '../errors/codes.js';
 import type { DAPResponse } from '../codec/types.js';
-import { StoreError } from '../errors/store-error.js';
+import { StoreError, type StoreErrorOptions } from '../errors/store-error.js';
 
 /** Engine message prefixes (PROTOCOL.md §16.B–§16.D) and the code each maps to; the first match wins. */
-const RULES: ReadonlyArray<readonly [RegExp, string]> = [
+const RULES: ReadonlyArray<readonly [RegExp, StoreErrorCode]> = [
   [/^File not found: /, 'ERR_STORE_NOT_FOUND'],
   [/^Destination already exists: /, 'ERR_STORE_EXISTS'],
   [/^File already open for writing: /, 'ERR_STORE_LOCKED'],
@@ -22,13 +23,13 @@ const RULES: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 /** The code for an engine message (`ERR_STORE_FAILED` when none applies). */
-export function storeErrorCode(message: string): string {
+export function storeErrorCode(message: string): StoreErrorCode {
   for (const [pattern, code] of RULES) if (pattern.test(message)) return code;
   return 'ERR_STORE_FAILED';
 }
 
 /**
- * The engine's message without its internals (PROTOCOL.md §16.B.6): the storage key prefix `users/<userId>/files/`
+ * The engine's message without its internals: the storage key prefix `users/<userId>/files/`
  * (so the path reads as the caller wrote it) and a quoted absolute server path after an OS error.
  */
 export function cleanStoreMessage(message: string): string {
@@ -39,7 +40,7 @@ export function cleanStoreMessage(message: string): string {
 export function storeFailure(response: DAPResponse<unknown>, subcommand: string, path?: string): StoreError {
   const server = typeof response.message === 'string' && response.message !== '' ? response.message : undefined;
   const text = server === undefined ? `${subcommand} failed` : cleanStoreMessage(server);
-  const options: ConstructorParameters<typeof StoreError>[1] = {
+  const options: StoreErrorOptions = {
     code: server === undefined ? 'ERR_STORE_FAILED' : storeErrorCode(server),
     command: 'rrext_store',
     response,

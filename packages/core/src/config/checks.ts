@@ -1,16 +1,17 @@
 import type { DAPResponse } from '../codec/types.js';
+import type { ErrorCode } from '../errors/codes.js';
 import type { RocketRideError, RocketRideErrorOptions } from '../errors/rocketride-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 
-type ErrorClass = new (message: string, options?: RocketRideErrorOptions) => RocketRideError;
+type ErrorClass<C extends ErrorCode> = new (message: string, options?: RocketRideErrorOptions<C>) => RocketRideError;
 
 /**
  * Builds the typed error for a `success:false` response: the message is the server's message (with
  * an optional prefix), and `serverMessage`, `trace`, `command` and the whole response are kept.
  */
-export function responseError(
-  ErrorType: ErrorClass,
-  code: string,
+export function responseError<C extends ErrorCode>(
+  ErrorType: ErrorClass<C>,
+  code: C,
   response: DAPResponse<unknown>,
   fallback: string,
   prefix = '',

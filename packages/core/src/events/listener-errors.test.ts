@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type ProtocolError, RocketRideError } from '../errors/index.js';
+import { RocketRideError } from '../errors/index.js';
 import type { RocketRideEvent } from '../schema/events.js';
 import { guardProcess } from '../test-helpers/process-guard.js';
 import { defaultHandler, type RawServer, startRawServer } from '../test-helpers/raw-server.js';
@@ -156,7 +156,7 @@ describe('a throwing listener', () => {
 describe('listener errors are never protocol errors', () => {
   it('a throwing event listener is not reported on protocolError', async () => {
     const { client, server } = await connected();
-    const problems: ProtocolError[] = [];
+    const problems: RocketRideError[] = [];
     client.on('protocolError', (e) => problems.push(e));
     client.on('listenerError', () => {});
     client.on('event', () => {

@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { describe, expect, it } from 'vitest';
 import type { DAPMessage } from '../../src/codec/types.js';
-import { AuthenticationError, RocketRideError, ValidationError } from '../../src/errors/index.js';
+import { AuthenticationError, type ErrorCode, RocketRideError, ValidationError } from '../../src/errors/index.js';
 import { useEngines } from '../helpers/engine.js';
 import { startRawServer } from '../../src/test-helpers/raw-server.js';
 import { RocketRideClient } from '../../src/client/client.js';
@@ -133,7 +133,7 @@ describe('no credential in what the client prints (issue 9, bug 7)', () => {
 
   it('an error carrying a response or request with credentials shows them redacted, and keeps them for code that asks', () => {
     const response = { command: 'auth', success: true, body: { userToken: KEY, userId: 'u' }, arguments: { auth: KEY, clientName: 'x' } };
-    const error = new RocketRideError('failed', { code: 'ERR_X', response, cause: new RocketRideError('inner', { response }) });
+    const error = new RocketRideError('failed', { code: 'ERR_X' as ErrorCode, response, cause: new RocketRideError('inner', { response }) });
     expectNoKey('error', error);
     expect(JSON.parse(JSON.stringify(error))).toEqual({
       name: 'RocketRideError',
