@@ -102,7 +102,10 @@ export class ClientState {
       emitProtocolError: (error) => emitter.emit('protocolError', error),
       reportListenerError: (where, thrown) => emitter.reportListenerError(where, thrown),
     });
-    const state = this;
+    const nextChat = (): number => {
+      this.#chatCounter += 1;
+      return this.#chatCounter;
+    };
     this.data = {
       get generation() {
         return client.generation;
@@ -111,10 +114,7 @@ export class ClientState {
       request: (command, args, options) => client.request(command, args, options),
       requestTimeout: this.settings.requestTimeout,
       subscribePipeSse: (token, pipeId, callback, signal) => this.events.subscribePipeSse(token, pipeId, callback, signal),
-      nextChatNumber: () => {
-        state.#chatCounter += 1;
-        return state.#chatCounter;
-      },
+      nextChatNumber: nextChat,
       dispatchEvent: (event) => this.events.dispatch(event),
     };
     registerDataHost(client, this.data);

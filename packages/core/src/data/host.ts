@@ -30,7 +30,9 @@ export interface DataHost extends PipeOwner {
 // One registry per process, shared by every copy of this module (the public and the internal entry
 // are bundled separately, and a process may load both the ESM and the CommonJS build).
 const REGISTRY = Symbol.for('rocketride-streams.dataHosts');
-const hosts: WeakMap<PipeOwner, DataHost> = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new WeakMap()) as WeakMap<PipeOwner, DataHost>;
+const shared = globalThis as Record<symbol, WeakMap<PipeOwner, DataHost> | undefined>;
+const hosts: WeakMap<PipeOwner, DataHost> = shared[REGISTRY] ?? new WeakMap();
+shared[REGISTRY] = hosts;
 
 /** Called by the client's constructor: the data path reaches its internals through this, never through public members. */
 export function registerDataHost(owner: PipeOwner, host: DataHost): void {
