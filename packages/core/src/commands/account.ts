@@ -12,7 +12,7 @@ export interface AccountHost extends CommandHost {
   credential(): string;
 }
 
-/** The engine's answer to every account command but three in OSS mode (PROTOCOL.md §16.I). */
+/** The engine's answer to every account command but three in OSS mode. */
 export const SAAS_ONLY_MESSAGE = 'Account management requires SaaS mode';
 
 /** The `rrext_account_me` subcommands the official SDKs send. */

@@ -21,7 +21,7 @@ export interface DashboardMonitor {
 
 /**
  * One authenticated connection. Unlike the official SDK's type there is no `apikey` field: the engine never sends
- * one (PROTOCOL.md §16.G ⚠).
+ * one.
  */
 export interface DashboardConnection {
   id: number;
@@ -82,7 +82,7 @@ export interface DashboardTask {
   [key: string]: unknown;
 }
 
-/** The body of `rrext_dashboard` (PROTOCOL.md §16.G). */
+/** The body of `rrext_dashboard`. */
 export interface DashboardSnapshot {
   overview: DashboardOverview;
   connections: DashboardConnection[];

@@ -7,7 +7,7 @@ import type { ChatOptions } from '../data/chat.js';
 import { requireOptions, requireSignal, requireString } from '../config/checks.js';
 import { isRecord } from '../config/shape.js';
 
-/** What the database helper needs: `chat()` (it adds no wire command, PROTOCOL.md §16.J). */
+/** What the database helper needs: `chat()` (it adds no wire command). */
 export interface DatabaseHost {
   chat(options: ChatOptions): Promise<PipelineResult>;
 }

@@ -5,7 +5,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import { isRecord } from '../config/shape.js';
 import { type CommandHost, callTool, checkCallOptions } from './host.js';
 
-/** A deployment as the engine stores it: a pipeline plus a schedule (PROTOCOL.md §16.F). */
+/** A deployment as the engine stores it: a pipeline plus a schedule. */
 export interface DeploymentRecord {
   pipeline: Record<string, unknown> & { project_id: string };
   /** `"manual"`, a preset such as `"@daily"`, or a 5-field cron expression. */
@@ -25,7 +25,7 @@ export interface DeploymentChanges {
   schedule?: string;
 }
 
-/** The presets the engine accepts besides `"manual"` (PROTOCOL.md §16.F); `@reboot` is not one. */
+/** The presets the engine accepts besides `"manual"`; `@reboot` is not one. */
 export const SCHEDULE_PRESETS: readonly string[] = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 
 const SCHEDULE_HINT = 'Expected "manual", a cron preset (@hourly etc.), or a 5-field cron expression.';

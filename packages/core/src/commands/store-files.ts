@@ -1,5 +1,5 @@
 /**
- * Templates and logs: the official SDKs' conventions over ordinary store files (PROTOCOL.md §16.E); the engine has
+ * Templates and logs: the official SDKs' conventions over ordinary store files; the engine has
  * no command for either. A template is `.templates/<templateId>.json` (the pipeline as JSON indented by 2); a log is
  * `.logs/<projectId>/<source>-<contents.body.startTime>.log` (the log object as JSON). Saves are atomic here.
  */

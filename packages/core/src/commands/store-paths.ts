@@ -15,7 +15,7 @@ function hasInvalidChar(segment: string): boolean {
 }
 
 /**
- * Applies the engine's path rules (PROTOCOL.md §16.B.4) on the client, in the engine's order, so a path the engine
+ * Applies the engine's path rules on the client, in the engine's order, so a path the engine
  * would refuse is refused before anything is sent, with the engine's own message:
  * every `\` becomes `/`; leading `/` are dropped (an absolute path means the same relative one); a `..` segment →
  * `ERR_STORE_PATH_TRAVERSAL` (`Path traversal not allowed: <path>`); a segment with `* ? < > | " :` or a control
@@ -53,7 +53,7 @@ export function storeEntryPath(path: unknown, name = 'path'): string {
 }
 
 /**
- * Checks one id used as a file name (template ids, project ids, log sources: PROTOCOL.md §16.E): non-empty, no `/`
+ * Checks one id used as a file name (template ids, project ids, log sources): non-empty, no `/`
  * or `\`, none of the characters {@link normalizeStorePath} refuses.
  * @throws ValidationError `ERR_STORE_ID`.
  */

@@ -2,7 +2,7 @@ import { ConnectionError } from '../errors/connection-error.js';
 import { abortError } from '../transport/pending.js';
 import type { StoreHost } from './host.js';
 
-/** Open handles the engine allows per connection, read and write together (PROTOCOL.md §16.C.6). */
+/** Open handles the engine allows per connection, read and write together. */
 export const MAX_STORE_HANDLES = 64;
 
 /** How long closing a handle (or deleting a temporary file) may take during a cleanup, in ms. */
@@ -107,8 +107,8 @@ export class StoreState {
   }
 
   /**
-   * Before `deauth`: the engine would keep every handle still open, and the write locks they hold, after a deauth
-   * (PROTOCOL.md §16.C.7). Ends every session (they close their handles and delete their temporary files), then
+   * Before `deauth`: the engine would keep every handle still open, and the write locks they hold, after a deauth.
+   * Ends every session (they close their handles and delete their temporary files), then
    * closes whatever handle is left. `undefined` when nothing is open.
    */
   beforeDeauth(): Promise<void> | undefined {

@@ -1,7 +1,7 @@
 /**
  * Whole-file reads and writes over the handle commands, and the official SDKs' text and JSON helpers
  * (`fsReadString`, `fsWriteString`, `fsReadJson`, `fsWriteJson`). Writes are atomic (`store-atomic.ts`), unlike the
- * SDKs', which leave a truncated file behind a failure (PROTOCOL.md §16.E).
+ * SDKs', which leave a truncated file behind a failure.
  */
 import type { CallOptions } from '../config/options.js';
 import { StoreError } from '../errors/store-error.js';

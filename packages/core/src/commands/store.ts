@@ -15,7 +15,7 @@ import { storeFailure } from './store-errors.js';
 import { normalizeStorePath, storeEntryPath } from './store-paths.js';
 import { storeState } from './store-state.js';
 
-/** The most `fs_read` returns at once; larger `length`s are clamped by the engine (PROTOCOL.md §16.C.3). */
+/** The most `fs_read` returns at once; larger `length`s are clamped by the engine. */
 export const MAX_STORE_READ = 4_194_304;
 
 export type StoreMode = 'r' | 'w';
@@ -119,7 +119,7 @@ export function closeQuietly(client: StoreHost, handle: string, mode: StoreMode)
  * Opens a file (`fs_open`): `'r'` (default) for reading, with its size, or `'w'` for writing. Waits while this
  * client already holds 64 handles (the engine's limit per connection) until one is closed. A handle opened after
  * the signal fired is closed again at once.
- * ⚠ On the engine's filesystem backend `'w'` truncates the file at once (PROTOCOL.md §16.C.8): prefer
+ * ⚠ On the engine's filesystem backend `'w'` truncates the file at once: prefer
  * `fsWriteString`/`fsWriteJson` or the streams package's `createWriteStream`, which write a temporary file and rename it.
  */
 export function fsOpen(client: StoreHost, path: string, mode: StoreMode = 'r', options?: CallOptions): Promise<StoreOpenResult> {
@@ -270,7 +270,7 @@ export async function fsMkdir(client: StoreHost, path: string, options?: CallOpt
 
 /**
  * Removes a directory (`fs_rmdir`); with `recursive` everything below it. ⚠ The engine's filesystem backend treats a
- * file as a directory here and deletes it with `recursive` (PROTOCOL.md §16.D); the streams package's `rm` checks.
+ * file as a directory here and deletes it with `recursive`; the streams package's `rm` checks.
  */
 export async function fsRmdir(client: StoreHost, path: string, recursive = false, options?: CallOptions): Promise<void> {
   const p = storeEntryPath(path);

@@ -9,7 +9,7 @@ import { requireString, responseError } from '../config/checks.js';
 import type { CommandHost, TaskHost } from './host.js';
 import { isRecord } from '../config/shape.js';
 
-/** Options of `use()` (command `execute`, PROTOCOL.md §5.2). Give `filepath` or `pipeline`. */
+/** Options of `use()` (command `execute`). Give `filepath` or `pipeline`. */
 export interface UseOptions {
   /** A `.pipe`/`.json` file holding the pipeline, possibly wrapped as `{ "pipeline": {…} }`. */
   filepath?: string;

@@ -12,7 +12,7 @@ export const REASON_NEW_CREDENTIAL = 'Reconnecting with a new credential';
 export const REASON_LOGGED_OUT = 'Logged out';
 /** The `'disconnected'` reason when `login(credential)` re-authenticates an open session with another credential. */
 export const REASON_REAUTHENTICATING = 'Re-authenticating';
-/** The engine refuses the 6th `auth` on one connection (PROTOCOL.md §2.3); a login after that opens a new socket. */
+/** The engine refuses the 6th `auth` on one connection; a login after that opens a new socket. */
 export const MAX_AUTHS_PER_CONNECTION = 5;
 
 /** Settings the lifecycle reads at every attempt (so `setConnectionParams` applies to the next one). */

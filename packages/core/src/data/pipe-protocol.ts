@@ -62,7 +62,7 @@ function pipeTimeout(client: PipeOwner, given: number | undefined, fallback: num
 const NOT_RUNNING = 'Your pipeline is not running';
 
 /**
- * Opens a data pipe on a task (`rrext_process` open, PROTOCOL.md §5.5) and resolves with its `pipe_id`.
+ * Opens a data pipe on a task (`rrext_process` open) and resolves with its `pipe_id`.
  * The engine may hold the reply while all of the task's `threads` pipe slots are in use.
  *
  * @throws PipeError `ERR_TASK_NOT_FOUND` when no running task has this token (the engine's

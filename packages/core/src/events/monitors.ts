@@ -2,7 +2,7 @@ import { ValidationError } from '../errors/validation-error.js';
 import { TaskScopes } from './task-scopes.js';
 
 /**
- * What a monitor subscription is keyed on (PROTOCOL.md §5.8): a task token (`'*'` for every task
+ * What a monitor subscription is keyed on: a task token (`'*'` for every task
  * the caller may see), or a project and source, optionally narrowed to one pipe.
  */
 export type MonitorKey = { token: string } | { projectId: string; source: string; pipeId?: number };
