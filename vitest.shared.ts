@@ -11,6 +11,7 @@ export const shared = defineConfig({
   resolve: {
     alias: [
       { find: /^@rocketride-streams\/core$/, replacement: pkg('core') },
+      { find: /^@rocketride-streams\/core\/internal$/, replacement: fileURLToPath(new URL('./packages/core/src/internal.ts', import.meta.url)) },
       { find: /^@rocketride-streams\/testing$/, replacement: pkg('testing') },
       { find: /^@rocketride-streams\/streams$/, replacement: pkg('streams') },
       { find: /^@rocketride-streams\/rx$/, replacement: pkg('rx') },

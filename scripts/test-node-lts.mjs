@@ -17,7 +17,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Every workspace folder that can hold a vitest report. */
 function reportDirs() {
-  return ['test', 'bench', ...['packages', 'examples'].flatMap((d) => readdirSync(join(root, d)).map((n) => join(d, n)))].map((d) => join(root, d))
+  return ['test', 'bench', 'packages/core/test', ...['packages', 'examples'].flatMap((d) => readdirSync(join(root, d)).map((n) => join(d, n)))].map((d) => join(root, d))
     .filter((d) => statSync(d).isDirectory());
 }
 

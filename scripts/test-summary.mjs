@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dirs = ['test', 'bench', ...['packages', 'examples'].flatMap((d) => readdirSync(join(root, d)).map((n) => join(d, n)))];
+const dirs = ['test', 'bench', 'packages/core/test', ...['packages', 'examples'].flatMap((d) => readdirSync(join(root, d)).map((n) => join(d, n)))];
 const reports = dirs.filter((d) => statSync(join(root, d)).isDirectory()).flatMap((d) =>
   readdirSync(join(root, d))
     .filter((f) => /^\.vitest-results(\.node\d+)?\.json$/.test(f))

@@ -10,7 +10,7 @@ export const groups = {
     include: ['src/transport/*.test.ts'],
   },
   'pipe-protocol': {
-    mutate: ['src/client/pipe-protocol.ts'],
-    include: ['src/client/pipe-*.test.ts', 'src/client/data-plane.test.ts'],
+    mutate: ['src/data/pipe-protocol.ts'],
+    include: ['src/data/pipe-*.test.ts', 'src/client/pipe-*.test.ts', 'src/client/data-plane.test.ts'],
   },
 };

@@ -1,3 +1,4 @@
 import { library } from '../../tsup.shared';
 
-export default library();
+// Two entries: the public API, and `@rocketride-streams/core/internal` for the sibling packages (not a public API).
+export default library({ entry: ['src/index.ts', 'src/internal.ts'] });

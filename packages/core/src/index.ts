@@ -4,7 +4,8 @@ export * from './codec/index.js';
 export * from './config/index.js';
 export * from './schema/index.js';
 export * from './client/index.js';
-// The socket layer (Connection, openSocket, sendEncoded) stays internal: its types are those of `ws`,
-// which would make every consumer's typecheck need @types/ws.
-export { PendingRequests, REASON_REQUESTED } from './transport/index.js';
+// The transport (Connection, openSocket, sendEncoded, PendingRequests, the request manager) stays
+// internal: it is not an API of its own, and its types are those of `ws` (every consumer's typecheck
+// would need @types/ws). The sibling packages reach what they need through `./internal.ts`.
+export { REASON_REQUESTED } from './transport/socket.js';
 export { VERSION } from './version.js';

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect as tcpConnect, type Socket } from 'node:net';
+import { dataHostOf } from '@rocketride-streams/core/internal';
 import { RocketRide } from 'rocketride-streams';
 import { type Engine, startEngine } from '@rocketride-streams/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -51,7 +52,7 @@ describe('sseHandler after its event stream ended', () => {
     await new Promise((r) => setTimeout(r, 20));
     // Client-side events reach events$ like the engine's: enough of them to fill the socket buffers.
     const big = 'x'.repeat(64 * 1024);
-    for (let i = 0; i < 200; i++) client.dispatchEvent({ type: 'event', seq: 0, event: 'apaevt_status_upload', body: { pad: big } } as never);
+    for (let i = 0; i < 200; i++) dataHostOf(client!).dispatchEvent({ type: 'event', seq: 0, event: 'apaevt_status_upload', body: { pad: big } } as never);
     await client.disconnect(); // events$ completes: the handler ends the response
     await new Promise((r) => setTimeout(r, 50)); // many heartbeat periods
     expect(ended).toBe(false); // still draining

@@ -46,7 +46,7 @@ import type { Observable } from 'rxjs';
 /** HTTP uploads bound to a client's engine address and credential (see {@link RocketRide.http}). */
 export interface RocketRideHttp {
   /**
-   * Streams a source to `POST /task/data?token=` (PROTOCOL.md §11) with backpressure, and resolves to the
+   * Streams a source to `POST /task/data?token=` with backpressure, and resolves to the
    * object's result; for environments where a WebSocket is not an option. See `httpUpload` in
    * `@rocketride-streams/streams` for the options and errors. The token comes first (a source there is
    * `ERR_INVALID_ARGUMENT`: the order before 0.x's change).

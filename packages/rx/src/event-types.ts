@@ -6,7 +6,7 @@ export type EventName = keyof EventBodies;
 /** The event whose name is `K`, with its typed body. */
 export type EventOf<K extends EventName> = Extract<KnownEvent, { event: K }>;
 
-/** Subscription classes an event can belong to (PROTOCOL.md §5.8, §7). */
+/** Subscription classes an event can belong to. */
 export type MonitorClass = 'SUMMARY' | 'DETAIL' | 'TASK' | 'FLOW' | 'OUTPUT' | 'SSE' | 'DASHBOARD';
 
 /** Subscription types accepted by `events$` (case-insensitive): the classes above plus `ALL`. */

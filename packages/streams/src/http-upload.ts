@@ -223,7 +223,7 @@ function commitUnknown(why: string, cause?: unknown): PipeError {
 }
 
 /**
- * Streams one source to the engine's HTTP upload route (`POST /task/data?token=`, PROTOCOL.md §11) as a raw
+ * Streams one source to the engine's HTTP upload route (`POST /task/data?token=`) as a raw
  * body, for environments where a WebSocket is not an option, and resolves to the object's result.
  *
  * The body is written with undici at the pace of the socket (backpressure: the source is paused while the

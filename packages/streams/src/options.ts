@@ -14,7 +14,7 @@ import {
 } from './option-checks.js';
 
 /**
- * How a stream's chunks become writes (DESIGN.md §3.5, PROTOCOL.md §6.9).
+ * How a stream's chunks become writes.
  * - `bytes`: binary data; chunks are coalesced freely.
  * - `text`: UTF-8 text; each write becomes one text segment on the engine, so writes are as large as
  *   `maxWriteBytes` allows, cut only between characters (at a line end when one is near).
@@ -54,7 +54,7 @@ export interface PipeOptions {
   maxWriteBytes?: number;
   /**
    * Text mode holds text back to make large segments, but the engine reaps a pipe that sees no write
-   * for 60 s (PROTOCOL.md §6.5). Text held back while the source is quiet for this long is sent as a
+   * for 60 s. Text held back while the source is quiet for this long is sent as a
    * segment. Default 30000; 0 turns it off. (Bytes and documents are sent as they arrive, so a pipe
    * in those modes is only reaped when the source itself is quiet for a minute.)
    */

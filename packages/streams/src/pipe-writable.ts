@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { AbortError, type PipelineResult, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
+import { AbortError, PipeError, type PipelineResult, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
 import { checkClient, checkToken } from './option-checks.js';
 import { type PipeOptions, type PipeProgress, resolvePipeOptions } from './options.js';
 import { describe, PipeSession } from './session.js';
@@ -169,8 +169,8 @@ export class PipeWritable extends Writable {
   }
 }
 
-function abandoned(): AbortError {
-  return new AbortError('The pipe was destroyed before it finished; the object was not committed', { code: 'ERR_PIPE_ABANDONED' });
+function abandoned(): PipeError {
+  return new PipeError('The pipe was destroyed before it finished; the object was not committed', { code: 'ERR_PIPE_ABANDONED' });
 }
 
 export function createPipe(client: RocketRideClient, token: string, options?: PipeOptions): PipeWritable {

@@ -17,7 +17,7 @@ type State = 'new' | 'opening' | 'open' | 'closing' | 'closed' | 'abandoned';
 const NEWLINE = 0x0a;
 
 /**
- * One engine data pipe driven by a stream (DESIGN.md §3): open before the first write, exactly one
+ * One engine data pipe driven by a stream: open before the first write, exactly one
  * write request in flight, each write done only on its acknowledgement, `close` only from `finish()`,
  * and `abandon()` that never sends `close`. The Node and WHATWG adapters are thin layers over this.
  */

@@ -1,4 +1,4 @@
-import { AbortError, type PipelineResult, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
+import { AbortError, PipeError, type PipelineResult, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
 import { checkClient, checkToken } from './option-checks.js';
 import { type PipeOptions, resolvePipeOptions } from './options.js';
 import { describe, PipeSession } from './session.js';
@@ -140,7 +140,7 @@ export function createWritable(client: RocketRideClient, token: string, options:
       },
       abort(reason) {
         signal?.removeEventListener('abort', onAbort);
-        fail(reason instanceof Error ? reason : new AbortError('The stream was aborted; the object was not committed', { cause: reason, code: 'ERR_PIPE_ABANDONED' }));
+        fail(reason instanceof Error ? reason : new PipeError('The stream was aborted; the object was not committed', { cause: reason, code: 'ERR_PIPE_ABANDONED' }));
       },
     },
     documents

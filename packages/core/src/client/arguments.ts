@@ -1,13 +1,14 @@
+import type { ValidationErrorCode } from '../errors/codes.js';
 import { checkCallOptions, checkRequestOptions, checkSignal, describe } from '../config/validate.js';
 import { ValidationError } from '../errors/validation-error.js';
-import type { RestartOptions, UseOptions } from './commands/tasks.js';
-import type { MonitorOptions } from './commands/events.js';
-import type { MonitorKey } from './monitors.js';
+import type { RestartOptions, UseOptions } from '../commands/tasks.js';
+import type { MonitorOptions } from '../commands/events.js';
+import type { MonitorKey } from '../events/monitors.js';
 
 // Argument checks of the client's entry points, run before anything is sent. Messages name the
 // argument and the kind of value given, never a string's content (it may be a credential).
 
-function invalid(message: string, code = 'ERR_INVALID_ARGUMENT'): ValidationError {
+function invalid(message: string, code: ValidationErrorCode = 'ERR_INVALID_ARGUMENT'): ValidationError {
   return new ValidationError(message, { code });
 }
 

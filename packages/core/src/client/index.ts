@@ -1,6 +1,6 @@
 export { RocketRideClient, type ConnectionInfo } from './client.js';
-export { MAX_AUTHS_PER_CONNECTION, REASON_LOGGED_OUT, REASON_NEW_CREDENTIAL, REASON_REAUTHENTICATING } from './lifecycle.js';
-export type { ClientEventName, ClientEvents, ConnectedInfo, DisconnectedInfo, Listener, ReconnectingInfo } from './emitter.js';
+export { MAX_AUTHS_PER_CONNECTION, REASON_LOGGED_OUT, REASON_NEW_CREDENTIAL, REASON_REAUTHENTICATING } from '../connection/lifecycle-host.js';
+export type { ClientEventName, ClientEvents, ConnectedInfo, DisconnectedInfo, Listener, ReconnectingInfo } from '../events/emitter.js';
 export {
   CLOSE_ABORT_GRACE_MS,
   DEFAULT_CLOSE_TIMEOUT_MS,
@@ -10,18 +10,18 @@ export {
   pipeClose,
   pipeOpen,
   pipeWrite,
-} from './pipe-protocol.js';
-export { MAX_TIMER_MS } from './checks.js';
-export { DataPipe, type DataPipeOptions, type SSECallback } from './data-pipe.js';
-export type { SendFilesInput, SendFilesOptions } from './send-files.js';
-export type { ChatOptions } from './chat.js';
-export type { MonitorKey } from './monitors.js';
-export type { MonitorOptions, SetEventsOptions } from './commands/events.js';
-export type { SendOptions } from './commands/data.js';
-export type { ServerInfo } from './commands/misc.js';
-export type { ServicesResult, ValidateOptions } from './commands/services.js';
-export type { RestartOptions, TaskSummary, UseOptions } from './commands/tasks.js';
-export { lookupMimeType, mimeTypeOf, OCTET_STREAM } from './mime.js';
+} from '../data/pipe-protocol.js';
+export { MAX_TIMER_MS } from '../config/checks.js';
+export { DataPipe, type DataPipeOptions, type SSECallback } from '../data/data-pipe.js';
+export type { SendFilesInput, SendFilesOptions } from '../data/send-files.js';
+export type { ChatOptions } from '../data/chat.js';
+export type { MonitorKey } from '../events/monitors.js';
+export type { MonitorOptions, SetEventsOptions } from '../commands/events.js';
+export type { SendOptions } from '../commands/data.js';
+export type { ServerInfo } from '../commands/misc.js';
+export type { ServicesResult, ValidateOptions } from '../commands/services.js';
+export type { RestartOptions, TaskSummary, UseOptions } from '../commands/tasks.js';
+export { lookupMimeType, mimeTypeOf, OCTET_STREAM } from '../data/mime.js';
 export {
   closeQuietly,
   fsClose,
@@ -41,11 +41,11 @@ export {
   type StoreMode,
   type StoreOpenResult,
   type StoreStat,
-} from './commands/store.js';
-export { AtomicStoreWriter, type AtomicWriteOptions, renameInto, siblingPath } from './commands/store-atomic.js';
-export { cleanStoreMessage, storeErrorCode, storeFailure } from './commands/store-errors.js';
-export type { LogSummary, TemplateSummary } from './commands/store-files.js';
-export { joinStorePath, normalizeStorePath, requireStoreId, splitStorePath, storeEntryPath } from './commands/store-paths.js';
+} from '../commands/store.js';
+export { AtomicStoreWriter, type AtomicWriteOptions, renameInto, siblingPath } from '../commands/store-atomic.js';
+export { cleanStoreMessage, storeErrorCode, storeFailure } from '../commands/store-errors.js';
+export type { LogSummary, TemplateSummary } from '../commands/store-files.js';
+export { joinStorePath, normalizeStorePath, requireStoreId, splitStorePath, storeEntryPath } from '../commands/store-paths.js';
 export {
   CLEANUP_TIMEOUT,
   HandleSemaphore,
@@ -54,10 +54,10 @@ export {
   type StoreSession,
   storeState,
   type StoreState,
-} from './commands/store-state.js';
-export { parseStoreJson, readStoreFile, STORE_WRITE_PIECE, storeBytes, storeJson, writeStoreFile } from './commands/store-text.js';
+} from '../commands/store-state.js';
+export { parseStoreJson, readStoreFile, STORE_WRITE_PIECE, storeBytes, storeJson, writeStoreFile } from '../commands/store-text.js';
 // server tools (issue 13)
-export { DeployApi, SCHEDULE_PRESETS, validateProjectId, validateSchedule, type DeploymentChanges, type DeploymentRecord } from './commands/deploy.js';
+export { DeployApi, SCHEDULE_PRESETS, validateProjectId, validateSchedule, type DeploymentChanges, type DeploymentRecord } from '../commands/deploy.js';
 export type {
   DashboardConnection,
   DashboardMonitor,
@@ -65,7 +65,7 @@ export type {
   DashboardSnapshot,
   DashboardTask,
   DashboardTaskMetrics,
-} from './commands/dashboard.js';
-export type { CProfileReport, CProfileStartResult, CProfileStatus, CProfileStopResult } from './commands/cprofile.js';
-export { AccountApi, SAAS_ONLY_MESSAGE, type AccountMeSubcommand } from './commands/account.js';
-export { DatabaseApi, type DatabaseDialect, type DatabaseQueryOptions, type DatabaseQueryResult } from './commands/database.js';
+} from '../commands/dashboard.js';
+export type { CProfileReport, CProfileStartResult, CProfileStatus, CProfileStopResult } from '../commands/cprofile.js';
+export { AccountApi, SAAS_ONLY_MESSAGE, type AccountMeSubcommand } from '../commands/account.js';
+export { DatabaseApi, type DatabaseDialect, type DatabaseQueryOptions, type DatabaseQueryResult } from '../commands/database.js';

@@ -1,3 +1,4 @@
+import type { ProtocolErrorCode } from '../errors/codes.js';
 import { ProtocolError } from '../errors/protocol-error.js';
 import type { DAPMessage } from './types.js';
 import { requireObject, validateMessage } from './validate.js';
@@ -22,7 +23,7 @@ const NEWLINE = 0x0a;
 export const DEFAULT_MAX_HEADER = 1024 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-function fail(code: string, message: string, cause?: unknown): DecodeResult {
+function fail(code: ProtocolErrorCode, message: string, cause?: unknown): DecodeResult {
   return { ok: false, error: new ProtocolError(message, { code, cause }) };
 }
 

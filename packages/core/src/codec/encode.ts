@@ -12,7 +12,7 @@ function payloadParts(data: Payload | string | unknown): Uint8Array[] {
 }
 
 /**
- * Encodes one message for the wire (PROTOCOL.md §3).
+ * Encodes one message for the wire.
  *
  * A message whose `arguments` has a `data` key becomes a binary message: the JSON header (the message
  * without `arguments.data`, on a single line, since `JSON.stringify` escapes every newline), one

@@ -1,5 +1,5 @@
 /**
- * The engine's DAP-style envelope (PROTOCOL.md §4). Three kinds of message share one connection;
+ * The engine's DAP-style envelope. Three kinds of message share one connection;
  * responses are correlated with requests by `request_seq` only, and may arrive out of order.
  */
 

@@ -24,7 +24,7 @@ function describe(value: unknown): string {
 }
 
 /**
- * Checks that a parsed JSON value is a well-formed DAP message (PROTOCOL.md §4). Only the fields
+ * Checks that a parsed JSON value is a well-formed DAP message. Only the fields
  * correlation and dispatch rely on are checked; unknown extra fields are kept.
  *
  * `body` and `arguments` are normalised: a JSON `null` (how Python serialises an unset field) is

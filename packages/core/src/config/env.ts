@@ -28,7 +28,7 @@ export function readDotEnv(dir: string = process.cwd()): EnvMap {
 }
 
 /**
- * The environment the client reads `ROCKETRIDE_*` variables from (PROTOCOL.md §1.3).
+ * The environment the client reads `ROCKETRIDE_*` variables from.
  *
  * - `explicit` given: it is the only source (nothing else is read).
  * - otherwise: `process.env` laid over the `.env` file of `cwd` (the process environment wins).

@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors/validation-error.js';
 
-/** The engine's default port (PROTOCOL.md §1.1). */
+/** The engine's default port. */
 export const DEFAULT_PORT = 5565;
 /** The WebSocket path of the task service. */
 export const DEFAULT_WS_PATH = '/task/service';
@@ -29,7 +29,7 @@ const DEFAULT_SCHEME_PORT: Record<string, string> = { 'http:': '80', 'ws:': '80'
 
 /**
  * Turns whatever a user gives as the engine address into the WebSocket URI, as the official
- * TypeScript SDK does (PROTOCOL.md §1.2):
+ * TypeScript SDK does:
  * 1. trim; without a `scheme://` prefix, `http://` is assumed;
  * 2. without an explicit port, port 5565 is added unless the host name contains `rocketride.ai`;
  * 3. `https`/`wss` become `wss`, every other scheme `ws`;

@@ -1,3 +1,4 @@
+import type { ValidationErrorCode } from '../errors/codes.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { type CallOptions, type ClientOptions, DEFAULTS, type RequestOptions } from './options.js';
 
@@ -13,7 +14,7 @@ export function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-function optionError(message: string, code = 'ERR_INVALID_OPTION'): ValidationError {
+function optionError(message: string, code: ValidationErrorCode = 'ERR_INVALID_OPTION'): ValidationError {
   return new ValidationError(message, { code });
 }
 
@@ -22,7 +23,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Checks a number option: an integer in `[min, MAX_TIMER_MS]` (or up to `max`). */
-function checkInteger(value: unknown, name: string, min: number, max = MAX_TIMER_MS, code = 'ERR_INVALID_OPTION'): void {
+function checkInteger(value: unknown, name: string, min: number, max = MAX_TIMER_MS, code: ValidationErrorCode = 'ERR_INVALID_OPTION'): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw optionError(`${name} must be an integer from ${min} to ${max} (got ${describe(value)})`, code);
   }

@@ -9,3 +9,4 @@ export { TimeoutError } from './timeout-error.js';
 export { AbortError } from './abort-error.js';
 export { REDACTED, redactSecrets, isSecretField } from './redact.js';
 export { StoreError, type StoreErrorOptions } from './store-error.js';
+export * from './codes.js';

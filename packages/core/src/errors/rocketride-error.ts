@@ -1,4 +1,5 @@
 import { BRANDS, hasBrand } from './brand.js';
+import type { ErrorCode } from './codes.js';
 import { redactSecrets } from './redact.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -9,9 +10,10 @@ export interface ServerTrace {
   lineno?: number;
 }
 
-export interface RocketRideErrorOptions {
+/** Options of every error; `C` is the set of codes the class may carry (see `codes.ts`). */
+export interface RocketRideErrorOptions<C extends ErrorCode = ErrorCode> {
   /** Stable machine-readable code, e.g. `ERR_PIPE_OPEN`. */
-  code?: string;
+  code?: C;
   cause?: unknown;
   /** The engine's own message, verbatim, when the error came from a response. */
   serverMessage?: string;
@@ -27,7 +29,8 @@ const BRAND = Symbol.for('rocketride-streams.RocketRideError');
 /** Root of every error this library throws. Always has a stable string `code`. */
 export class RocketRideError extends Error {
   static readonly brand: symbol = BRAND;
-  readonly code: string;
+  /** Stable machine-readable code: one of {@link ErrorCode}, narrowed by each subclass. */
+  readonly code: ErrorCode;
   readonly serverMessage?: string;
   readonly trace?: ServerTrace;
   readonly command?: string;

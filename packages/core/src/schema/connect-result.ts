@@ -1,4 +1,4 @@
-/** A team the authenticated user belongs to, with its permissions (PROTOCOL.md §2.2). */
+/** A team the authenticated user belongs to, with its permissions. */
 export interface TeamInfo {
   id: string;
   name: string;

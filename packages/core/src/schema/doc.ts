@@ -14,7 +14,7 @@ export interface Doc {
   [key: string]: unknown;
 }
 
-/** Retrieval filter sent with a question (PROTOCOL.md §5.6); every field is optional on the server. */
+/** Retrieval filter sent with a question; every field is optional on the server. */
 export interface DocFilter {
   fullTables?: boolean;
   fullDocuments?: boolean;

@@ -2,7 +2,7 @@ import type { ConnectResult } from './connect-result.js';
 import type { UploadEventBody } from './pipeline-result.js';
 import type { TaskCounters, TaskStatus } from './task-status.js';
 
-/** Bodies of the events the engine pushes (PROTOCOL.md §7), keyed by event name. */
+/** Bodies of the events the engine pushes, keyed by event name. */
 export interface EventBodies {
   apaevt_status_update: TaskStatus;
   apaevt_status_object: { object: string; size: number; __id?: string };
@@ -49,5 +49,5 @@ export type RocketRideEvent =
   | KnownEvent
   | { type: 'event'; seq: number; event: string & {}; body?: Record<string, unknown> };
 
-/** Event subscription classes for `rrext_monitor` (PROTOCOL.md §5.8). */
+/** Event subscription classes for `rrext_monitor`. */
 export type MonitorType = 'NONE' | 'DEBUGGER' | 'DETAIL' | 'SUMMARY' | 'OUTPUT' | 'FLOW' | 'TASK' | 'SSE' | 'DASHBOARD' | 'ALL';

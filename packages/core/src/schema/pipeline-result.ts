@@ -1,4 +1,4 @@
-/** The failure a pipeline reports for one object (close body `error`, PROTOCOL.md §12.2). */
+/** The failure a pipeline reports for one object (close body `error`). */
 export interface PipelineError {
   message: string;
   code?: string | number;
@@ -9,7 +9,7 @@ export interface PipelineError {
 }
 
 /**
- * The body of a data pipe `close` (PROTOCOL.md §12.2): the object's identity plus one array per
+ * The body of a data pipe `close`: the object's identity plus one array per
  * lane the pipeline's `response` node received (e.g. `text`, `answers`, `documents`).
  */
 export interface PipelineResult {
@@ -28,7 +28,7 @@ export interface PipelineResult {
   [lane: string]: unknown;
 }
 
-/** One file's outcome in `sendFiles` (PROTOCOL.md §8, UPLOAD_RESULT). */
+/** One file's outcome in `sendFiles` (UPLOAD_RESULT). */
 export interface UploadResult {
   action: 'complete' | 'error';
   filepath: string;
@@ -40,7 +40,7 @@ export interface UploadResult {
   error?: string;
 }
 
-/** The body of a client-generated `apaevt_status_upload` event (PROTOCOL.md §8): an upload's progress, then its outcome. */
+/** The body of a client-generated `apaevt_status_upload` event: an upload's progress, then its outcome. */
 export interface UploadEventBody extends Omit<UploadResult, 'action'> {
   action: 'open' | 'write' | 'close' | 'complete' | 'error';
 }

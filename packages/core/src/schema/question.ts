@@ -1,6 +1,6 @@
 import { DEFAULT_DOC_FILTER, type Doc, type DocFilter } from './doc.js';
 
-/** How the engine treats a question (PROTOCOL.md §5.6). */
+/** How the engine treats a question. */
 export type QuestionType = 'question' | 'semantic' | 'keyword' | 'get' | 'prompt' | 'execute' | 'dialect';
 
 /** The JSON shape of a question on the wire. */

@@ -1,4 +1,4 @@
-/** Task states reported in `TaskStatus.state` (PROTOCOL.md §5.4). */
+/** Task states reported in `TaskStatus.state`. */
 export const TaskState = {
   NONE: 0,
   STARTING: 1,
@@ -10,7 +10,7 @@ export const TaskState = {
 } as const;
 export type TaskStateValue = (typeof TaskState)[keyof typeof TaskState];
 
-/** A task's object and byte counters: part of TASK_STATUS, and the body of `apaevt_status_counts` (PROTOCOL.md §5.4, §7). */
+/** A task's object and byte counters: part of TASK_STATUS, and the body of `apaevt_status_counts`. */
 export interface TaskCounters {
   totalSize: number;
   totalCount: number;
@@ -24,7 +24,7 @@ export interface TaskCounters {
   rateCount: number;
 }
 
-/** The body of `rrext_get_task_status` and of `apaevt_status_update` events (PROTOCOL.md §5.4). */
+/** The body of `rrext_get_task_status` and of `apaevt_status_update` events. */
 export interface TaskStatus extends TaskCounters {
   name: string;
   project_id: string;

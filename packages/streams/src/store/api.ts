@@ -135,7 +135,7 @@ export class StoreApi {
   /**
    * Removes a file or a directory. A directory with content needs `recursive: true` (`ERR_STORE_NOT_EMPTY`
    * otherwise); a missing path fails `ERR_STORE_NOT_FOUND` unless `force`. Looks first, so a file is never handed to
-   * `fs_rmdir` (which would delete it whatever `recursive` says, PROTOCOL.md §16.D).
+   * `fs_rmdir` (which would delete it whatever `recursive` says).
    */
   async rm(path: string, options: StoreRmOptions = {}): Promise<void> {
     const p = storeEntryPath(path);
