@@ -1,4 +1,9 @@
-import { describeValue, ValidationError } from '@rocketride-streams/core';
+import { describeValue, ValidationError, type ValidationErrorCode } from '@rocketride-streams/core';
+
+/** A coded refusal of a caller's argument, raised before anything is sent. */
+export function invalid(message: string, code: ValidationErrorCode = 'ERR_INVALID_OPTION'): ValidationError {
+  return new ValidationError(message, { code });
+}
 
 /** How long an upload waits for an engine to come (back) when none is ready, by default (ms). */
 export const DEFAULT_NO_ENGINE_WAIT_MS = 30_000;

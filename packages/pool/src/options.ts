@@ -1,4 +1,5 @@
-import { checkClientOptions, type ClientOptions, describeValue, ENV_URI, loadEnv, ValidationError } from '@rocketride-streams/core';
+import { checkClientOptions, type ClientOptions, describeValue, ENV_URI, loadEnv } from '@rocketride-streams/core';
+import { invalid } from './checks.js';
 
 /** One engine of a pool: its address, and its own credential when it differs from the pool's `auth`. */
 export interface PoolEngineSpec {
@@ -45,9 +46,6 @@ export interface CheckedPoolOptions {
   signal: AbortSignal | undefined;
 }
 
-function invalid(message: string, code = 'ERR_INVALID_OPTION'): ValidationError {
-  return new ValidationError(message, { code });
-}
 
 const POOL_ONLY = new Set(['engines', 'strategy', 'signal']);
 const REFUSED: Record<string, string> = {

@@ -73,7 +73,7 @@ export class RocketRidePool {
     if (signal?.aborted || refused || failures.length === pool.#engines.length) {
       await pool.disconnect();
       if (signal?.aborted) throw new AbortError('connectPool() was aborted', { cause: signal.reason });
-      if (refused) throw new AuthenticationError(`Engine ${refused.engine.name}: ${refused.error.message}`, { code: refused.error.code, cause: refused.error });
+      if (refused) throw new AuthenticationError(`Engine ${refused.engine.name}: ${refused.error.message}`, { code: (refused.error as AuthenticationError).code, cause: refused.error });
       const list = failures.map((f) => `${f.engine.name}: ${f.error.code ?? 'ERR_CONNECT_FAILED'}`).join(', ');
       throw new ConnectionError(`No engine of the pool could be reached (${list})`, { code: 'ERR_NO_ENGINE', cause: failures[0]?.error });
     }

@@ -1,6 +1,6 @@
-import { AbortError, describeValue, type PipelineResult, RocketRideError, ValidationError } from '@rocketride-streams/core';
+import { AbortError, describeValue, type PipelineResult, RocketRideError } from '@rocketride-streams/core';
 import { type FileEntry, type PipeProgress, resolvePipeOptions, upload, type UploadFilesOptions, type UploadOptions } from '@rocketride-streams/streams';
-import { checkWait, DEFAULT_NO_ENGINE_WAIT_MS } from './checks.js';
+import { checkWait, DEFAULT_NO_ENGINE_WAIT_MS, invalid } from './checks.js';
 import type { Lease, Router } from './router.js';
 
 /**
@@ -64,9 +64,6 @@ type Entry = { path: string; objinfo?: Record<string, unknown>; mimeType?: strin
 // the pick and the open; ERR_WRITE_TIMEOUT: the engine stopped acknowledging (the pipe is abandoned, never closed).
 const RETRYABLE = new Set(['ERR_CONNECTION_LOST', 'ERR_NOT_CONNECTED', 'ERR_WRITE_TIMEOUT']);
 
-function invalid(message: string, code = 'ERR_INVALID_OPTION'): ValidationError {
-  return new ValidationError(message, { code });
-}
 
 function checkInt(value: unknown, name: string, min: number, max: number): void {
   if (value === undefined) return;

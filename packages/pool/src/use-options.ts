@@ -1,4 +1,5 @@
-import { describeValue, type UseOptions, ValidationError } from '@rocketride-streams/core';
+import { describeValue, type UseOptions } from '@rocketride-streams/core';
+import { invalid } from './checks.js';
 
 /** Options of `pool.use()`: those of `rocketride.use()` (without the pipeline), plus how many engines run it. */
 export interface PoolUseOptions extends Omit<UseOptions, 'pipeline' | 'filepath'> {
@@ -6,9 +7,6 @@ export interface PoolUseOptions extends Omit<UseOptions, 'pipeline' | 'filepath'
   replicas?: 'all' | number;
 }
 
-function invalid(message: string, code = 'ERR_INVALID_OPTION'): ValidationError {
-  return new ValidationError(message, { code });
-}
 
 const STRINGS = ['source', 'token', 'name', 'teamId'] as const;
 
