@@ -3,7 +3,7 @@
 // file was left in its folder.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { connect, type RocketRide, StoreError } from 'rocketride-streams';
+import { connect, type RocketRide, StoreError, type StoreErrorCode } from 'rocketride-streams';
 import { describe, expect, it } from 'vitest';
 import { httpStatusOf } from './http-errors.js';
 import type { RequestLike } from './request-info.js';
@@ -285,7 +285,7 @@ describe('storeUploadHandler on node:http, and receiveStoreUpload', () => {
 });
 
 describe('httpStatusOf for store errors', () => {
-  it.each([
+  it.each<[StoreErrorCode, number]>([
     ['ERR_STORE_NOT_FOUND', 404],
     ['ERR_STORE_PERMISSION', 403],
     ['ERR_STORE_EXISTS', 409],
