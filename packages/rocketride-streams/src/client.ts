@@ -3,6 +3,7 @@ import {
   checkCallOptions,
   type ClientOptions,
   type ConnectResult,
+  type Credential,
   ENV_APIKEY,
   type PipelineResult,
   RocketRideClient,
@@ -104,14 +105,23 @@ export class RocketRide extends RocketRideClient {
     this.#credential = options.auth ?? this.env[ENV_APIKEY] ?? '';
   }
 
-  override connect(credential?: string, options?: CallOptions): Promise<ConnectResult> {
+  override connect(credential?: Credential, options?: CallOptions): Promise<ConnectResult> {
     this.#takeCredential(credential, options, 'connect()');
-    return super.connect(credential, options);
+    return this.#followPkce(credential, super.connect(credential, options));
   }
 
-  override login(credential?: string, options?: CallOptions): Promise<ConnectResult> {
+  override login(credential?: Credential, options?: CallOptions): Promise<ConnectResult> {
     this.#takeCredential(credential, options, 'login()');
-    return super.login(credential, options);
+    return this.#followPkce(credential, super.login(credential, options));
+  }
+
+  /** A PKCE code is no HTTP credential: after its login the HTTP routes use the session's `userToken`. */
+  #followPkce(credential: Credential | undefined, session: Promise<ConnectResult>): Promise<ConnectResult> {
+    if (typeof credential !== 'object' || credential === null) return session;
+    return session.then((result) => {
+      if (typeof result.userToken === 'string' && result.userToken !== '') this.#credential = result.userToken;
+      return result;
+    });
   }
 
   /** Follows a credential the core client will take (it refuses bad arguments, and so does this). */

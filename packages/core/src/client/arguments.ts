@@ -1,5 +1,6 @@
 import type { ValidationErrorCode } from '../errors/codes.js';
 import { checkCallOptions, checkRequestOptions, checkSignal, describe } from '../config/validate.js';
+import { normalizeUri } from '../config/uri.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { RestartOptions, UseOptions } from '../commands/tasks.js';
 import type { MonitorOptions } from '../commands/events.js';
@@ -47,6 +48,35 @@ export function checkConnectionParams(params: unknown): void {
   if (params.auth !== undefined && typeof params.auth !== 'string') {
     throw invalid(`setConnectionParams(): auth must be a string (got ${describe(params.auth)})`);
   }
+}
+
+/** `attach(uri?, options?)`: the normalised address when a `uri` is given. */
+export function checkAttach(uri: unknown, options: unknown, wsPath: string): string | undefined {
+  if (uri !== undefined && (typeof uri !== 'string' || uri.trim() === '')) {
+    const got = typeof uri === 'string' ? 'an empty string' : describe(uri);
+    throw invalid(`attach(): uri must be a non-empty engine address (got ${got})`, 'ERR_INVALID_URI');
+  }
+  checkCallOptions(options, 'attach()');
+  return uri === undefined ? undefined : normalizeUri(uri, wsPath);
+}
+
+/** `RocketRideClient.getServerInfo(uri, options?)`: the timeout to use, if any. */
+export function checkProbe(uri: unknown, options: unknown): number | undefined {
+  if (typeof uri !== 'string' || uri.trim() === '') {
+    const got = typeof uri === 'string' ? 'an empty string' : describe(uri);
+    throw invalid(`RocketRideClient.getServerInfo(): uri must be a non-empty engine address (got ${got})`, 'ERR_INVALID_URI');
+  }
+  checkRequestOptions(options, 'RocketRideClient.getServerInfo()');
+  return (options as { timeout?: number } | undefined)?.timeout;
+}
+
+/** An env map (`setEnv(env)`, `use({ env })`): an object of string values; a copy of it. */
+export function checkEnvMap(env: unknown, what: string): Record<string, string> {
+  if (!isPlainObject(env)) throw invalid(`${what}: env must be an object of strings (got ${describe(env)})`);
+  for (const [k, v] of Object.entries(env)) {
+    if (typeof v !== 'string') throw invalid(`${what}: env.${k} must be a string (got ${describe(v)})`);
+  }
+  return { ...(env as Record<string, string>) };
 }
 
 const TRACE_LEVELS = new Set(['none', 'metadata', 'summary', 'full']);

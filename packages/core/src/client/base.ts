@@ -1,5 +1,6 @@
 import type { DAPRequest, DAPResponse } from '../codec/types.js';
-import type { EnvMap } from '../config/env.js';
+import { type EnvMap, protectEnv } from '../config/env.js';
+import type { Credential } from '../connection/pkce.js';
 import type { CallOptions, ClientOptions, RequestOptions } from '../config/options.js';
 import { normalizeUri } from '../config/uri.js';
 import { responseError } from '../config/checks.js';
@@ -7,7 +8,7 @@ import { REASON_NEW_CREDENTIAL } from '../connection/lifecycle-host.js';
 import { RocketRideError } from '../errors/rocketride-error.js';
 import { TypedEmitter } from '../events/emitter.js';
 import type { ConnectResult } from '../schema/connect-result.js';
-import { checkConnectionParams } from './arguments.js';
+import { checkAttach, checkConnectionParams, checkEnvMap } from './arguments.js';
 import { ClientState, registerState } from './state.js';
 
 /** What `getConnectionInfo()` reports. */
@@ -60,6 +61,17 @@ export class ClientBase extends TypedEmitter {
     return this.#state.env;
   }
 
+  /**
+   * Replaces the environment that `use()` substitutes `${ROCKETRIDE_*}` from and forwards with `execute`
+   * (the official SDK's `setEnv`); takes effect at the next `use()`. The address and the credential were
+   * resolved when the client was made and do not change. `ROCKETRIDE_APIKEY` stays readable but hidden,
+   * as in {@link env}. Not the server's environment: that is `account.setEnv()`.
+   * @throws ValidationError `ERR_INVALID_ARGUMENT` when `env` is not an object of strings.
+   */
+  setEnv(env: Record<string, string>): void {
+    this.#state.env = protectEnv(checkEnvMap(env, 'setEnv()'));
+  }
+
 
   /** What `JSON.stringify(client)` shows: the connection's state, never a credential. */
   toJSON(): Omit<ConnectionInfo, 'connectResult'> {
@@ -92,10 +104,10 @@ export class ClientBase extends TypedEmitter {
    * @throws AuthenticationError (`ERR_AUTHENTICATION`, `ERR_NO_CREDENTIAL`), ConnectionError
    *   (`ERR_CONNECT_FAILED`), TimeoutError (`ERR_CONNECT_TIMEOUT`), AbortError.
    */
-  connect(credential?: string, options: CallOptions = {}): Promise<ConnectResult> {
-    const refused = this.#state.takeCredential(credential, 'connect()', options);
-    if (refused !== undefined) return Promise.reject(refused);
-    if (credential !== undefined && this.#state.lifecycle.active && !this.#state.lifecycle.usesCredential(credential)) {
+  connect(credential?: Credential, options: CallOptions = {}): Promise<ConnectResult> {
+    const taken = this.#state.takeCredential(credential, 'connect()', options);
+    if (taken.error !== undefined) return Promise.reject(taken.error);
+    if (taken.credential !== undefined && this.#state.lifecycle.active && !this.#state.lifecycle.usesCredential(taken.credential)) {
       // Takes effect at once (see disconnect()); only the closing handshake is left to the old socket.
       void this.#state.lifecycle.disconnect(REASON_NEW_CREDENTIAL);
     }
@@ -112,10 +124,41 @@ export class ClientBase extends TypedEmitter {
    * A failed `auth` closes the socket (the engine does so too).
    * @throws as {@link connect}.
    */
-  login(credential?: string, options: CallOptions = {}): Promise<ConnectResult> {
-    const refused = this.#state.takeCredential(credential, 'login()', options);
-    if (refused !== undefined) return Promise.reject(refused);
+  login(credential?: Credential, options: CallOptions = {}): Promise<ConnectResult> {
+    const taken = this.#state.takeCredential(credential, 'login()', options);
+    if (taken.error !== undefined) return Promise.reject(taken.error);
     return this.#state.lifecycle.login(options.signal);
+  }
+
+  /**
+   * Opens the socket without authenticating (the official SDK's `attach`): state `attached`, only
+   * `rrext_public_*` requests go out (`getServerInfo()`), as after `logout()`; `login()` then
+   * authenticates on it. With a socket already open (authenticated or not) it does nothing. A `uri`
+   * other than the current address closes whatever is open (as `detach()`) and becomes the address.
+   * Persist mode reopens a lost attached socket, without authenticating.
+   * @throws ValidationError (`ERR_INVALID_URI`, `ERR_INVALID_ARGUMENT`; nothing is opened), ConnectionError
+   *   (`ERR_CONNECT_FAILED`, `ERR_DISCONNECTED`), TimeoutError (`ERR_CONNECT_TIMEOUT`), AbortError.
+   */
+  async attach(uri?: string, options: CallOptions = {}): Promise<void> {
+    const target = checkAttach(uri, options, this.#state.settings.wsPath);
+    if (target !== undefined && target !== this.#state.endpoint.uri) {
+      void this.#state.lifecycle.disconnect();
+      this.#state.endpoint.uri = target;
+    }
+    return this.#state.lifecycle.attach(options.signal);
+  }
+
+  /**
+   * Closes the socket, authenticated or not, and stops any reconnecting (the official SDK's `detach`;
+   * the same as {@link disconnect}).
+   */
+  detach(): Promise<void> {
+    return this.#state.lifecycle.disconnect();
+  }
+
+  /** Whether the socket is open, authenticated or not (after `attach()` or `logout()` too). */
+  isAttached(): boolean {
+    return this.#state.lifecycle.socket?.isOpen === true;
   }
 
   /**

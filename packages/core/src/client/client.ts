@@ -1,4 +1,7 @@
-import type { CallOptions } from '../config/options.js';
+import type { CallOptions, RequestOptions } from '../config/options.js';
+import { httpUri } from '../config/uri.js';
+import type { ServerInfo } from '../commands/misc.js';
+import { checkProbe } from './arguments.js';
 import * as store from '../commands/store.js';
 import type { AtomicWriteOptions } from '../commands/store-atomic.js';
 import * as storeFiles from '../commands/store-files.js';
@@ -31,6 +34,36 @@ export type { ConnectionInfo } from './base.js';
  * done in `connection/`, `transport/`, `events/`, `data/` and `commands/` (see the package README).
  */
 export class RocketRideClient extends TaskClient {
+  // ---- static helpers (the official SDK's) --------------------------------------------------------
+
+  /**
+   * A user-given engine address as `scheme://host[:port]` (the official SDK's `normalizeUri`: `localhost`
+   * → `http://localhost:5565`, `https://h:443` → `https://h`). The client itself connects to the
+   * WebSocket form (`ws://localhost:5565/task/service`), shown by `getConnectionInfo().uri`.
+   * @throws ValidationError `ERR_INVALID_URI` for an empty, non-string or unparsable address.
+   */
+  static normalizeUri(uri: string): string {
+    return httpUri(uri);
+  }
+
+  /**
+   * Engine information from `uri` without a credential: a temporary client attaches (opens the socket,
+   * sends no `auth`), sends `rrext_public_probe`, and closes. `options.timeout` (ms) bounds the socket
+   * opening and then the reply (default: `connectTimeout`'s 30 s for each); `options.signal` aborts.
+   * @throws ValidationError (`ERR_INVALID_URI`, `ERR_INVALID_ARGUMENT`; nothing is opened), ConnectionError,
+   *   TimeoutError (`ERR_CONNECT_TIMEOUT`, `ERR_TIMEOUT`), AbortError, RocketRideError `ERR_SERVER_INFO`.
+   */
+  static async getServerInfo(uri: string, options?: RequestOptions): Promise<ServerInfo> {
+    const timeout = checkProbe(uri, options);
+    const probe = new RocketRideClient({ uri, auth: '', env: {}, persist: false, ...(timeout ? { connectTimeout: timeout } : {}) });
+    try {
+      await probe.attach(undefined, { signal: options?.signal });
+      return await probe.getServerInfo({ signal: options?.signal, timeout });
+    } finally {
+      await probe.detach();
+    }
+  }
+
   // ---- store (rrext_store, PROTOCOL.md §16.B–§16.E; see commands/store*.ts) ----------------------
 
   /** Opens a store file (`'r'` with its size, or `'w'`); waits while 64 handles are open. ⚠ `'w'` truncates at once. */

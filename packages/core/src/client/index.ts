@@ -1,4 +1,5 @@
 export { RocketRideClient, type ConnectionInfo } from './client.js';
+export type { Credential, PkceCredential } from '../connection/pkce.js';
 export { MAX_AUTHS_PER_CONNECTION, REASON_LOGGED_OUT, REASON_NEW_CREDENTIAL, REASON_REAUTHENTICATING } from '../connection/lifecycle-host.js';
 export type { ClientEventName, ClientEvents, ConnectedInfo, DisconnectedInfo, Listener, ReconnectingInfo } from '../events/emitter.js';
 export {
@@ -67,5 +68,5 @@ export type {
   DashboardTaskMetrics,
 } from '../commands/dashboard.js';
 export type { CProfileReport, CProfileStartResult, CProfileStatus, CProfileStopResult } from '../commands/cprofile.js';
-export { AccountApi, SAAS_ONLY_MESSAGE, type AccountMeSubcommand } from '../commands/account.js';
+export { AccountApi, SAAS_ONLY_MESSAGE, type AccountMeSubcommand, type EnvScope } from '../commands/account.js';
 export { DatabaseApi, type DatabaseDialect, type DatabaseQueryOptions, type DatabaseQueryResult } from '../commands/database.js';

@@ -2,9 +2,10 @@ import type { DAPResponse } from '../codec/types.js';
 import type { EnvMap } from '../config/env.js';
 import type { ClientOptions, RequestOptions } from '../config/options.js';
 import { type ResolvedSettings, resolveOptions } from '../config/resolve.js';
-import { checkCallOptions, describe } from '../config/validate.js';
+import { checkCallOptions } from '../config/validate.js';
 import { Endpoint } from '../connection/credentials.js';
 import { Lifecycle } from '../connection/lifecycle.js';
+import { credentialArgument } from '../connection/pkce.js';
 import { redactAuth } from '../connection/redact.js';
 import { storeBeforeDeauth } from '../commands/store-state.js';
 import { type DataHost, type PipeOwner, registerDataHost } from '../data/host.js';
@@ -35,7 +36,8 @@ export interface ClientEmitter {
  */
 export class ClientState {
   readonly options: ClientOptions;
-  readonly env: EnvMap;
+  /** The environment (`ClientOptions.env`); `setEnv()` replaces it. */
+  env: EnvMap;
   readonly settings: Readonly<ResolvedSettings>;
   readonly endpoint: Endpoint;
   readonly requests: RequestManager;
@@ -142,23 +144,25 @@ export class ClientState {
     return this.requests.send<B>(conn, command, args, options?.timeout ?? this.settings.requestTimeout, signal);
   }
 
-  /** Checks a connect()/login() call and takes its credential; the error to reject with, if any. */
-  takeCredential(credential: string | undefined, method: string, options: unknown): RocketRideError | undefined {
-    if (credential !== undefined && typeof credential !== 'string') {
-      return new ValidationError(`${method}: credential must be a string (got ${describe(credential)})`, { code: 'ERR_INVALID_ARGUMENT' });
-    }
+  /**
+   * Checks a connect()/login() call and takes its credential (a PKCE code encoded as its `cd_` string);
+   * returns the credential taken, or the error to reject with.
+   */
+  takeCredential(credential: unknown, method: string, options: unknown): { credential?: string; error?: RocketRideError } {
+    const taken = credentialArgument(credential, method);
+    if (taken instanceof ValidationError) return { error: taken };
     try {
       checkCallOptions(options, method);
     } catch (error) {
-      return error as RocketRideError;
+      return { error: error as RocketRideError };
     }
-    if (credential !== undefined) this.endpoint.credential = credential;
+    // The current session's credential keeps the session's own: its userToken is what reconnects use (a PKCE code
+    // cannot be exchanged twice).
+    if (taken !== undefined && !(this.lifecycle.active && this.lifecycle.usesCredential(taken))) this.endpoint.credential = taken;
     if (!this.endpoint.hasCredential) {
-      return new AuthenticationError(`No credential: pass one to ${method}, set options.auth or ROCKETRIDE_APIKEY`, {
-        code: 'ERR_NO_CREDENTIAL',
-      });
+      return { error: new AuthenticationError(`No credential: pass one to ${method}, set options.auth or ROCKETRIDE_APIKEY`, { code: 'ERR_NO_CREDENTIAL' }) };
     }
-    return undefined;
+    return { credential: taken };
   }
 
   /** The current identity with its userToken redacted; the same object until the identity changes. */

@@ -147,8 +147,11 @@ export class TaskClient extends ClientBase {
   ping(options?: RequestOptions | string): Promise<void> {
     return ping(this, options);
   }
-  /** Engine version and capabilities (`rrext_public_probe`; needs no credential). */
-  getServerInfo(options?: CallOptions): Promise<ServerInfo> {
+  /**
+   * Engine version and capabilities (`rrext_public_probe`; needs no credential): on the client's socket
+   * (authenticated or only attached), else on a short-lived socket that never authenticates.
+   */
+  getServerInfo(options?: RequestOptions): Promise<ServerInfo> {
     return getServerInfo(this, stateOf(this).endpoint.uri, stateOf(this).socketSettings(), options);
   }
 }

@@ -89,6 +89,20 @@ function record(body: unknown, command: string): DeploymentRecord {
   return body as DeploymentRecord;
 }
 
+/** The schedule and options of `add()`: `(schedule?, options?)`, or the official `({ schedule, signal? })`. */
+function addArguments(second: unknown, third: unknown): { schedule: unknown; options: unknown } {
+  if (!isRecord(second)) return { schedule: second, options: third };
+  if (third !== undefined) {
+    throw new ValidationError('deploy.add(pipeline, { schedule, signal }) takes no third argument', { code: 'ERR_INVALID_ARGUMENT' });
+  }
+  const unknown = Object.keys(second).filter((k) => k !== 'schedule' && k !== 'signal');
+  if (unknown.length > 0) {
+    throw new ValidationError(`deploy.add(): unknown option ${JSON.stringify(unknown[0])} (expected schedule, signal)`, { code: 'ERR_INVALID_ARGUMENT' });
+  }
+  const { schedule, ...options } = second;
+  return { schedule, options };
+}
+
 /**
  * Deployments (`rrext_deploy_*`), reached as `client.deploy`. Every method checks its arguments before sending and
  * fails with a coded ExecutionError (`ERR_DEPLOY_ADD`, `_LIST`, `_STATUS`, `_UPDATE`, `_REMOVE`) carrying the
@@ -97,11 +111,18 @@ function record(body: unknown, command: string): DeploymentRecord {
 export class DeployApi {
   constructor(private readonly host: CommandHost) {}
 
-  /** Stores `pipeline` (which carries its `project_id`) with a schedule (default `"manual"`); resolves with the record. */
-  async add(pipeline: Record<string, unknown>, schedule?: string, options?: CallOptions): Promise<DeploymentRecord> {
+  /**
+   * Stores `pipeline` (which carries its `project_id`) with a schedule (default `"manual"`); resolves with the record.
+   * The schedule is given the official way, `add(pipeline, { schedule, signal? })`, or as the second argument itself,
+   * `add(pipeline, schedule?, { signal })`.
+   */
+  add(pipeline: Record<string, unknown>, options?: { schedule?: string } & CallOptions): Promise<DeploymentRecord>;
+  add(pipeline: Record<string, unknown>, schedule?: string, options?: CallOptions): Promise<DeploymentRecord>;
+  async add(pipeline: Record<string, unknown>, second?: string | ({ schedule?: string } & CallOptions), third?: CallOptions): Promise<DeploymentRecord> {
     requirePipeline(pipeline);
     if (Object.keys(pipeline).length === 0) throw new ValidationError('pipeline is required', { code: 'ERR_INVALID_ARGUMENT' });
     validateProjectId(pipeline.project_id, 'pipeline.project_id');
+    const { schedule, options } = addArguments(second, third);
     if (schedule !== undefined) validateSchedule(schedule);
     const opts = checkCallOptions(options);
     const args: Record<string, unknown> = { pipeline, ...(schedule !== undefined ? { schedule } : {}) };

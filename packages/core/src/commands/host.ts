@@ -20,9 +20,10 @@ export interface TaskHost extends CommandHost {
   readonly env: EnvMap;
 }
 
-/** What `getServerInfo()` needs: requests, and whether there is a session to send the probe on. */
+/** What `getServerInfo()` needs: requests, and whether there is a socket (a session, or only attached) to send the probe on. */
 export interface ProbeHost extends CommandHost {
   isConnected(): boolean;
+  isAttached(): boolean;
 }
 
 /**

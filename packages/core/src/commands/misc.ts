@@ -1,8 +1,8 @@
 import { decodeFrame } from '../codec/decode.js';
 import { encodeMessage } from '../codec/encode.js';
 import type { DAPResponse } from '../codec/types.js';
-import type { CallOptions, RequestOptions } from '../config/options.js';
-import { checkCallOptions, checkRequestOptions } from '../config/validate.js';
+import type { RequestOptions } from '../config/options.js';
+import { checkRequestOptions } from '../config/validate.js';
 import { ConnectionError } from '../errors/connection-error.js';
 import { RocketRideError } from '../errors/rocketride-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
@@ -51,18 +51,19 @@ function probeResult(response: DAPResponse<unknown>): ServerInfo {
 }
 
 /**
- * Engine information (`rrext_public_probe`), which needs no credential: sent on the connection when
- * connected, otherwise on a short-lived socket of its own (nothing is authenticated).
+ * Engine information (`rrext_public_probe`), which needs no credential: sent on the client's socket
+ * when it has one (authenticated or only attached), otherwise on a short-lived socket of its own
+ * (nothing is authenticated). `options.timeout` bounds the reply on the client's socket.
  */
 export async function getServerInfo(
   client: ProbeHost,
   uri: string,
   s: { connectTimeout: number; perMessageDeflate: boolean; maxPayload: number },
-  options?: CallOptions,
+  options?: RequestOptions,
 ): Promise<ServerInfo> {
-  checkCallOptions(options, 'getServerInfo()');
-  if (client.isConnected()) {
-    const response = await client.request<ServerInfo>('rrext_public_probe', {}, { signal: options?.signal });
+  checkRequestOptions(options, 'getServerInfo()');
+  if (client.isConnected() || client.isAttached()) {
+    const response = await client.request<ServerInfo>('rrext_public_probe', {}, { signal: options?.signal, timeout: options?.timeout });
     return probeResult(response);
   }
   const signal = options?.signal;

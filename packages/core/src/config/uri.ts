@@ -66,3 +66,33 @@ export function normalizeUri(input: string, wsPath: string = DEFAULT_WS_PATH): s
   const path = wsPath.startsWith('/') ? wsPath : `/${wsPath}`;
   return `${scheme}//${url.hostname}${port === '' ? '' : `:${port}`}${path}`;
 }
+
+/**
+ * The official SDK's `RocketRideClient.normalizeUri`: a user-given address as `scheme://host[:port]`,
+ * for display or for the HTTP routes (PROTOCOL.md §1.2 steps 1–2): trimmed, `http://` assumed without
+ * a `scheme://` prefix, port 5565 added when none is given unless the host name contains
+ * `rocketride.ai`. The scheme is kept as given (`wss://h` → `wss://h:5565`); path, query, fragment
+ * and user info are dropped; a port that is the scheme's default is left out (`https://h:443` →
+ * `https://h`), as the URL standard writes it. {@link normalizeUri} builds the WebSocket address.
+ *
+ * @throws ValidationError (`ERR_INVALID_URI`) for an address that is not a non-empty string or does not
+ *   parse (the SDK returns such input unchanged).
+ */
+export function httpUri(input: unknown): string {
+  if (typeof input !== 'string' || input.trim() === '') {
+    throw new ValidationError(`normalizeUri(): the engine URI must be a non-empty string (got ${typeof input === 'string' ? 'an empty string' : typeof input})`, {
+      code: 'ERR_INVALID_URI',
+    });
+  }
+  const trimmed = input.trim();
+  const withScheme = SCHEME.test(trimmed) ? trimmed : `http://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch (cause) {
+    throw new ValidationError(`Invalid engine URI: ${JSON.stringify(input)}`, { code: 'ERR_INVALID_URI', cause });
+  }
+  if (url.hostname === '') throw new ValidationError(`Invalid engine URI (no host): ${JSON.stringify(input)}`, { code: 'ERR_INVALID_URI' });
+  if (url.port === '' && !hasExplicitPort(withScheme) && !url.hostname.includes('rocketride.ai')) url.port = String(DEFAULT_PORT);
+  return `${url.protocol}//${url.host}`;
+}

@@ -1,6 +1,7 @@
 import type { DAPResponse } from '../codec/types.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
-import type { RocketRideError } from '../errors/rocketride-error.js';
+import { ConnectionError } from '../errors/connection-error.js';
+import { RocketRideError } from '../errors/rocketride-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
 import type { ConnectResult } from '../schema/connect-result.js';
 import type { RequestManager } from '../transport/requests.js';
@@ -101,4 +102,15 @@ export function authenticationError(response: DAPResponse): AuthenticationError 
     command: 'auth',
     response,
   });
+}
+
+/** A failed connect attempt as a coded error (anything not already one is `ERR_CONNECT_FAILED`). */
+export function connectFailure(error: unknown): RocketRideError {
+  if (error instanceof RocketRideError) return error;
+  return new ConnectionError(String((error as Error)?.message ?? error), { code: 'ERR_CONNECT_FAILED', cause: error });
+}
+
+/** Whether a failed attempt ends the attempts (refused credentials, a disconnect(), an abort) rather than being retried. */
+export function isFinal(error: RocketRideError): boolean {
+  return error instanceof AuthenticationError || error.code === 'ERR_DISCONNECTED' || error.code === 'ERR_ABORTED';
 }

@@ -1,11 +1,11 @@
-import { AuthenticationError } from '../errors/authentication-error.js';
 import { ConnectionError } from '../errors/connection-error.js';
-import { RocketRideError } from '../errors/rocketride-error.js';
 import type { ConnectResult } from '../schema/connect-result.js';
 import { abortError } from '../transport/pending.js';
-import { Connection, openSocketWithin, REASON_REQUESTED } from '../transport/socket.js';
+import { type Connection, REASON_REQUESTED } from '../transport/socket.js';
 import {
   authenticationError,
+  connectFailure,
+  isFinal,
   type LifecycleHost,
   MAX_AUTHS_PER_CONNECTION,
   REASON_LOGGED_OUT,
@@ -13,10 +13,11 @@ import {
   sendAuth,
   sendLifecycleRequest,
 } from './lifecycle-host.js';
-import { backoffDelay } from './backoff.js';
+import { ReconnectSchedule } from './backoff.js';
+import { openConnection } from './open.js';
 import { guardConnectResult } from './redaction.js';
 
-/** `attached`: the socket is open but unauthenticated (after `logout()`); only public commands work. */
+/** `attached`: the socket is open but unauthenticated (`attach()`, or after `logout()`); only public commands work. */
 type State = 'idle' | 'connecting' | 'open' | 'attached';
 
 /**
@@ -27,17 +28,19 @@ type State = 'idle' | 'connecting' | 'open' | 'attached';
 export class Lifecycle {
   private state: State = 'idle';
   private conn: Connection | undefined;
-  private inFlight: Promise<ConnectResult> | undefined;
+  /** The attempt in flight: an authentication (`connect()`, `login()`, a reconnect) or, when not `inFlightAuth`, an attach. */
+  private inFlight: Promise<ConnectResult | undefined> | undefined;
+  private inFlightAuth = false;
   private attemptAbort: AbortController | undefined;
-  /** What the caller asked for: no socket, a socket without a session (after `logout()`), or a session. */
+  /** What the caller asked for: no socket, a socket without a session (`attach()`, `logout()`), or a session. */
   private desired: 'detached' | 'attached' | 'authenticated' = 'detached';
+  /** `attach()` asked for the socket itself: persist mode restores a lost unauthenticated socket (not after a mere logout). */
+  private keepAttached = false;
   /** `auth` requests sent on the current socket (the engine allows {@link MAX_AUTHS_PER_CONNECTION}). */
   private authCount = 0;
   /** The `deauth` of a `logout()` awaiting its reply; a login on the same socket waits for it. */
   private deauthing: Promise<void> | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private attempts = 0;
-  private lostAt: number | undefined;
+  private readonly schedule = new ReconnectSchedule();
   private result: ConnectResult | undefined;
   private gen = 0;
   /** The credentials of the current (or in-flight) session: the one sent with `auth`, then the `userToken` too. */
@@ -75,12 +78,12 @@ export class Lifecycle {
   }
 
   get status(): State | 'reconnecting' {
-    return this.state === 'idle' && this.reconnectTimer !== undefined ? 'reconnecting' : this.state;
+    return this.state === 'idle' && this.schedule.waiting ? 'reconnecting' : this.state;
   }
 
   /** Whether a session is open or being opened (not counting a reconnect that is only waiting). */
   get active(): boolean {
-    return this.state === 'open' || this.inFlight !== undefined;
+    return this.state === 'open' || (this.inFlight !== undefined && this.inFlightAuth);
   }
 
   /** Whether the current (or in-flight) session authenticated, or is authenticating, with `credential`. */
@@ -91,14 +94,35 @@ export class Lifecycle {
   /** Connects and authenticates; resolves with the ConnectResult. Returns the current one when already connected. */
   connect(signal?: AbortSignal): Promise<ConnectResult> {
     if (this.state === 'open' && this.result !== undefined) return Promise.resolve(this.result);
-    if (this.inFlight !== undefined) return this.inFlight;
+    if (this.inFlight !== undefined) {
+      // An attach in flight: authenticate on its socket once it is open (its failure is this call's).
+      return this.inFlightAuth ? (this.inFlight as Promise<ConnectResult>) : this.inFlight.then(() => this.connect(signal));
+    }
     // Logged out just now: authenticate once the engine has confirmed the deauth, not before.
     if (this.deauthing !== undefined) return this.deauthing.then(() => this.connect(signal));
-    this.cancelReconnect();
+    this.schedule.cancel();
     this.desired = 'authenticated';
-    this.attempts = 0;
-    this.lostAt = undefined;
-    return this.run(signal, this.reusableSocket());
+    this.schedule.reset();
+    return this.run(signal, this.reusableSocket(), true) as Promise<ConnectResult>;
+  }
+
+  /**
+   * Opens a socket without authenticating (state `attached`: only `rrext_public_*` requests go out).
+   * With a socket already open, authenticated or not, it does nothing. Persist mode restores a lost
+   * attached socket, unauthenticated. A reconnect that was waiting is replaced by this attach.
+   */
+  attach(signal?: AbortSignal): Promise<void> {
+    this.keepAttached = true;
+    if (this.socket !== undefined) {
+      if (this.desired === 'detached') this.desired = 'attached';
+      return Promise.resolve();
+    }
+    // An attempt in flight opens a socket (or fails, and so does this attach).
+    if (this.inFlight !== undefined) return this.inFlight.then(() => undefined);
+    this.schedule.cancel();
+    this.schedule.reset();
+    this.desired = 'attached';
+    return this.run(signal, undefined, false).then(() => undefined);
   }
 
   /**
@@ -128,9 +152,9 @@ export class Lifecycle {
    * engine does not confirm, the socket is closed so that no session is left behind.
    */
   async logout(): Promise<void> {
-    if (this.reconnectTimer !== undefined) {
-      this.cancelReconnect();
-      this.desired = 'detached';
+    if (this.schedule.waiting) {
+      this.schedule.cancel();
+      this.toDetached();
       this.host.connectError(new ConnectionError(REASON_LOGGED_OUT, { code: 'ERR_DISCONNECTED' }));
       return;
     }
@@ -183,7 +207,7 @@ export class Lifecycle {
     if (conn === undefined) return;
     this.conn = undefined;
     this.state = 'idle';
-    if (this.desired === 'attached') this.desired = 'detached';
+    if (this.desired === 'attached') this.toDetached();
     this.host.requests.pending.rejectAll((command) => new ConnectionError(reason, { code: 'ERR_DISCONNECTED', command }));
     this.host.debug?.(`socket closed: ${reason}`);
     conn.close(reason).catch(() => {});
@@ -198,9 +222,9 @@ export class Lifecycle {
    * Resolves once the old socket is closed.
    */
   disconnect(reason: string = REASON_REQUESTED): Promise<void> {
-    const waiting = this.reconnectTimer !== undefined;
-    this.desired = 'detached';
-    this.cancelReconnect();
+    const waiting = this.schedule.waiting;
+    this.toDetached();
+    this.schedule.cancel();
     // A reconnect that was only waiting for its turn ends here: say so, as a cancelled attempt would
     // (an attempt in flight reports the same error through its own rejection).
     if (waiting) this.host.connectError(new ConnectionError(reason, { code: 'ERR_DISCONNECTED' }));
@@ -213,97 +237,89 @@ export class Lifecycle {
     this.conn = undefined;
     this.state = 'idle';
     if (conn === undefined) return Promise.resolve();
-    this.host.requests.pending.rejectAll(
-      (command) => new ConnectionError(reason, { code: 'ERR_DISCONNECTED', command }),
-    );
+    this.host.requests.pending.rejectAll((command) => new ConnectionError(reason, { code: 'ERR_DISCONNECTED', command }));
     this.host.debug?.(`socket closed: ${reason}`);
     if (wasOpen) this.host.disconnected(reason, false, this.gen);
     return conn.close(reason);
   }
 
-  private run(signal: AbortSignal | undefined, reuse?: Connection): Promise<ConnectResult> {
+  private run(signal: AbortSignal | undefined, reuse: Connection | undefined, authenticate: boolean): Promise<ConnectResult | undefined> {
     // Only the current attempt changes the lifecycle's state: one that disconnect() cut short (and a
     // connect() after it may already have replaced) just reports its outcome.
     const isCurrent = (): boolean => this.inFlight === promise;
-    const promise: Promise<ConnectResult> = this.attempt(signal, reuse).then(
+    const promise: Promise<ConnectResult | undefined> = this.attempt(signal, reuse, authenticate).then(
       (result) => {
         if (isCurrent()) {
           this.inFlight = undefined;
-          this.attempts = 0;
-          this.lostAt = undefined;
+          this.schedule.reset();
         }
         return result;
       },
       (error: unknown) => {
         const current = isCurrent();
         if (current) this.inFlight = undefined;
-        const err =
-          error instanceof RocketRideError
-            ? error
-            : new ConnectionError(String((error as Error)?.message ?? error), { code: 'ERR_CONNECT_FAILED', cause: error });
+        const err = connectFailure(error);
         this.host.connectError(err);
         if (!current) throw err;
-        if (err instanceof AuthenticationError || err.code === 'ERR_DISCONNECTED' || err.code === 'ERR_ABORTED') {
-          this.desired = 'detached';
-        } else if (this.desired === 'authenticated' && this.host.settings().persist) {
-          this.scheduleReconnect();
-        } else {
-          this.desired = 'detached';
-        }
+        // Refused credentials, a disconnect() and an abort end the attempts; anything else is retried in persist mode.
+        if (!isFinal(err) && this.restores()) this.scheduleReconnect();
+        else this.toDetached();
         throw err;
       },
     );
     this.inFlight = promise;
+    this.inFlightAuth = authenticate;
     return promise;
   }
 
-  private async attempt(userSignal: AbortSignal | undefined, reuse: Connection | undefined): Promise<ConnectResult> {
+  /** Whether persist mode restores what the caller asked for after a loss: the session, or an attached socket. */
+  private restores(): boolean {
+    if (!this.host.settings().persist) return false;
+    return this.desired === 'authenticated' || (this.desired === 'attached' && this.keepAttached);
+  }
+
+  private toDetached(): void {
+    this.desired = 'detached';
+    this.keepAttached = false;
+  }
+
+  /** One attempt: a socket (or the reusable one), then `auth` unless it only attaches. */
+  private async attempt(userSignal: AbortSignal | undefined, reuse: Connection | undefined, authenticate: boolean): Promise<ConnectResult | undefined> {
     const s = this.host.settings();
     const abort = new AbortController();
     this.attemptAbort = abort;
     const signal = userSignal === undefined ? abort.signal : AbortSignal.any([abort.signal, userSignal]);
     const started = Date.now();
     this.state = 'connecting';
-    this.#sessionCredentials = [s.credential];
+    if (authenticate) this.#sessionCredentials = [s.credential];
     let conn: Connection | undefined = reuse;
     try {
       if (conn !== undefined) {
         this.host.debug?.('authenticating on the open socket');
       } else {
-        this.host.debug?.(`connecting to ${s.uri}`);
-        const ws = await openSocketWithin(s.uri, {
-          timeout: s.connectTimeout,
+        const opened = await openConnection(
+          s,
           started,
           signal,
-          perMessageDeflate: s.perMessageDeflate,
-          maxPayload: s.maxPayload,
-          onRefused: (attempt, delay) =>
-            this.host.debug?.(`socket refused (too many unauthenticated connections from this address), retry ${attempt} in ${delay}ms`),
-        });
-        // Aborted (or cut short by disconnect()) after the socket opened but before this continued: the
-        // socket never becomes this.conn, where it could stand in for a newer attempt's.
-        if (signal.aborted) {
-          ws.on('error', () => {});
-          ws.terminate();
-          throw abortError(signal, 'Connect');
-        }
-        const current: Connection = new Connection(
-          ws,
           {
-            message: (data, isBinary) => {
-              if (this.conn === current) this.host.receive(data, isBinary);
+            message: (c, data, isBinary) => {
+              if (this.conn === c) this.host.receive(data, isBinary);
             },
-            close: (reason, hasError) => this.onClose(current, reason, hasError),
+            close: (c, reason, hasError) => this.onClose(c, reason, hasError),
           },
-          { interval: s.keepaliveInterval, timeout: s.keepaliveTimeout },
+          this.host.debug,
         );
-        conn = current;
-        this.conn = current;
+        conn = opened;
+        this.conn = opened;
         this.authCount = 0;
-        this.host.debug?.('socket open, authenticating');
+        this.host.debug?.(authenticate ? 'socket open, authenticating' : 'socket open, attached without authentication');
       }
       // Aborted by the debug callback just now: send no auth.
       if (signal.aborted) throw abortError(signal, 'Connect');
+      if (!authenticate) {
+        this.state = 'attached';
+        return undefined;
+      }
       const remaining = Math.max(1, s.connectTimeout - (Date.now() - started));
       this.authCount += 1;
       const response = await sendAuth(this.host, conn, s, remaining, signal);
@@ -346,48 +362,36 @@ export class Lifecycle {
     if (this.conn !== conn) return;
     this.conn = undefined;
     const wasOpen = this.state === 'open';
+    const wasAttached = this.state === 'attached';
     this.state = 'idle';
     const code = reason === REASON_REQUESTED ? 'ERR_DISCONNECTED' : 'ERR_CONNECTION_LOST';
     this.host.requests.pending.rejectAll((command) => new ConnectionError(reason, { code, command }));
     this.host.debug?.(`socket closed: ${reason}`);
-    if (!wasOpen) {
-      // A logged-out socket that closes leaves nothing to restore (no reconnect after a logout).
-      if (this.desired === 'attached') this.desired = 'detached';
-      return;
-    }
-    this.host.disconnected(reason, hasError, this.gen);
-    if (this.desired === 'authenticated' && this.host.settings().persist) {
-      this.lostAt = Date.now();
-      this.attempts = 0;
+    // A socket lost while an attempt was using it: that attempt fails and decides what comes next.
+    if (!wasOpen && !wasAttached) return;
+    if (wasOpen) this.host.disconnected(reason, hasError, this.gen);
+    // Persist mode restores the session, or the socket that attach() asked for; a socket that was only
+    // left by a logout() is not restored.
+    if (this.restores()) {
+      this.schedule.lost();
       this.scheduleReconnect();
     } else {
-      this.desired = 'detached';
+      this.toDetached();
     }
   }
 
   private scheduleReconnect(): void {
     const s = this.host.settings();
-    const now = Date.now();
-    this.lostAt ??= now;
-    if (s.maxRetryTime !== undefined && now - this.lostAt >= s.maxRetryTime) {
-      this.desired = 'detached';
-      this.host.connectError(
-        new ConnectionError(`Gave up reconnecting after ${s.maxRetryTime}ms`, { code: 'ERR_RECONNECT_GAVE_UP' }),
-      );
-      return;
-    }
-    this.attempts += 1;
-    const delay = backoffDelay(this.attempts, s, this.lostAt, now);
-    this.host.reconnecting(this.attempts, delay);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      if (this.desired !== 'authenticated') return;
-      this.run(undefined).catch(() => {});
-    }, delay);
-  }
-
-  private cancelReconnect(): void {
-    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
+    const scheduled = this.schedule.schedule(
+      s,
+      (attempt, delay) => this.host.reconnecting(attempt, delay),
+      () => {
+        if (!this.restores()) return;
+        this.run(undefined, undefined, this.desired === 'authenticated').catch(() => {});
+      },
+    );
+    if (scheduled) return;
+    this.toDetached();
+    this.host.connectError(new ConnectionError(`Gave up reconnecting after ${s.maxRetryTime}ms`, { code: 'ERR_RECONNECT_GAVE_UP' }));
   }
 }

@@ -14,6 +14,8 @@ const SECRET_FIELDS = new Set([
   'credentials',
   'accesstoken',
   'refreshtoken',
+  'verifier',
+  'codeverifier',
 ]);
 
 /** Whether a field of this name holds a credential. */

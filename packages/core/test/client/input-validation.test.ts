@@ -65,7 +65,7 @@ describe('command entry points: a bad argument is a coded ValidationError and no
     const { engine, client } = await h.connected();
     const signal = 'x' as never;
     const cases: Array<[() => unknown, string, string]> = [
-      [() => client.connect(123 as never), 'ERR_INVALID_ARGUMENT', 'connect(): credential must be a string (got 123)'],
+      [() => client.connect(123 as never), 'ERR_INVALID_ARGUMENT', 'connect(): credential must be a string or { code, verifier, redirectUri } (got 123)'],
       [() => client.connect(undefined, { signal }), 'ERR_INVALID_ARGUMENT', 'connect() options.signal must be an AbortSignal (got a string)'],
       [() => client.connect(undefined, null as never), 'ERR_INVALID_ARGUMENT', 'connect() options must be an object (got null)'],
       [() => client.login('K', { signal: 5 as never }), 'ERR_INVALID_ARGUMENT', 'login() options.signal must be an AbortSignal (got 5)'],

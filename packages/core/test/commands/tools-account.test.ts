@@ -70,7 +70,11 @@ describe('client.account in OSS mode', () => {
 
   for (const [name, call, message] of [
     ['unknown subcommand', (c: Awaited<ReturnType<typeof h.connected>>['client']) => c.account.me('bogus' as never), 'subcommand must be one of get, update, set_default_team, delete, get_env, set_env, env_keys'],
-    ['env not an object', (c: Awaited<ReturnType<typeof h.connected>>['client']) => c.account.setEnv('x' as never), 'env must be an object of string values'],
+    ['env not an object', (c: Awaited<ReturnType<typeof h.connected>>['client']) => c.account.setEnv(7 as never), 'env must be an object of string values'],
+    ['an unknown scope', (c: Awaited<ReturnType<typeof h.connected>>['client']) => c.account.setEnv('x' as never, {}), "setEnv(): scope must be 'user', 'org' or 'team' (got \"x\")"],
+    ['a scope id for the user scope', (c: Awaited<ReturnType<typeof h.connected>>['client']) => c.account.getEnv('user', 'u1'), 'getEnv(): the user scope takes no id (got string)'],
+    ['an empty org id', (c: Awaited<ReturnType<typeof h.connected>>['client']) => c.account.getEnv('org', ''), 'getEnv(): the org id must be a non-empty string'],
+    ['official setEnv with env not an object', (c: Awaited<ReturnType<typeof h.connected>>['client']) => c.account.setEnv('user', null as never), 'env must be an object of string values'],
     ['env with a number', (c: Awaited<ReturnType<typeof h.connected>>['client']) => c.account.setEnv({ ROCKETRIDE_A: 1 } as never), 'env must be an object of string values'],
     ['args not an object', (c: Awaited<ReturnType<typeof h.connected>>['client']) => c.account.me('get', [] as never), 'args must be an object'],
   ] as const) {
@@ -80,8 +84,65 @@ describe('client.account in OSS mode', () => {
       expect(error).toBeInstanceOf(ValidationError);
       expect(error).toMatchObject({ code: 'ERR_INVALID_ARGUMENT', message });
       expect(accountRequests(engine)).toEqual([]);
+      expect(engine.requests().filter((r) => String(r.command).startsWith('rrext_account_'))).toEqual([]);
     });
   }
+});
+
+describe('client.account under the official names and argument orders (issue 13)', () => {
+  it('getEnv(scope) / setEnv(scope, env) / getEnvironmentKeys() for the user scope', async () => {
+    const { client, engine } = await h.connected({ env: { ROCKETRIDE_FOO: 'bar' } });
+    expect(await client.account.getEnv('user')).toEqual({ ROCKETRIDE_FOO: 'bar', ROCKETRIDE_APIKEY: 'K' });
+    await client.account.setEnv('user', { ROCKETRIDE_APIKEY: 'K', ROCKETRIDE_OFFICIAL: 'y' });
+    expect(await client.account.getEnvironmentKeys()).toEqual(['ROCKETRIDE_APIKEY', 'ROCKETRIDE_OFFICIAL']);
+    expect(await client.account.getEnv(undefined as never)).toEqual({ ROCKETRIDE_APIKEY: 'K', ROCKETRIDE_OFFICIAL: 'y' });
+    expect(accountRequests(engine).map((r) => r.arguments)).toEqual([
+      { subcommand: 'get_env' },
+      { subcommand: 'set_env', env: { ROCKETRIDE_APIKEY: 'K', ROCKETRIDE_OFFICIAL: 'y' } },
+      { subcommand: 'env_keys' },
+      { subcommand: 'get_env' },
+    ]);
+  });
+
+  it("'org' and 'team' scopes go to rrext_account_org / _teams with their id; OSS answers ERR_SAAS_ONLY", async () => {
+    const { client, engine } = await h.connected();
+    for (const call of [() => client.account.getEnv('org', 'o1'), () => client.account.setEnv('team', { ROCKETRIDE_A: '1' }, 't1')]) {
+      const error = await call().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ExecutionError);
+      expect(error).toMatchObject({ code: 'ERR_SAAS_ONLY', message: 'Account management requires SaaS mode' });
+    }
+    const sent = engine.requests().filter((r) => String(r.command).startsWith('rrext_account_'));
+    expect(sent.map((r) => [r.command, r.arguments])).toEqual([
+      ['rrext_account_org', { subcommand: 'get_env', orgId: 'o1' }],
+      ['rrext_account_teams', { subcommand: 'set_env', teamId: 't1', env: { ROCKETRIDE_A: '1' } }],
+    ]);
+  });
+
+  it('getProfile / updateProfile / deleteAccount: the SaaS-only subcommands under their official names', async () => {
+    const { client, engine } = await h.connected();
+    for (const call of [() => client.account.getProfile(), () => client.account.updateProfile({ name: 'x' }), () => client.account.deleteAccount()]) {
+      await expect(call()).rejects.toMatchObject({ code: 'ERR_SAAS_ONLY', message: 'Account management requires SaaS mode' });
+    }
+    expect(accountRequests(engine).map((r) => r.arguments.subcommand)).toEqual(['get', 'update', 'delete']);
+  });
+
+  it('a pk_ credential is refused the official forms too, nothing sent', async () => {
+    const { engine, pk } = await publicClient('head');
+    for (const call of [() => pk.account.getEnv('user'), () => pk.account.setEnv('user', {}), () => pk.account.getEnv('org', 'o1')]) {
+      await expect(call()).rejects.toMatchObject({ code: 'ERR_PUBLIC_TOKEN_REFUSED' });
+    }
+    expect(engine.requests().filter((r) => String(r.command).startsWith('rrext_account_'))).toEqual([]);
+  });
+
+  it('onProtocolMessage masks the values of an org or team environment too', async () => {
+    const seen: string[] = [];
+    const { client } = await h.connected({}, { onProtocolMessage: (m) => seen.push(JSON.stringify(m)) });
+    await client.account.setEnv('org', { ROCKETRIDE_SECRET: 'hush' }, 'o1').catch(() => {});
+    const sent = seen.filter((line) => line.includes('rrext_account_org'));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.join('\n')).not.toContain('hush');
+    expect(sent.join('\n')).toContain('"ROCKETRIDE_SECRET":"***"');
+  });
 });
 
 describe('onProtocolMessage never shows the server environment values', () => {

@@ -105,3 +105,28 @@ describe('client.deploy refuses bad input before sending', () => {
     });
   }
 });
+
+describe('deploy.add(pipeline, { schedule }): the official object form (issue 13)', () => {
+  it('is accepted alongside the positional schedule, with a signal', async () => {
+    const { client, engine } = await h.connected();
+    expect((await client.deploy.add(pipeline('obj-1'), { schedule: '@daily' })).schedule).toBe('@daily');
+    expect((await client.deploy.add(pipeline('obj-2'), { schedule: '0 * * * *', signal: new AbortController().signal })).schedule).toBe('0 * * * *');
+    expect((await client.deploy.add(pipeline('obj-3'), {})).schedule).toBe('manual');
+    expect(deployRequests(engine).map((r) => r.arguments.schedule)).toEqual(['@daily', '0 * * * *', undefined]);
+  });
+
+  for (const [name, args, code, message] of [
+    ['an invalid schedule', [{ schedule: 'every day' }], 'ERR_INVALID_SCHEDULE', 'Invalid schedule "every day". Expected "manual", a cron preset (@hourly etc.), or a 5-field cron expression.'],
+    ['an unknown option', [{ schedul: '@daily' }], 'ERR_INVALID_ARGUMENT', 'deploy.add(): unknown option "schedul" (expected schedule, signal)'],
+    ['a third argument after the object', [{ schedule: '@daily' }, {}], 'ERR_INVALID_ARGUMENT', 'deploy.add(pipeline, { schedule, signal }) takes no third argument'],
+    ['a signal that is not an AbortSignal', [{ signal: 'x' }], 'ERR_INVALID_ARGUMENT', 'options.signal must be an AbortSignal'],
+  ] as const) {
+    it(`${name} → ${code}, nothing sent`, async () => {
+      const { client, engine } = await h.connected();
+      const error = await (client.deploy.add as (...a: unknown[]) => Promise<unknown>)(pipeline('bad'), ...args).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ code, message });
+      expect(deployRequests(engine)).toEqual([]);
+    });
+  }
+});

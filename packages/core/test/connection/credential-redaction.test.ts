@@ -146,6 +146,54 @@ describe('no credential in what the client prints (issue 9, bug 7)', () => {
   });
 });
 
+describe('a PKCE credential is a secret like the API key (issue 13)', () => {
+  // Distinctive values: any occurrence in output is a leak. The cd_ form (base64 of the JSON) carries both.
+  const CODE = 'zz-pkce-code-31f0c9';
+  const VERIFIER = 'zz-pkce-verifier-8d2e44';
+  const pkce = { code: CODE, verifier: VERIFIER, redirectUri: 'http://127.0.0.1:4000/cb' };
+  const encoded = `cd_${Buffer.from(JSON.stringify(pkce)).toString('base64')}`;
+  const leaks = (text: string) => [CODE, VERIFIER, encoded.slice(3)].filter((secret) => text.includes(secret));
+
+  it('accepted (OSS, no API key): inspect, JSON, getConnectionInfo, the result, protocol and debug output', async () => {
+    const engine = await h.engine({ apiKey: undefined });
+    const { client, output } = recordedClient(engine, { auth: undefined });
+    const result = await client.connect(pkce);
+    const shown = [
+      ...renderings(client),
+      inspect(client, { customInspect: false, showHidden: true, depth: Number.POSITIVE_INFINITY }),
+      ...renderings(client.getConnectionInfo()),
+      ...renderings(result),
+      ...output,
+    ].join('\n');
+    expect(leaks(shown)).toEqual([]);
+    expect(output.length).toBeGreaterThan(4);
+    // It was really sent, and the engine's userToken (the credential itself in OSS mode) stays readable to the caller.
+    expect(engine.requests().find((r) => r.command === 'auth')!.arguments.auth).toBe(encoded);
+    expect(result.userToken).toBe(encoded);
+  });
+
+  it('refused (an API key is set): the AuthenticationError and every callback', async () => {
+    const engine = await h.engine({ apiKey: 'the-right-key' });
+    const { client, output } = recordedClient(engine, { auth: undefined });
+    const error = (await client.connect(pkce).catch((e: unknown) => e)) as AuthenticationError;
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(leaks([...renderings(error), error.message, String(error.stack), ...renderings(client), ...output].join('\n'))).toEqual([]);
+  });
+
+  it('an invalid one: the ValidationError names the field, never a value', async () => {
+    const client = h.client({ uri: 'ws://127.0.0.1:9/task/service' }, { auth: undefined });
+    const error = (await client.login({ code: CODE, verifier: VERIFIER, redirectUri: 7 } as never).catch((e: unknown) => e)) as ValidationError;
+    expect(error).toMatchObject({ code: 'ERR_INVALID_ARGUMENT', message: 'login(): a PKCE credential needs redirectUri as a non-empty string (got 7)' });
+    expect(leaks([...renderings(error), String(error.stack)].join('\n'))).toEqual([]);
+  });
+
+  it('a verifier field in an error response is redacted', () => {
+    const error = new RocketRideError('failed', { code: 'ERR_X' as ErrorCode, response: { arguments: { verifier: VERIFIER, codeVerifier: VERIFIER } } });
+    expect(leaks(renderings(error).join('\n'))).toEqual([]);
+    expect(JSON.parse(JSON.stringify(error)).response).toEqual({ arguments: { verifier: '***', codeVerifier: '***' } });
+  });
+});
+
 describe('${ROCKETRIDE_APIKEY} in a pipeline', () => {
   it('is not filled in by the client, so the key is neither sent with execute nor stored with the task', async () => {
     const engine = await h.engine({ apiKey: undefined });
