@@ -4,8 +4,6 @@ import { requirePermission } from './access.js';
 import type { ProcessProfiler } from './cprofile-state.js';
 import { toolsOf } from './state.js';
 
-const FILE = 'cmd_cprofile.py';
-
 /** The profiler a request addresses and the owner name this caller has there. */
 interface Target {
   profiler: ProcessProfiler;
