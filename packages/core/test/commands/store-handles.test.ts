@@ -7,6 +7,12 @@ const h = useEngines();
 
 const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits (bounded) until `done()` holds; on a loaded machine 64 round trips can take longer than any fixed pause. */
+async function until(done: () => boolean, limitMs = 10_000): Promise<void> {
+  const end = Date.now() + limitMs;
+  while (!done() && Date.now() < end) await tick(10);
+}
+
 describe('store handles: a per-client limit of 64', () => {
   it('200 concurrent fsOpen calls wait for a free handle instead of failing with Too many open handles', async () => {
     const { client, engine } = await h.connected();
@@ -15,6 +21,8 @@ describe('store handles: a per-client limit of 64', () => {
     const handles: string[] = [];
     let settled = 0;
     for (const p of opens) void p.then(({ handle }) => { handles.push(handle); settled++; });
+    await until(() => settled >= 64);
+    // Given time, no 65th open gets through while 64 handles are held.
     await tick(200);
     expect(settled).toBe(64);
     expect(engine.storeHandles()).toHaveLength(64);
@@ -61,7 +69,7 @@ describe('store handles: a per-client limit of 64', () => {
     await tick(50);
     ctl.abort();
     await expect(opening).rejects.toMatchObject({ code: 'ERR_ABORTED' });
-    await tick(300);
+    await until(() => engine.storeHandles().length === 0 && engine.requests().at(-1)?.arguments?.subcommand === 'fs_close');
     expect(engine.storeHandles()).toEqual([]);
     const subcommands = engine.requests().filter((r) => r.command === 'rrext_store').map((r) => r.arguments.subcommand);
     expect(subcommands.slice(-2)).toEqual(['fs_open', 'fs_close']);
