@@ -1,20 +1,28 @@
 /**
  * Client cost (issue 10): the same work against the minimal acking server (`ack-server.ts`, its own
  * process), so the client, not the server, is the bottleneck. In one run, alternating rounds:
- *   1. one pipe fed from a file read in 64 KiB chunks: ours (`createPipe`), a raw `ws` client keeping
- *      one write in flight and coalescing what the file yields meanwhile (our contract, by hand), and
- *      a raw client that never waits for acknowledgements. MiB/s and client CPU ms per MiB.
- *   2. small `send()` round trips (open + 5-byte write + close), ours vs a raw client, per second.
- * Env: BENCH_FILE_MIB (default 256), BENCH_ROUNDS (3), BENCH_MS (2000, per small-request measurement).
+ *   1. one pipe fed from a file read in 64 KiB chunks through the streams API,
+ *      `pipeline(createReadStream(file), rocketride.pipe(token))` (the façade's PipeWritable and its
+ *      PipeSession); a raw `ws` client keeping one write in flight and coalescing what the file yields
+ *      meanwhile (our contract, by hand); and a raw client that never waits for acknowledgements.
+ *      MiB/s and client CPU ms per MiB.
+ *   2. small `send()` round trips (open + 5-byte write + close), ours vs a raw client: per second in
+ *      alternating 100 ms slices, then alternating every round trip (both see the same moment of a
+ *      shared machine), with client CPU µs per round trip.
+ *   3. peak RSS of a fresh process streaming BENCH_RSS_MIB through `rocketride.pipe(token)`.
+ * Env: BENCH_FILE_MIB (default 256), BENCH_ROUNDS (3), BENCH_MS (2000, per small-request measurement),
+ * BENCH_PAIRS (20000 alternated round trips), BENCH_RSS_MIB (1024).
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createReadStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { RocketRideClient } from '@rocketride-streams/core';
-import { createPipe } from '@rocketride-streams/streams';
+import { fileURLToPath } from 'node:url';
+import { RocketRide } from 'rocketride-streams';
 import { startAckServer } from './ack-server.js';
 import { RawClient } from './raw-client.js';
 import { RawPipeClient } from './raw-pipe.js';
@@ -24,6 +32,8 @@ const MiB = 1024 * 1024;
 const FILE_MIB = Number(process.env.BENCH_FILE_MIB ?? 256);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_MS ?? 2000);
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 20000);
+const RSS_MIB = Number(process.env.BENCH_RSS_MIB ?? 1024);
 const TOKEN = 'BENCH';
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const row = (cells: (string | number)[]) => console.log(`| ${cells.join(' | ')} |`);
@@ -47,19 +57,41 @@ async function roundTrips(op: () => Promise<unknown>, ms: number): Promise<numbe
   return (n * 1000) / (performance.now() - start);
 }
 
+/** `pairs` round trips of each, alternating one by one: wall µs per round trip (p50, mean) and CPU µs per round trip. */
+async function alternated(ours: () => Promise<unknown>, raw: () => Promise<unknown>, pairs: number) {
+  const wall = { ours: [] as number[], raw: [] as number[] };
+  const cpu = { ours: 0, raw: 0 };
+  for (let i = 0; i < pairs; i++) {
+    for (const [name, op] of [['ours', ours], ['raw', raw]] as const) {
+      const c = process.cpuUsage();
+      const t = performance.now();
+      await op();
+      wall[name].push((performance.now() - t) * 1000);
+      const used = process.cpuUsage(c);
+      cpu[name] += used.user + used.system;
+    }
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return {
+    ours: { p50: median(wall.ours), mean: mean(wall.ours), cpu: cpu.ours / pairs },
+    raw: { p50: median(wall.raw), mean: mean(wall.raw), cpu: cpu.raw / pairs },
+  };
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--rss-child') return rssChild(process.argv[3] as 'ours' | 'raw', process.argv[4]!);
   console.log(`# client cost against a minimal acking server — ${await machine()}\n`);
   const server = await startAckServer();
   const dir = await mkdtemp(join(tmpdir(), 'rr-bench-'));
   try {
-    const client = new RocketRideClient({ uri: server.uri, auth: 'bench', env: {} });
-    await client.connect();
+    const rocketride = new RocketRide({ uri: server.uri, auth: 'bench', env: {} });
+    await rocketride.connect();
     const raw = await RawPipeClient.connect(server.uri, 'bench');
     const file = join(dir, 'data.bin');
     await writeFile(file, Buffer.concat(Array.from({ length: FILE_MIB }, () => randomBytes(MiB))));
     const read = () => createReadStream(file, { highWaterMark: 64 * 1024 });
     const runs = {
-      ours: () => pipeline(read(), createPipe(client, TOKEN, { name: 'data.bin' })),
+      ours: () => pipeline(read(), rocketride.pipe(TOKEN, { name: 'data.bin' })),
       oneInFlight: () => raw.streamOneInFlight(TOKEN, read(), { name: 'data.bin' }, 'application/octet-stream'),
       neverWaits: () => raw.stream(TOKEN, read(), { name: 'data.bin' }, 'application/octet-stream'),
     };
@@ -83,7 +115,7 @@ async function main(): Promise<void> {
     console.log('| client | MiB/s | client CPU ms/MiB | ours ÷ this (throughput) | ours ÷ this (CPU/MiB) |');
     console.log('| --- | ---: | ---: | ---: | ---: |');
     for (const [name, label] of [
-      ['ours', 'ours (`createPipe`)'],
+      ['ours', 'ours, streams API (`pipeline(file, rocketride.pipe(token))`)'],
       ['oneInFlight', 'raw, one 4 MiB write in flight'],
       ['neverWaits', 'raw, never waits'],
     ] as const) {
@@ -92,7 +124,7 @@ async function main(): Promise<void> {
 
     const small = await RawClient.connect(server.uri, 'bench');
     const payload = new TextEncoder().encode('hello');
-    const oursSend = () => client.send(TOKEN, payload, { name: 'a.txt' }, 'text/plain');
+    const oursSend = () => rocketride.send(TOKEN, payload, { name: 'a.txt' }, 'text/plain');
     const rawSend = async () => {
       const open = await small.call('rrext_process', { subcommand: 'open', object: { name: 'a.txt', size: 5 }, mimeType: 'text/plain', token: TOKEN });
       const pipeId = (open.body as { pipe_id: number }).pipe_id;
@@ -121,13 +153,66 @@ async function main(): Promise<void> {
     console.log('| ours (/s) | raw ws (/s) | ratio |');
     console.log('| ---: | ---: | ---: |');
     row([(median(ours) / slices).toFixed(0), (median(rawRates) / slices).toFixed(0), median(ratios).toFixed(2)]);
-    await client.disconnect();
+    const alt = await alternated(oursSend, rawSend, PAIRS);
+    console.log(`\n${PAIRS} round trips each, alternating one by one (µs per round trip; ratio = raw ÷ ours time, i.e. our rate ÷ raw rate):\n`);
+    console.log('| | ours | raw ws | ratio |');
+    console.log('| --- | ---: | ---: | ---: |');
+    row(['wall, median', alt.ours.p50.toFixed(1), alt.raw.p50.toFixed(1), (alt.raw.p50 / alt.ours.p50).toFixed(2)]);
+    row(['wall, mean', alt.ours.mean.toFixed(1), alt.raw.mean.toFixed(1), (alt.raw.mean / alt.ours.mean).toFixed(2)]);
+    row(['client CPU', alt.ours.cpu.toFixed(1), alt.raw.cpu.toFixed(1), (alt.raw.cpu / alt.ours.cpu).toFixed(2)]);
+    await rocketride.disconnect();
     raw.close();
     await small.close();
+
+    console.log(`\n| client peak RSS, ${RSS_MIB} MiB streamed, 64 KiB chunks | MiB |`);
+    console.log('| --- | ---: |');
+    const peak = (who: string) => {
+      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--rss-child', who, server.uri], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`rss child failed: ${r.stderr}`);
+      return Number(r.stdout.trim().split('\n').pop());
+    };
+    row(['ours, `rocketride.pipe(token)` (fresh process, `VmHWM`)', peak('ours').toFixed(0)]);
+    row(['raw, one 4 MiB write in flight (fresh process, `VmHWM`)', peak('raw').toFixed(0)]);
   } finally {
     await server.stop();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Streams RSS_MIB from a generated source of 64 KiB chunks and prints this process's peak RSS in MiB. */
+async function rssChild(who: 'ours' | 'raw', uri: string): Promise<void> {
+  const total = RSS_MIB * MiB;
+  let produced = 0;
+  const source = new Readable({
+    highWaterMark: 64 * 1024,
+    read() {
+      if (produced >= total) return void this.push(null);
+      produced += 64 * 1024;
+      this.push(Buffer.allocUnsafe(64 * 1024));
+    },
+  });
+  if (who === 'ours') {
+    const rocketride = new RocketRide({ uri, auth: 'bench', env: {} });
+    await rocketride.connect();
+    await pipeline(source, rocketride.pipe(TOKEN, { name: 'big.bin' }));
+    await rocketride.disconnect();
+  } else {
+    const raw = await RawPipeClient.connect(uri, 'bench');
+    await raw.streamOneInFlight(TOKEN, source, { name: 'big.bin' }, 'application/octet-stream');
+    raw.close();
+  }
+  console.log((peakRss() / MiB).toFixed(1));
+}
+
+/** This process's peak resident set (`VmHWM`; `resourceUsage().maxRSS` carries the parent's peak across exec). */
+function peakRss(): number {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kb) return Number(kb) * 1024;
+  } catch {
+    // not Linux: fall through
+  }
+  return process.memoryUsage.rss();
 }
 
 await main();

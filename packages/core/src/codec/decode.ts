@@ -22,6 +22,8 @@ const NEWLINE = 0x0a;
 /** Default of {@link DecodeOptions.maxHeaderBytes}. */
 export const DEFAULT_MAX_HEADER = 1024 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The default options, shared: no object is allocated per frame for them. */
+const NO_OPTIONS: DecodeOptions = Object.freeze({});
 
 function fail(code: ProtocolErrorCode, message: string, cause?: unknown): DecodeResult {
   return { ok: false, error: new ProtocolError(message, { code, cause }) };
@@ -60,7 +62,7 @@ function toBuffer(data: Uint8Array | ArrayBuffer | readonly Uint8Array[]): Buffe
 export function decodeFrame(
   data: string | Uint8Array | ArrayBuffer | readonly Uint8Array[],
   isBinary: boolean,
-  options: DecodeOptions = {},
+  options: DecodeOptions = NO_OPTIONS,
 ): DecodeResult {
   try {
     return decode(data, isBinary, options);

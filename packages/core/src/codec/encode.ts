@@ -1,14 +1,25 @@
 import type { DAPMessage, EncodedMessage, Payload } from './types.js';
 
 const NEWLINE = 0x0a;
-const encoder = new TextEncoder();
 
-function payloadParts(data: Payload | string | unknown): Uint8Array[] {
-  if (data instanceof Uint8Array) return [data];
-  if (Array.isArray(data) && data.every((p) => p instanceof Uint8Array)) return data as Uint8Array[];
-  if (typeof data === 'string') return [encoder.encode(data)];
-  // Any other value travels as its JSON text, as the official TypeScript SDK does.
-  return [encoder.encode(JSON.stringify(data) ?? '')];
+/** Appends the payload of `data` to `parts` and returns its byte length. */
+function pushPayload(parts: Uint8Array[], data: Payload | string | unknown): number {
+  if (data instanceof Uint8Array) {
+    parts.push(data);
+    return data.byteLength;
+  }
+  if (Array.isArray(data) && data.every((p) => p instanceof Uint8Array)) {
+    let n = 0;
+    for (const p of data as Uint8Array[]) {
+      parts.push(p);
+      n += p.byteLength;
+    }
+    return n;
+  }
+  // A string travels as its UTF-8 bytes; any other value as its JSON text, as the official TypeScript SDK does.
+  const bytes = Buffer.from(typeof data === 'string' ? data : (JSON.stringify(data) ?? ''), 'utf8');
+  parts.push(bytes);
+  return bytes.byteLength;
 }
 
 /**
@@ -17,7 +28,8 @@ function payloadParts(data: Payload | string | unknown): Uint8Array[] {
  * A message whose `arguments` has a `data` key becomes a binary message: the JSON header (the message
  * without `arguments.data`, on a single line, since `JSON.stringify` escapes every newline), one
  * `0x0A` byte, then the payload. The payload buffers are returned as they are, not copied; the header
- * is the only new allocation. Everything else is a single-line JSON text frame.
+ * is the only new allocation (a `Buffer`, so a small one comes from Node's pool rather than a fresh
+ * ArrayBuffer as `TextEncoder` would give). Everything else is a single-line JSON text frame.
  */
 export function encodeMessage(message: DAPMessage): EncodedMessage {
   const args = (message as { arguments?: Record<string, unknown> }).arguments;
@@ -25,10 +37,9 @@ export function encodeMessage(message: DAPMessage): EncodedMessage {
     return { binary: false, text: JSON.stringify(message) };
   }
   const { data, ...rest } = args;
-  const header = encoder.encode(`${JSON.stringify({ ...message, arguments: rest })}\n`);
-  const parts = [header, ...payloadParts(data)];
-  let byteLength = 0;
-  for (const p of parts) byteLength += p.byteLength;
+  const header = Buffer.from(`${JSON.stringify({ ...message, arguments: rest })}\n`, 'utf8');
+  const parts: Uint8Array[] = [header];
+  const byteLength = header.byteLength + pushPayload(parts, data);
   return { binary: true, parts, byteLength };
 }
 

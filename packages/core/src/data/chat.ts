@@ -52,7 +52,7 @@ export async function chat(client: PipeOwner, options: ChatOptions): Promise<Pip
   if (options.onSSE !== undefined) pipeOptions.onSSE = options.onSSE;
   if (options.writeTimeout !== undefined) pipeOptions.writeTimeout = options.writeTimeout;
   if (options.closeTimeout !== undefined) pipeOptions.closeTimeout = options.closeTimeout;
-  const pipe = await new DataPipe(client, options.token, object, QUESTION_MIME, pipeOptions).open({ signal });
+  const pipe = await new DataPipe(client, options.token, object, QUESTION_MIME, pipeOptions).openOwned(signal);
   await pipe.write(payload, { signal });
   return pipe.finish({ signal });
 }

@@ -1,11 +1,11 @@
-import { ConnectionError } from '../errors/connection-error.js';
 import { PipeError } from '../errors/pipe-error.js';
 import type { PipelineResult } from '../schema/pipeline-result.js';
 import { requireBytes, requireFunction, requireObjinfo, requireOptions, requireSignal, requireString, requireTimeout } from '../config/checks.js';
 import type { SSECallback } from '../events/sse-routes.js';
-import { dataHostOf, type PipeOwner } from './host.js';
+import { type DataHost, dataHostOf, type PipeOwner } from './host.js';
 import { mimeTypeOf } from './mime.js';
-import { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
+import { connectionLost, sameConnection } from './one-shot.js';
+import { closePipeRequest, openRequest, pipeClose, writeRequest } from './pipe-protocol.js';
 
 export type { SSECallback } from '../events/sse-routes.js';
 
@@ -59,14 +59,19 @@ type State = 'new' | 'opening' | 'open' | 'closing' | 'closed' | 'failed';
 export class DataPipe {
   private state: State = 'new';
   private id: number | undefined;
+  /** The client's data host, looked up once when the pipe opens. */
+  private host: DataHost | undefined;
+  /** Settles once every write queued so far has settled (never rejects). */
   private tail: Promise<void> = Promise.resolve();
+  /** Writes queued and not settled yet: with none, a write or close is sent at once instead of behind `tail`. */
+  private queued = 0;
   private failure: unknown;
   /** The client generation (connection) the pipe was opened on; a pipe does not outlive it. */
   private generation = -1;
   /** Ends the SSE subscription and routing of an `onSSE` pipe (once). */
   private releaseSse: (() => void) | undefined;
-  /** Aborted by disposal: cancels an `open` still waiting for its answer. */
-  private readonly disposal = new AbortController();
+  /** Aborted by disposal: cancels an `open` still waiting for its answer. Only `open()` needs one (see `openOwned`). */
+  private disposal: AbortController | undefined;
   readonly mimeType: string;
   readonly objinfo: Record<string, unknown>;
   private readonly options: DataPipeOptions;
@@ -102,47 +107,81 @@ export class DataPipe {
    * `ERR_PIPE_SSE`, as the official SDK does.
    * @throws PipeError `ERR_PIPE_STATE` when called twice, `ERR_PIPE_OPEN`, `ERR_PIPE_SSE`.
    */
-  async open(options?: { signal?: AbortSignal }): Promise<this> {
-    requireOptions(options);
-    requireSignal(options?.signal, 'options.signal');
-    if (this.state !== 'new') throw new PipeError('Pipe already opened', { code: 'ERR_PIPE_STATE' });
-    this.state = 'opening';
-    // Disposal while the open is pending cancels it: the engine may hold `open` for a free slot.
-    const signal = options?.signal === undefined ? this.disposal.signal : AbortSignal.any([options.signal, this.disposal.signal]);
+  open(options?: { signal?: AbortSignal }): Promise<this> {
     try {
-      const openOptions: { provider?: string; signal?: AbortSignal } = { signal };
-      if (this.options.provider !== undefined) openOptions.provider = this.options.provider;
-      this.generation = this.client.generation;
-      this.id = await pipeOpen(this.client, this.token, this.objinfo, this.mimeType, openOptions);
+      requireOptions(options);
+      requireSignal(options?.signal, 'options.signal');
     } catch (error) {
-      if ((this.state as State) !== 'failed') {
-        this.state = 'failed';
-        this.failure = error;
-      }
-      throw this.failure;
+      return Promise.reject(error);
     }
+    if (this.state !== 'new') return Promise.reject(new PipeError('Pipe already opened', { code: 'ERR_PIPE_STATE' }));
+    // Disposal while the open is pending cancels it: the engine may hold `open` for a free slot.
+    this.disposal = new AbortController();
+    const given = options?.signal;
+    return this.start(given === undefined ? this.disposal.signal : AbortSignal.any([given, this.disposal.signal]));
+  }
+
+  /**
+   * @internal `open()` for a pipe the library itself owns and never disposes (send, chat, sendFiles):
+   * no disposal controller to create and listen to on every call, only the caller's signal.
+   */
+  openOwned(signal: AbortSignal | undefined): Promise<this> {
+    if (this.state !== 'new') return Promise.reject(new PipeError('Pipe already opened', { code: 'ERR_PIPE_STATE' }));
+    return this.start(signal);
+  }
+
+  private start(signal: AbortSignal | undefined): Promise<this> {
+    this.state = 'opening';
+    let opening: Promise<number>;
+    try {
+      this.generation = this.client.generation;
+      const host = dataHostOf(this.client);
+      this.host = host;
+      opening = openRequest(host, this.token, this.objinfo, this.mimeType, this.options.provider, signal);
+    } catch (error) {
+      opening = Promise.reject(error);
+    }
+    return opening.then(
+      (id) => this.opened(id, signal),
+      (error: unknown) => {
+        if ((this.state as State) !== 'failed') {
+          this.state = 'failed';
+          this.failure = error;
+        }
+        throw this.failure;
+      },
+    );
+  }
+
+  private opened(id: number, signal: AbortSignal | undefined): this | Promise<this> {
+    this.id = id;
     // Disposed while the answer was on its way: the pipe stays abandoned (never written, never closed).
     if ((this.state as State) === 'failed') throw this.failure;
-    if (this.options.onSSE !== undefined) {
-      try {
-        this.releaseSse = await dataHostOf(this.client).subscribePipeSse(this.token, this.id, this.options.onSSE, signal);
-      } catch (cause) {
-        const error = new PipeError(`Failed to subscribe to SSE events for pipe ${this.id}: ${(cause as Error)?.message ?? cause}`, {
-          code: 'ERR_PIPE_SSE',
-          cause,
-          command: 'rrext_monitor',
-        });
-        this.state = 'failed';
-        this.failure = error;
-        if (this.client.isConnected() && this.client.generation === this.generation) {
-          await pipeClose(this.client, this.token, this.id).catch(() => undefined);
-        }
-        throw error;
+    if (this.options.onSSE !== undefined) return this.subscribeSse(this.options.onSSE, signal);
+    this.state = 'open';
+    return this;
+  }
+
+  private async subscribeSse(onSSE: SSECallback, signal: AbortSignal | undefined): Promise<this> {
+    const id = this.id!;
+    try {
+      this.releaseSse = await this.host!.subscribePipeSse(this.token, id, onSSE, signal);
+    } catch (cause) {
+      const error = new PipeError(`Failed to subscribe to SSE events for pipe ${id}: ${(cause as Error)?.message ?? cause}`, {
+        code: 'ERR_PIPE_SSE',
+        cause,
+        command: 'rrext_monitor',
+      });
+      this.state = 'failed';
+      this.failure = error;
+      if (this.client.isConnected() && this.client.generation === this.generation) {
+        await pipeClose(this.client, this.token, id).catch(() => undefined);
       }
-      if ((this.state as State) === 'failed') {
-        this.endSse();
-        throw this.failure;
-      }
+      throw error;
+    }
+    if ((this.state as State) === 'failed') {
+      this.endSse();
+      throw this.failure;
     }
     this.state = 'open';
     return this;
@@ -158,20 +197,35 @@ export class DataPipe {
     } catch (error) {
       return Promise.reject(error);
     }
-    const run = this.tail.then(() => {
-      if (this.state === 'failed') throw this.failure;
-      this.requireConnection();
-      return pipeWrite(this.client, this.token, this.id!, data, { signal: options?.signal, timeout: this.options.writeTimeout });
-    });
-    this.tail = run.catch((error: unknown) => {
-      if (this.state !== 'failed') {
-        this.state = 'failed';
-        this.failure = error;
-      }
-      this.endSse();
-    });
+    const signal = options?.signal;
+    const run = this.queued === 0 ? this.sendWrite(data, signal) : this.tail.then(() => this.sendWrite(data, signal));
+    this.queued++;
+    this.tail = run.then(this.writeSettled, this.writeFailed);
     return run;
   }
+
+  private sendWrite(data: Uint8Array | readonly Uint8Array[], signal: AbortSignal | undefined): Promise<void> {
+    if (this.state === 'failed') return Promise.reject(this.failure);
+    try {
+      this.requireConnection();
+      return writeRequest(this.host!, this.token, this.id!, data, signal, this.options.writeTimeout);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private readonly writeSettled = (): void => {
+    this.queued--;
+  };
+
+  private readonly writeFailed = (error: unknown): void => {
+    this.queued--;
+    if (this.state !== 'failed') {
+      this.state = 'failed';
+      this.failure = error;
+    }
+    this.endSse();
+  };
 
   /**
    * Waits for queued writes, closes the pipe (committing the object) and resolves with the result.
@@ -191,25 +245,42 @@ export class DataPipe {
   }
 
   /** @internal close() for a pipe known to be open (send/chat/sendFiles): never `undefined`. */
-  async finish(options?: { signal?: AbortSignal }): Promise<PipelineResult> {
-    this.requireWritable();
-    this.state = 'closing';
-    await this.tail;
+  finish(options?: { signal?: AbortSignal }): Promise<PipelineResult> {
     try {
-      if ((this.state as State) === 'failed') throw this.failure;
-      this.requireConnection();
-      const result = await pipeClose(this.client, this.token, this.id!, { signal: options?.signal, timeout: this.options.closeTimeout });
-      this.state = 'closed';
-      return result;
+      this.requireWritable();
     } catch (error) {
-      if ((this.state as State) !== 'failed') {
-        this.state = 'failed';
-        this.failure = error;
-      }
-      throw error;
-    } finally {
-      this.endSse();
+      return Promise.reject(error);
     }
+    this.state = 'closing';
+    const signal = options?.signal;
+    return this.queued === 0 ? this.sendClose(signal) : this.tail.then(() => this.sendClose(signal));
+  }
+
+  private sendClose(signal: AbortSignal | undefined): Promise<PipelineResult> {
+    let closing: Promise<PipelineResult>;
+    try {
+      if (this.state === 'failed') throw this.failure;
+      this.requireConnection();
+      closing = closePipeRequest(this.host!, this.token, this.id!, signal, this.options.closeTimeout);
+    } catch (error) {
+      this.endSse();
+      return Promise.reject(error);
+    }
+    return closing.then(
+      (result) => {
+        this.state = 'closed';
+        this.endSse();
+        return result;
+      },
+      (error: unknown) => {
+        if (this.state !== 'failed') {
+          this.state = 'failed';
+          this.failure = error;
+        }
+        this.endSse();
+        throw error;
+      },
+    );
   }
 
   /**
@@ -225,7 +296,7 @@ export class DataPipe {
       this.state = 'failed';
       this.failure = new PipeError('Pipe was abandoned; the object was not committed', { code: 'ERR_PIPE_ABANDONED' });
     }
-    this.disposal.abort(this.failure);
+    this.disposal?.abort(this.failure);
     await this.tail;
   }
 
@@ -235,17 +306,10 @@ export class DataPipe {
     release?.();
   }
 
-  /**
-   * Pipe ids belong to the task, not to the connection, and the engine reuses them: after the
-   * connection the pipe was opened on is gone (lost, even if a persist-mode reconnect followed), a
-   * write or close with its id could reach another upload's pipe. The pipe fails instead.
-   */
+  /** A pipe does not outlive the connection it was opened on (see `connectionLost()`). */
   private requireConnection(): void {
-    if (this.client.generation === this.generation && this.client.isConnected()) return;
-    const error = new ConnectionError(
-      'The connection this pipe was opened on was lost; the pipe went with it and the object was not committed',
-      { code: 'ERR_CONNECTION_LOST', command: 'rrext_process' },
-    );
+    if (sameConnection(this.client, this.generation)) return;
+    const error = connectionLost();
     this.state = 'failed';
     this.failure = error;
     throw error;

@@ -14,10 +14,11 @@ import {
   requireTimeout,
   responseError,
 } from '../config/checks.js';
-import { dataHostOf, type PipeOwner } from './host.js';
+import { type DataHost, dataHostOf, type PipeOwner } from './host.js';
 import { failureText } from './failure-text.js';
 
-const COMMAND = 'rrext_process';
+/** @internal The command of every data-pipe step. */
+export const COMMAND = 'rrext_process';
 
 /** Default time a pipe write may wait for its acknowledgement: 120 s. */
 export const DEFAULT_WRITE_TIMEOUT_MS = 120_000;
@@ -52,10 +53,10 @@ export interface PipeCloseOptions {
   timeout?: number;
 }
 
-/** A pipe timeout: the one given, else the default capped by the client's `requestTimeout` when set. */
-function pipeTimeout(client: PipeOwner, given: number | undefined, fallback: number): number {
+/** @internal A pipe timeout: the one given, else the default capped by the client's `requestTimeout` when set. */
+export function pipeTimeout(host: DataHost, given: number | undefined, fallback: number): number {
   if (given !== undefined) return given;
-  const cap = dataHostOf(client).requestTimeout;
+  const cap = host.requestTimeout;
   return cap > 0 ? Math.min(cap, fallback) : fallback;
 }
 /** The engine's answer to a token that names no running task (PROTOCOL.md §10.1, task lookup). */
@@ -70,21 +71,46 @@ const NOT_RUNNING = 'Your pipeline is not running';
  *   any other `success:false`, and on a `success:true` reply without `body.pipe_id` (how the engine
  *   reports open failures at HEAD).
  */
-export async function pipeOpen(
+export function pipeOpen(
   client: PipeOwner,
   token: string,
   object: Record<string, unknown>,
   mimeType: string,
   options?: { provider?: string; signal?: AbortSignal },
 ): Promise<number> {
-  requireString(token, 'token');
-  requireObject(object, 'object');
-  requireString(mimeType, 'mimeType');
-  if (options?.provider !== undefined) requireString(options.provider, 'provider');
-  requireSignal(options?.signal, 'options.signal');
+  let host: DataHost;
+  try {
+    requireString(token, 'token');
+    requireObject(object, 'object');
+    requireString(mimeType, 'mimeType');
+    if (options?.provider !== undefined) requireString(options.provider, 'provider');
+    requireSignal(options?.signal, 'options.signal');
+    host = dataHostOf(client);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return openRequest(host, token, object, mimeType, options?.provider, options?.signal);
+}
+
+/**
+ * @internal {@link pipeOpen} for arguments already checked (DataPipe): one request and one reaction,
+ * no options object, no `async` frame.
+ */
+export function openRequest(
+  host: DataHost,
+  token: string,
+  object: Record<string, unknown>,
+  mimeType: string,
+  provider: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<number> {
   const args: Record<string, unknown> = { subcommand: 'open', object, mimeType, token };
-  if (options?.provider !== undefined) args.provider = options.provider;
-  const response = await dataHostOf(client).request<{ pipe_id?: number }>(COMMAND, args, { signal: options?.signal });
+  if (provider !== undefined) args.provider = provider;
+  return host.request<{ pipe_id?: number }>(COMMAND, args, signal === undefined ? undefined : { signal }).then(openedPipeId);
+}
+
+/** @internal The `pipe_id` of an `open` answer, or the coded error for a refused open. */
+export function openedPipeId(response: DAPResponse<{ pipe_id?: number }>): number {
   if (!response.success) {
     const code = response.message === NOT_RUNNING ? 'ERR_TASK_NOT_FOUND' : 'ERR_PIPE_OPEN';
     throw responseError(PipeError, code, response, 'Failed to open a data pipe.', 'Failed to open a data pipe: ');
@@ -106,35 +132,55 @@ export async function pipeOpen(
  *
  * @throws PipeError `ERR_PIPE_WRITE` on `success:false`.
  */
-export async function pipeWrite(
+export function pipeWrite(
   client: PipeOwner,
   token: string,
   pipeId: number,
   data: Uint8Array | readonly Uint8Array[],
   options?: PipeWriteOptions,
 ): Promise<void> {
-  requireString(token, 'token');
-  requireIndex(pipeId, 'pipeId');
-  requireBytes(data);
-  requireSignal(options?.signal, 'options.signal');
-  requireTimeout(options?.timeout, 'options.timeout');
-  const timeout = pipeTimeout(client, options?.timeout, DEFAULT_WRITE_TIMEOUT_MS);
-  let response: DAPResponse<Record<string, unknown>>;
+  let host: DataHost;
   try {
-    response = await dataHostOf(client).request(
-      COMMAND,
-      { subcommand: 'write', pipe_id: pipeId, token, data: data as Uint8Array },
-      { signal: options?.signal, timeout },
-    );
+    requireString(token, 'token');
+    requireIndex(pipeId, 'pipeId');
+    requireBytes(data);
+    requireSignal(options?.signal, 'options.signal');
+    requireTimeout(options?.timeout, 'options.timeout');
+    host = dataHostOf(client);
   } catch (error) {
-    if (error instanceof TimeoutError) {
-      throw new TimeoutError(
-        `The engine did not acknowledge a write to pipe ${pipeId} within ${timeout} ms; the pipe is given up without a close, so the object is not committed`,
-        { code: 'ERR_WRITE_TIMEOUT', command: COMMAND, cause: error },
-      );
-    }
-    throw error;
+    return Promise.reject(error);
   }
+  return writeRequest(host, token, pipeId, data, options?.signal, options?.timeout);
+}
+
+/** @internal {@link pipeWrite} for arguments already checked (DataPipe). */
+export function writeRequest(
+  host: DataHost,
+  token: string,
+  pipeId: number,
+  data: Uint8Array | readonly Uint8Array[],
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): Promise<void> {
+  const timeout = pipeTimeout(host, timeoutMs, DEFAULT_WRITE_TIMEOUT_MS);
+  return host
+    .request(COMMAND, { subcommand: 'write', pipe_id: pipeId, token, data: data as Uint8Array }, { signal, timeout })
+    .then(acknowledged, (error: unknown) => {
+      throw writeFailure(error, pipeId, timeout);
+    });
+}
+
+/** @internal What a write whose request failed rejects with: a timeout becomes `ERR_WRITE_TIMEOUT`, the rest passes. */
+export function writeFailure(error: unknown, pipeId: number, timeout: number): unknown {
+  if (!(error instanceof TimeoutError)) return error;
+  return new TimeoutError(
+    `The engine did not acknowledge a write to pipe ${pipeId} within ${timeout} ms; the pipe is given up without a close, so the object is not committed`,
+    { code: 'ERR_WRITE_TIMEOUT', command: COMMAND, cause: error },
+  );
+}
+
+/** @internal Checks a write's acknowledgement: `ERR_PIPE_WRITE` on `success:false`. */
+export function acknowledged(response: DAPResponse<Record<string, unknown>>): void {
   if (!response.success) {
     throw responseError(PipeError, 'ERR_PIPE_WRITE', response, 'Failed to write to a data pipe.', 'Failed to write to a data pipe: ');
   }
@@ -144,24 +190,43 @@ export async function pipeWrite(
 const NOT_SENT: ReadonlySet<string> = new Set(['ERR_NOT_CONNECTED', 'ERR_ENCODE', 'ERR_SEND_FAILED']);
 
 /**
- * Sends `close` and waits for its answer. Once the frame has left, the object may be committed
+ * @internal Sends `close` and waits for its answer. Once the frame has left, the object may be committed
  * whatever happens next, so every way of not getting an answer (timeout, lost connection, abort,
  * an unreadable reply) becomes `ERR_COMMIT_UNKNOWN`, never an error that says "not committed".
  */
-async function closeRequest(
-  client: PipeOwner,
+export function closeRequest(
+  host: DataHost,
   token: string,
   pipeId: number,
-  options: PipeCloseOptions | undefined,
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
 ): Promise<DAPResponse<PipelineResult>> {
-  const signal = options?.signal;
   if (signal?.aborted) {
-    throw new AbortError(`The close of pipe ${pipeId} was aborted before it was sent; the object was not committed`, {
-      cause: signal.reason,
-      command: COMMAND,
+    return Promise.reject(
+      new AbortError(`The close of pipe ${pipeId} was aborted before it was sent; the object was not committed`, {
+        cause: signal.reason,
+        command: COMMAND,
+      }),
+    );
+  }
+  const timeout = pipeTimeout(host, timeoutMs, DEFAULT_CLOSE_TIMEOUT_MS);
+  const args = { subcommand: 'close', pipe_id: pipeId, token };
+  // Without a signal nothing can cut the wait short: no controller and no listener to set up.
+  if (signal === undefined) {
+    return host.request<PipelineResult>(COMMAND, args, { timeout }).catch((error: unknown) => {
+      throw unanswered(error, pipeId, timeout, false);
     });
   }
-  const timeout = pipeTimeout(client, options?.timeout, DEFAULT_CLOSE_TIMEOUT_MS);
+  return closeRequestWithSignal(host, args, pipeId, signal, timeout);
+}
+
+async function closeRequestWithSignal(
+  host: DataHost,
+  args: Record<string, unknown>,
+  pipeId: number,
+  signal: AbortSignal,
+  timeout: number,
+): Promise<DAPResponse<PipelineResult>> {
   const giveUp = new AbortController();
   let aborted = false;
   let grace: NodeJS.Timeout | undefined;
@@ -169,30 +234,31 @@ async function closeRequest(
     aborted = true;
     grace = setTimeout(() => giveUp.abort(), CLOSE_ABORT_GRACE_MS);
   };
-  signal?.addEventListener('abort', onAbort, { once: true });
+  signal.addEventListener('abort', onAbort, { once: true });
   try {
-    return await dataHostOf(client).request<PipelineResult>(
-      COMMAND,
-      { subcommand: 'close', pipe_id: pipeId, token },
-      { signal: giveUp.signal, timeout },
-    );
+    return await host.request<PipelineResult>(COMMAND, args, { signal: giveUp.signal, timeout });
   } catch (error) {
-    if (error instanceof RocketRideError && NOT_SENT.has(error.code)) throw error;
-    let why: string;
-    if (aborted && (error instanceof TimeoutError || error instanceof AbortError)) {
-      why = 'the operation was aborted meanwhile and no answer came in time';
-    } else if (error instanceof TimeoutError) why = `no answer came within ${timeout} ms`;
-    else if (error instanceof ConnectionError) why = `the connection was lost before its answer (${error.message})`;
-    else why = `its answer could not be used (${(error as Error)?.message ?? String(error)})`;
-    throw new PipeError(`The close of pipe ${pipeId} was sent but ${why}; the object may or may not have been committed`, {
-      code: 'ERR_COMMIT_UNKNOWN',
-      command: COMMAND,
-      cause: error,
-    });
+    throw unanswered(error, pipeId, timeout, aborted);
   } finally {
     clearTimeout(grace);
-    signal?.removeEventListener('abort', onAbort);
+    signal.removeEventListener('abort', onAbort);
   }
+}
+
+/** @internal What a close that got no usable answer rejects with: the request's own error when nothing was sent, else `ERR_COMMIT_UNKNOWN`. */
+export function unanswered(error: unknown, pipeId: number, timeout: number, aborted: boolean): unknown {
+  if (error instanceof RocketRideError && NOT_SENT.has(error.code)) return error;
+  let why: string;
+  if (aborted && (error instanceof TimeoutError || error instanceof AbortError)) {
+    why = 'the operation was aborted meanwhile and no answer came in time';
+  } else if (error instanceof TimeoutError) why = `no answer came within ${timeout} ms`;
+  else if (error instanceof ConnectionError) why = `the connection was lost before its answer (${error.message})`;
+  else why = `its answer could not be used (${(error as Error)?.message ?? String(error)})`;
+  return new PipeError(`The close of pipe ${pipeId} was sent but ${why}; the object may or may not have been committed`, {
+    code: 'ERR_COMMIT_UNKNOWN',
+    command: COMMAND,
+    cause: error,
+  });
 }
 
 /**
@@ -204,17 +270,38 @@ async function closeRequest(
  *   came (timeout, lost connection, abort after sending): the object may or may not be committed.
  *   AbortError `ERR_ABORTED` only when aborted before the close was sent.
  */
-export async function pipeClose(
+export function pipeClose(
   client: PipeOwner,
   token: string,
   pipeId: number,
   options?: PipeCloseOptions,
 ): Promise<PipelineResult> {
-  requireString(token, 'token');
-  requireIndex(pipeId, 'pipeId');
-  requireSignal(options?.signal, 'options.signal');
-  requireTimeout(options?.timeout, 'options.timeout');
-  const response = await closeRequest(client, token, pipeId, options);
+  let host: DataHost;
+  try {
+    requireString(token, 'token');
+    requireIndex(pipeId, 'pipeId');
+    requireSignal(options?.signal, 'options.signal');
+    requireTimeout(options?.timeout, 'options.timeout');
+    host = dataHostOf(client);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return closePipeRequest(host, token, pipeId, options?.signal, options?.timeout);
+}
+
+/** @internal {@link pipeClose} for arguments already checked (DataPipe). */
+export function closePipeRequest(
+  host: DataHost,
+  token: string,
+  pipeId: number,
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): Promise<PipelineResult> {
+  return closeRequest(host, token, pipeId, signal, timeoutMs).then(pipelineResult);
+}
+
+/** @internal The PIPELINE_RESULT of a `close` answer, or the coded error for a failed close. */
+export function pipelineResult(response: DAPResponse<PipelineResult>): PipelineResult {
   if (!response.success) {
     throw responseError(PipeError, 'ERR_PIPE_CLOSE', response, 'Failed to close a data pipe.', 'Failed to close a data pipe: ');
   }

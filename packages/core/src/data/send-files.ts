@@ -135,7 +135,7 @@ async function uploadOne(
     const mimeType = job.mimetype ?? mimeTypeOf(objinfo.name);
     // A DataPipe: a file whose connection is lost between chunks (even if persist mode reconnected)
     // fails with ERR_CONNECTION_LOST rather than writing its old pipe id on the new connection.
-    const pipe = await new DataPipe(client, token, objinfo, mimeType, pipeOptions).open({ signal });
+    const pipe = await new DataPipe(client, token, objinfo, mimeType, pipeOptions).openOwned(signal);
     emit('open');
     const stream = createReadStream(job.path, { highWaterMark: chunkSize, signal });
     for await (const chunk of stream as AsyncIterable<Buffer>) {

@@ -4,7 +4,7 @@ import type { DAPResponse } from '../codec/types.js';
 import { AbortError } from '../errors/abort-error.js';
 import { ConnectionError } from '../errors/connection-error.js';
 import { TimeoutError } from '../errors/timeout-error.js';
-import { abortError, PendingRequests } from './pending.js';
+import { abortError, PendingRequests, SHARED_TIMEOUT_MS } from './pending.js';
 
 // PendingRequests is pure bookkeeping (no socket): fake timers make its timeouts deterministic, and
 // vi.getTimerCount()/getEventListeners() show whether a settled request left anything behind.
@@ -170,6 +170,69 @@ describe('PendingRequests', () => {
     expect(pending.size).toBe(1);
     pending.resolve(response(1));
     await expect(request).resolves.toMatchObject({ request_seq: 1 });
+  });
+
+  it('long timeouts share one timer: each still rejects at its own deadline with the usual error', async () => {
+    const pending = new PendingRequests();
+    const write = rejection(pending.add(1, 'rrext_process', 120_000, undefined));
+    const close = rejection(pending.add(2, 'rrext_process', 300_000, undefined));
+    const answered = pending.add(3, 'ping', 120_000, undefined);
+    expect(vi.getTimerCount()).toBe(1);
+    pending.resolve(response(3));
+    await expect(answered).resolves.toMatchObject({ request_seq: 3 });
+    await vi.advanceTimersByTimeAsync(119_999);
+    expect(pending.size).toBe(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await write).toMatchObject({ code: 'ERR_TIMEOUT', message: 'Request "rrext_process" timed out after 120000ms' });
+    expect(pending.size).toBe(1);
+    await vi.advanceTimersByTimeAsync(179_999);
+    expect(pending.size).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    const error = await close;
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ code: 'ERR_TIMEOUT', command: 'rrext_process', message: 'Request "rrext_process" timed out after 300000ms' });
+    expect(pending.size).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a long timeout shorter than the one the shared timer waits for re-arms it earlier', async () => {
+    const pending = new PendingRequests();
+    const late = pending.add(1, 'close', 300_000, undefined);
+    const early = rejection(pending.add(2, 'write', SHARED_TIMEOUT_MS, undefined));
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(SHARED_TIMEOUT_MS);
+    expect((await early).message).toBe(`Request "write" timed out after ${SHARED_TIMEOUT_MS}ms`);
+    expect(pending.size).toBe(1);
+    expect(pending.resolve(response(1))).toBe(true);
+    await expect(late).resolves.toMatchObject({ request_seq: 1 });
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('answered requests leave nothing for the shared timer to reject, and it stops once none waits', async () => {
+    const pending = new PendingRequests();
+    for (let seq = 1; seq <= 3; seq++) {
+      const request = pending.add(seq, 'ping', 60_000, undefined);
+      pending.resolve(response(seq));
+      await expect(request).resolves.toMatchObject({ request_seq: seq });
+    }
+    expect(pending.size).toBe(0);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('rejectAll and an abort also take long waits off the shared timer', async () => {
+    const pending = new PendingRequests();
+    const controller = new AbortController();
+    const aborted = rejection(pending.add(1, 'ping', 60_000, controller.signal));
+    const dropped = rejection(pending.add(2, 'status', 60_000, undefined));
+    controller.abort();
+    expect(await aborted).toMatchObject({ code: 'ERR_ABORTED' });
+    pending.rejectAll((command) => new ConnectionError(`lost during ${command}`, { code: 'ERR_DISCONNECTED' }));
+    expect(await dropped).toMatchObject({ code: 'ERR_DISCONNECTED', message: 'lost during status' });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(pending.size).toBe(0);
   });
 
   it('abortError names what was aborted and keeps the reason', () => {

@@ -7,16 +7,46 @@ interface Entry {
   resolve: (response: DAPResponse<never>) => void;
   reject: (error: Error) => void;
   command: string;
+  /** The request's own timer (a timeout shorter than {@link SHARED_TIMEOUT_MS}). */
   timer: NodeJS.Timeout | undefined;
+  /** When a long timeout expires (`performance.now()` ms), watched by the shared timer; 0 = not watched. */
+  deadline: number;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
   timeoutMs: number;
 }
 
+/**
+ * Timeouts from this many ms on are watched by one timer shared by all requests rather than one timer
+ * each. Arming and clearing a Node timer per request (a timer list created and dropped every time)
+ * sat on the path from one answer to the next request; the pipe defaults (120 s per write, 300 s per
+ * close) are long, so one timer re-armed for the earliest deadline serves them all. A shared deadline
+ * fires at most a millisecond or two late, which does not matter at this length. The shared timer
+ * does not hold the process open (`unref`): while a request waits, its socket does.
+ */
+export const SHARED_TIMEOUT_MS = 10_000;
+
 /** Builds the AbortError for an aborted request or operation. */
 export function abortError(signal: AbortSignal, what: string): AbortError {
   return new AbortError(`${what} was aborted`, { cause: signal.reason });
 }
+
+/**
+ * A key that is never a sequence number, holding a placeholder so that `entries` is never empty: V8
+ * shrinks a Map's table (a new allocation) when its last entry is deleted and grows it again on the
+ * next set, which with one request at a time happened on every answer.
+ */
+const KEEP = Symbol('keep');
+const PLACEHOLDER: Entry = {
+  resolve: () => {},
+  reject: () => {},
+  command: '',
+  timer: undefined,
+  deadline: 0,
+  signal: undefined,
+  onAbort: undefined,
+  timeoutMs: 0,
+};
 
 /**
  * Request bookkeeping: sequence numbers, correlation by `request_seq` only, per-request timeouts
@@ -25,15 +55,18 @@ export function abortError(signal: AbortSignal, what: string): AbortError {
  */
 export class PendingRequests {
   private seq = 0;
-  private readonly entries = new Map<number, Entry>();
+  private readonly entries = new Map<number | typeof KEEP, Entry>([[KEEP, PLACEHOLDER]]);
   private readonly onTimeout = (seq: number): void => {
     const entry = this.take(seq);
     // Stryker disable next-line ConditionalExpression: take() clears the timer, so it never fires for a settled request
     if (entry === undefined) return;
-    entry.reject(
-      new TimeoutError(`Request "${entry.command}" timed out after ${entry.timeoutMs}ms`, { command: entry.command }),
-    );
+    entry.reject(timeoutError(entry));
   };
+  /** The timer shared by long timeouts, armed for {@link sharedAt}. */
+  private shared: NodeJS.Timeout | undefined;
+  private sharedAt = Number.POSITIVE_INFINITY;
+  /** Requests waiting with a long timeout. */
+  private longWaits = 0;
 
   /** The next client sequence number. */
   nextSeq(): number {
@@ -43,7 +76,7 @@ export class PendingRequests {
 
   /** Number of requests waiting for a response. */
   get size(): number {
-    return this.entries.size;
+    return this.entries.size - 1;
   }
 
   /**
@@ -62,11 +95,14 @@ export class PendingRequests {
         resolve: resolve as (r: DAPResponse<never>) => void,
         reject,
         command,
-        timer: timeoutMs > 0 ? setTimeout(this.onTimeout, timeoutMs, seq) : undefined,
+        timer: undefined,
+        deadline: 0,
         signal,
         onAbort: undefined,
         timeoutMs,
       };
+      if (timeoutMs >= SHARED_TIMEOUT_MS) this.watch(entry);
+      else if (timeoutMs > 0) entry.timer = setTimeout(this.onTimeout, timeoutMs, seq);
       if (signal !== undefined) {
         entry.onAbort = () => {
           if (this.take(seq) !== undefined) reject(abortError(signal, `Request "${command}"`));
@@ -96,9 +132,10 @@ export class PendingRequests {
 
   /** Rejects every pending request at once with an error built per request. */
   rejectAll(makeError: (command: string) => RocketRideError): void {
-    if (this.entries.size === 0) return;
+    if (this.entries.size === 1) return;
     const all = [...this.entries.keys()];
     for (const seq of all) {
+      if (seq === KEEP) continue;
       const entry = this.take(seq);
       // Stryker disable next-line ConditionalExpression: every key listed above is still there (rejecting settles asynchronously)
       if (entry !== undefined) entry.reject(makeError(entry.command));
@@ -111,7 +148,47 @@ export class PendingRequests {
     this.entries.delete(seq);
     // Stryker disable next-line ConditionalExpression: clearTimeout(undefined) does nothing
     if (entry.timer !== undefined) clearTimeout(entry.timer);
+    // The shared timer stays armed: not re-arming it per request is what it is for.
+    else if (entry.deadline !== 0) this.longWaits -= 1;
     if (entry.onAbort !== undefined) entry.signal!.removeEventListener('abort', entry.onAbort);
     return entry;
   }
+
+  /** Puts a long timeout under the shared timer, arming it earlier when this deadline comes first. */
+  private watch(entry: Entry): void {
+    entry.deadline = performance.now() + entry.timeoutMs;
+    this.longWaits += 1;
+    if (entry.deadline < this.sharedAt) this.armShared(entry.deadline);
+  }
+
+  private armShared(at: number): void {
+    if (this.shared !== undefined) clearTimeout(this.shared);
+    this.sharedAt = at;
+    this.shared = setTimeout(this.onShared, Math.max(1, Math.ceil(at - performance.now())));
+    this.shared.unref();
+  }
+
+  /** Rejects the long waits whose deadline has passed and re-arms for the earliest one left. */
+  private readonly onShared = (): void => {
+    this.shared = undefined;
+    this.sharedAt = Number.POSITIVE_INFINITY;
+    if (this.longWaits === 0) return;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    const expired: [number, Entry][] = [];
+    for (const [seq, entry] of this.entries) {
+      if (seq === KEEP || entry.deadline === 0) continue;
+      if (entry.deadline <= now) expired.push([seq, entry]);
+      else if (entry.deadline < next) next = entry.deadline;
+    }
+    for (const [seq, entry] of expired) {
+      this.take(seq);
+      entry.reject(timeoutError(entry));
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.armShared(next);
+  };
+}
+
+function timeoutError(entry: Entry): TimeoutError {
+  return new TimeoutError(`Request "${entry.command}" timed out after ${entry.timeoutMs}ms`, { command: entry.command });
 }

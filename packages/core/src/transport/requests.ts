@@ -7,7 +7,7 @@ import type { Connection } from './socket.js';
 
 /**
  * The one send path of a client: every request (the lifecycle's `auth`/`deauth` and every command)
- * gets its seq here, is encoded, registered with its timeout and signal, and written to the socket.
+ * gets its seq here, is encoded, written to the socket, then registered with its timeout and signal.
  * The reply is matched to it by `request_seq` in {@link PendingRequests}.
  */
 export class RequestManager {
@@ -39,12 +39,14 @@ export class RequestManager {
         new ValidationError(`Could not encode "${command}": ${(cause as Error).message}`, { code: 'ERR_ENCODE', cause, command }),
       );
     }
-    const reply = this.pending.add<B>(seq, command, timeout, signal);
+    let reply: Promise<DAPResponse<B>>;
     try {
       conn.send(encoded);
     } catch (cause) {
-      this.pending.fail(seq, new ConnectionError('Could not send request', { code: 'ERR_SEND_FAILED', cause, command }));
+      reply = Promise.reject(new ConnectionError('Could not send request', { code: 'ERR_SEND_FAILED', cause, command }));
     }
+    // Registered once the frame is out (its answer cannot arrive before this returns): off the path to the socket.
+    reply ??= this.pending.add<B>(seq, command, timeout, signal);
     this.sent(message);
     return reply;
   }
