@@ -111,6 +111,36 @@ describe('idle flush of held-back text (idleFlushMs)', () => {
     expect(fx!.client.listenerCount('disconnected')).toBe(0);
   });
 
+  it('the idle clock starts when text is held, not when the pipe opened', async () => {
+    // Deterministic: setTimeout never fires early, and timers run in order of expiry. A clock started
+    // at open would expire at open+300 ms, before the check at (write ≥ open+200) + 150 ms; the real
+    // one expires at write+300 ms, after it.
+    const s = await session({ mode: 'text', idleFlushMs: 300 });
+    await s.open();
+    await tick(200);
+    await s.writeBytes([Buffer.from('late text')]);
+    await tick(150);
+    expect(s.progress.bytesSent).toBe(0);
+    await until(() => s.progress.writes === 1);
+    expect(writeSizes(fx!)).toEqual([9]);
+  });
+
+  it('overlapping writeBytes calls still put one write on the wire at a time, even when the idle clock runs out meanwhile', async () => {
+    const s = await session({ mode: 'text', maxWriteBytes: 8, idleFlushMs: 20 });
+    await s.open();
+    fx!.engine.faults.delayResponse('rrext_process:write', 150, { times: 1 });
+    const first = s.writeBytes([Buffer.from('abcdefgh')]); // a full segment: sent at once, its ack delayed
+    await until(() => writeSizes(fx!).length === 1);
+    await s.writeBytes([Buffer.from('xy')]); // held; its idle clock runs out while the first write waits
+    await until(() => writeSizes(fx!).length === 2);
+    // The second write left only after the first was acknowledged.
+    expect(s.progress.writes).toBeGreaterThanOrEqual(1);
+    await first;
+    await s.finish();
+    expect(writeSizes(fx!)).toEqual([8, 2]);
+    expect(fx!.engine.pipes()[0]!.received.toString()).toBe('abcdefghxy');
+  });
+
   it('a write of the owner while an idle flush is in flight waits for it: one write at a time, in order', async () => {
     const s = await session({ mode: 'text', idleFlushMs: 20 });
     await s.open();
@@ -131,6 +161,16 @@ describe('open', () => {
     await s.open();
     const open = fx!.engine.requests().find((r) => r.arguments.subcommand === 'open')!;
     expect(open.arguments.provider).toBe('webhook');
+  });
+
+  it('while the open is in flight, a second open or a write is refused naming the state "opening"', async () => {
+    const s = await session();
+    fx!.engine.faults.delayResponse('rrext_process:open', 100, { times: 1 });
+    const opening = s.open();
+    await expect(s.open()).rejects.toThrow('open() called in state opening');
+    await expect(s.writeBytes([Buffer.from('x')])).rejects.toThrow('pipe is not open (state opening)');
+    await opening;
+    expect(fx!.dataOps()).toEqual(['open']);
   });
 
   it('progress has no total when the size is unknown', async () => {
@@ -174,6 +214,19 @@ describe('a session lets go of the client however it ends', () => {
     await s.open();
     s.abandon(new Error('owner gave up'), false);
     expect(fx!.client.listenerCount('disconnected')).toBe(0);
+  });
+
+  it('failed: a later abandon does not tell the owner again, and the session does not count as closing', async () => {
+    const s = await session({ writeTimeoutMs: 40 });
+    const told: Error[] = [];
+    s.onAbandon = (reason) => told.push(reason);
+    await s.open();
+    fx!.engine.faults.withholdResponse('rrext_process:write', { times: 1 });
+    const error = await caught(s.writeBytes([Buffer.from('x')]));
+    s.abandon(new Error('owner gives up too'));
+    expect(told).toEqual([]);
+    expect(s.closing).toBe(false);
+    await expect(s.finish()).rejects.toBe(error);
   });
 
   it('failed by a write: no listener is left', async () => {
