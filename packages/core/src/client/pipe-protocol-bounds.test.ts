@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DAPRequest } from '../codec/types.js';
-import { PipeError, TimeoutError, ValidationError } from '../errors/index.js';
+import { ConnectionError, PipeError, TimeoutError, ValidationError } from '../errors/index.js';
 import type { RocketRideError } from '../errors/rocketride-error.js';
 import { guardProcess } from '../test-helpers/process-guard.js';
 import { defaultHandler, type RawContext, type RawServer, startRawServer } from '../test-helpers/raw-server.js';
@@ -91,7 +91,7 @@ describe('each bad argument is named in a coded ValidationError, and nothing is 
   });
 });
 
-describe('default timeouts of the data plane (faked timers, real socket)', () => {
+describe('default timeouts of the data plane and the grace after an abort (faked timers where a bound is measured; real socket)', () => {
   it('without requestTimeout, a write waits DEFAULT_WRITE_TIMEOUT_MS (120 s) for its ack, then ERR_WRITE_TIMEOUT', async () => {
     const c = await connected({}, 0);
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
@@ -152,6 +152,22 @@ describe('default timeouts of the data plane (faked timers, real socket)', () =>
         'The close of pipe 5 was sent but the operation was aborted meanwhile and no answer came in time; the object may or may not have been committed',
     });
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a connection lost during the grace period is reported as the lost connection, not as the abort', async () => {
+    const c = await connected({}, 0);
+    const ac = new AbortController();
+    const closing = caught(pipeClose(c, 'TK', 7, { signal: ac.signal, timeout: 0 }));
+    await receivedData(1);
+    ac.abort();
+    for (const ws of server!.sockets) ws.terminate();
+    const error = await closing;
+    expect(error).toBeInstanceOf(PipeError);
+    expect(error.code).toBe('ERR_COMMIT_UNKNOWN');
+    expect(error.message).toMatch(
+      /^The close of pipe 7 was sent but the connection was lost before its answer \(.+\); the object may or may not have been committed$/,
+    );
+    expect(error.cause).toBeInstanceOf(ConnectionError);
   });
 
   it('an answer inside the grace period wins, and the grace timer is cleared', async () => {

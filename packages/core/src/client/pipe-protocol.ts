@@ -169,6 +169,7 @@ async function closeRequest(
     aborted = true;
     grace = setTimeout(() => giveUp.abort(), CLOSE_ABORT_GRACE_MS);
   };
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: the finally below removes the listener, and a signal aborts only once
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     return await client.request<PipelineResult>(
@@ -183,6 +184,7 @@ async function closeRequest(
       why = 'the operation was aborted meanwhile and no answer came in time';
     } else if (error instanceof TimeoutError) why = `no answer came within ${timeout} ms`;
     else if (error instanceof ConnectionError) why = `the connection was lost before its answer (${error.message})`;
+    // Stryker disable next-line OptionalChaining: request() rejects only with RocketRideError instances, never with undefined or null
     else why = `its answer could not be used (${(error as Error)?.message ?? String(error)})`;
     throw new PipeError(`The close of pipe ${pipeId} was sent but ${why}; the object may or may not have been committed`, {
       code: 'ERR_COMMIT_UNKNOWN',
@@ -219,6 +221,7 @@ export async function pipeClose(
     throw responseError(PipeError, 'ERR_PIPE_CLOSE', response, 'Failed to close a data pipe.', 'Failed to close a data pipe: ');
   }
   const body = response.body;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: only `body === undefined` can hold here, since the codec turns a null body into none and refuses a non-object one (codec/validate.ts); the other two checks are a second line of defence
   if (body === undefined || body === null || typeof body !== 'object') {
     throw new PipeError('Failed to close a data pipe: the engine replied without a result (the close failed on the engine)', {
       code: 'ERR_PIPE_CLOSE',
