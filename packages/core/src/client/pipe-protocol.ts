@@ -180,12 +180,13 @@ async function closeRequest(
   } catch (error) {
     if (error instanceof RocketRideError && NOT_SENT.has(error.code)) throw error;
     let why: string;
+    // Stryker disable OptionalChaining: request() rejects only with RocketRideError instances, never with undefined or null (`?.message` below)
     if (aborted && (error instanceof TimeoutError || error instanceof AbortError)) {
       why = 'the operation was aborted meanwhile and no answer came in time';
     } else if (error instanceof TimeoutError) why = `no answer came within ${timeout} ms`;
     else if (error instanceof ConnectionError) why = `the connection was lost before its answer (${error.message})`;
-    // Stryker disable next-line OptionalChaining: request() rejects only with RocketRideError instances, never with undefined or null
     else why = `its answer could not be used (${(error as Error)?.message ?? String(error)})`;
+    // Stryker restore OptionalChaining
     throw new PipeError(`The close of pipe ${pipeId} was sent but ${why}; the object may or may not have been committed`, {
       code: 'ERR_COMMIT_UNKNOWN',
       command: COMMAND,
