@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { getEventListeners, once } from 'node:events';
 import { AbortError, ValidationError } from '@rocketride-streams/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPipe } from './pipe-writable.js';
@@ -107,6 +107,18 @@ describe('destroy()', () => {
     expect(errors).toEqual([first]);
     await expect(sink.result).rejects.toBe(first);
     expect(fx.dataOps()).not.toContain('close');
+  });
+
+  it('destroy(error) mid-stream lets go of the signal (no abort listener left)', async () => {
+    fx = await startFixture();
+    const ac = new AbortController();
+    const sink = createPipe(fx.client, fx.token, { signal: ac.signal });
+    sink.on('error', () => {});
+    await new Promise<void>((resolve, reject) => sink.write(Buffer.from('x'), (e) => (e ? reject(e) : resolve())));
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(1);
+    sink.destroy(new Error('caller gave up'));
+    await closed(sink);
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
   });
 
   it('an abort after the pipe finished does nothing (no error, the result stands)', async () => {
