@@ -128,17 +128,35 @@ describe('idle flush of held-back text (idleFlushMs)', () => {
   it('overlapping writeBytes calls still put one write on the wire at a time, even when the idle clock runs out meanwhile', async () => {
     const s = await session({ mode: 'text', maxWriteBytes: 8, idleFlushMs: 20 });
     await s.open();
-    fx!.engine.faults.delayResponse('rrext_process:write', 150, { times: 1 });
-    const first = s.writeBytes([Buffer.from('abcdefgh')]); // a full segment: sent at once, its ack delayed
+    fx!.engine.faults.withholdResponse('rrext_process:write', { times: 1 });
+    const first = s.writeBytes([Buffer.from('abcdefgh')]).catch((e: unknown) => e); // a full segment: sent at once, never acknowledged
     await until(() => writeSizes(fx!).length === 1);
-    await s.writeBytes([Buffer.from('xy')]); // held; its idle clock runs out while the first write waits
-    await until(() => writeSizes(fx!).length === 2);
-    // The second write left only after the first was acknowledged.
-    expect(s.progress.writes).toBeGreaterThanOrEqual(1);
-    await first;
-    await s.finish();
-    expect(writeSizes(fx!)).toEqual([8, 2]);
-    expect(fx!.engine.pipes()[0]!.received.toString()).toBe('abcdefghxy');
+    await s.writeBytes([Buffer.from('xy')]); // held; its idle clock runs out many times while the first write waits
+    await tick(300);
+    expect(writeSizes(fx!)).toEqual([8]);
+    const reason = new Error('done waiting');
+    s.abandon(reason, false);
+    expect(await first).toBe(reason);
+    expect(writeSizes(fx!)).toEqual([8]);
+  });
+
+  it('an idle flush that fails with no owner listening is no unhandled rejection; the next call reports it', async () => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const s = await session({ mode: 'text', idleFlushMs: 20, writeTimeoutMs: 60 });
+      await s.open();
+      fx!.engine.faults.withholdResponse('rrext_process:write', { times: 1 });
+      await s.writeBytes([Buffer.from('held')]);
+      await until(() => writeSizes(fx!).length === 1);
+      const error = await caught(s.finish());
+      expect(error).toMatchObject({ code: 'ERR_WRITE_TIMEOUT' });
+      await tick(20);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+    expect(rejections).toEqual([]);
   });
 
   it('a write of the owner while an idle flush is in flight waits for it: one write at a time, in order', async () => {
