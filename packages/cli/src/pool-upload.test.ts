@@ -39,7 +39,10 @@ describe('rocketride-streams upload over several engines (issue 14)', () => {
     const r = await runCli(['upload', ...names, '--engines', engines.map((e) => e.uri).join(','), '--apikey', 'K', '--pipeline', 'echo.json', '--json'], { cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const results = JSON.parse(r.stdout) as Array<{ path: string; ok: boolean; status: string; engine: string; attempts: number }>;
+    // JSON lines: one object per line.
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(names.length);
+    const results = lines.map((line) => JSON.parse(line)) as Array<{ path: string; ok: boolean; status: string; engine: string; attempts: number }>;
     expect(results.map((x) => [x.path, x.ok, x.status, x.attempts])).toEqual(names.map((n) => [n, true, 'committed', 1]));
     const uris = engines.map((e) => e.uri);
     for (const x of results) {

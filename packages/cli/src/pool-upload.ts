@@ -58,7 +58,8 @@ export async function poolUpload(ctx: Context, args: PoolUploadArgs, files: stri
     } finally {
       view?.finish();
     }
-    if (args.json) ctx.stdout.write(`${JSON.stringify(results.map(resultJson), null, 2)}\n`);
+    // JSON lines: one result object per line, in input order, each naming the engine that took it.
+    if (args.json) ctx.stdout.write(results.map((r) => `${JSON.stringify(resultJson(r))}\n`).join(''));
     else if (!ctx.stdout.isTTY) {
       for (const r of results) {
         ctx.stdout.write(r.ok ? `ok\t${r.path}\t${formatBytes(r.bytesAcknowledged)}\t${r.engine}\n` : `${r.status}\t${r.path}\t${describeError(r.error)}\t${r.engine ?? '-'}\n`);
