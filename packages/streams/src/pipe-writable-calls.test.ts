@@ -109,6 +109,20 @@ describe('destroy()', () => {
     expect(fx.dataOps()).not.toContain('close');
   });
 
+  it('destroy(error) while a write awaits its ack: that write fails with the same error, and nothing is closed', async () => {
+    fx = await startFixture();
+    const sink = createPipe(fx.client, fx.token);
+    sink.on('error', () => {});
+    fx.engine.faults.withholdResponse('rrext_process:write', { times: 1 });
+    const written = new Promise<Error | null | undefined>((resolve) => sink.write(Buffer.from('x'), (e) => resolve(e)));
+    while (writes(fx).length === 0) await new Promise((r) => setTimeout(r, 5));
+    const cause = new Error('caller gave up');
+    sink.destroy(cause);
+    expect(await written).toBe(cause);
+    await expect(sink.result).rejects.toBe(cause);
+    expect(fx.dataOps()).not.toContain('close');
+  });
+
   it('destroy(error) mid-stream lets go of the signal (no abort listener left)', async () => {
     fx = await startFixture();
     const ac = new AbortController();
