@@ -11,6 +11,6 @@ export const groups = {
   },
   'pipe-protocol': {
     mutate: ['src/data/pipe-protocol.ts'],
-    include: ['src/data/pipe-*.test.ts', 'src/client/pipe-*.test.ts', 'src/client/data-plane.test.ts'],
+    include: ['src/data/*.test.ts'],
   },
 };
