@@ -25,7 +25,7 @@ export async function tour(): Promise<number> {
   const client: RocketRideClient = rocketride;
   const pipeOptions: PipeOptions = { mimeType: 'text/plain', signal: new AbortController().signal };
   const results: FileResult[] = [];
-  const status: number | undefined = httpStatusOf(new RocketRideError(`${VERSION} ${String(pipeOptions.mimeType)}`, { code: 'ERR_EXAMPLE' }));
+  const status: number | undefined = httpStatusOf(new RocketRideError(`${VERSION} ${String(pipeOptions.mimeType)}`, { code: 'ERR_ROCKETRIDE' }));
   const dynamicModule = RocketRideModule.forRoot({ embedded: true, isGlobal: true });
   const options: RunOptions = { stdout: { write: (text: string) => text.length }, env: {} };
   const code: number = await run(['--help'], options);
