@@ -7,7 +7,7 @@
  *   - a raw `ws` client with one request in flight: 4 MiB `fs_write`s one after the other (with and without
  *     the same final rename), 4 MiB `fs_read`s one after the other;
  *   - the same raw client with requests pipelined (BENCH_STORE_WINDOW, default 8, outstanding).
- * Prints MiB/s (median of BENCH_ROUNDS, default 2; each round rotates the order of the runs) and our ratios. Env: BENCH_STORE_MIB, BENCH_ROUNDS,
+ * Prints MiB/s (median of BENCH_ROUNDS, default 5; each round rotates the order of the runs) and our ratios. Env: BENCH_STORE_MIB, BENCH_ROUNDS,
  * BENCH_STORE_WINDOW.
  *
  * BENCH_STORE_RSS=write|read measures memory instead: only our client, one way, in a process of its own (the file is
@@ -30,10 +30,15 @@ import { machine } from './sim.js';
 const MiB = 1024 * 1024;
 const PIECE = 4 * MiB;
 const FILE_MIB = Number(process.env.BENCH_STORE_MIB ?? 256);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WINDOW = Number(process.env.BENCH_STORE_WINDOW ?? 8);
 const KEY = 'bench-key';
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** The middle value; with an even count, the mean of the two middle ones (never the larger of them). */
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
 const row = (cells: (string | number)[]) => console.log(`| ${cells.join(' | ')} |`);
 const seconds = async (fn: () => Promise<unknown>): Promise<number> => {
   const t = performance.now();
