@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DAPRequest } from '../codec/types.js';
 import { ConnectionError, PipeError, TimeoutError, ValidationError } from '../errors/index.js';
 import type { RocketRideError } from '../errors/rocketride-error.js';
 import { guardProcess } from '../test-helpers/process-guard.js';
-import { defaultHandler, type RawContext, type RawServer, startRawServer } from '../test-helpers/raw-server.js';
-import { RocketRideClient } from '../client/client.js';
+import { defaultHandler, type RawContext, type RawServer } from '../test-helpers/raw-server.js';
+import { useRawServers } from '../test-helpers/raw-fixture.js';
+import type { RocketRideClient } from '../client/client.js';
 import { CLOSE_ABORT_GRACE_MS, DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
 
 /**
@@ -19,25 +20,19 @@ guardProcess();
 let server: RawServer | undefined;
 let client: RocketRideClient | undefined;
 
-afterEach(async () => {
-  vi.useRealTimers();
-  await client?.disconnect();
-  await server?.close();
-  client = undefined;
-  server = undefined;
-});
+const raw = useRawServers(() => vi.useRealTimers());
 
 type Reply = (request: DAPRequest, ctx: RawContext) => void;
 
 /** A server answering `rrext_process` subcommands with `replies` (a missing one is never answered). */
 async function connected(replies: Partial<Record<'open' | 'write' | 'close', Reply>> = {}, requestTimeout?: number) {
-  server = await startRawServer((req, ctx) => {
+  server = await raw.start((req, ctx) => {
     if (req.command !== 'rrext_process') return defaultHandler(req, ctx);
     replies[req.arguments?.subcommand as 'open' | 'write' | 'close']?.(req, ctx);
   });
   // A connect timeout under 10 s keeps the handshake off the shared long-wait timer (transport/pending.ts), which
   // would otherwise stay armed on the real clock while the test fakes it.
-  client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, connectTimeout: 5000, ...(requestTimeout === undefined ? {} : { requestTimeout }) });
+  client = raw.client({ uri: server.uri, auth: 'K', env: {}, connectTimeout: 5000, ...(requestTimeout === undefined ? {} : { requestTimeout }) });
   await client.connect();
   return client;
 }
