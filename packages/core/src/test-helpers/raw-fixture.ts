@@ -1,12 +1,12 @@
 import { afterEach } from 'vitest';
 import { RocketRideClient } from '../client/client.js';
 import type { ClientOptions } from '../config/options.js';
-import { type RawHandler, type RawServer, startRawServer } from './raw-server.js';
+import { type RawHandler, type RawServer, type RawServerOptions, startRawServer } from './raw-server.js';
 
 /** What a test file gets from {@link useRawServers}: raw servers and clients that are closed after each test. */
 export interface RawFixture {
   /** Starts a raw server on 127.0.0.1 (see `startRawServer`), closed after the test. */
-  start(handler?: RawHandler, options?: { autoPong?: boolean }): Promise<RawServer>;
+  start(handler?: RawHandler, options?: RawServerOptions): Promise<RawServer>;
   /** A client, disconnected after the test (before the servers close). */
   client(options?: ClientOptions): RocketRideClient;
 }
