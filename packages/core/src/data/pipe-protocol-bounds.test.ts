@@ -58,6 +58,21 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
 }
 
+/**
+ * On the faked clock: `pending` is not settled 1 ms before `bound` (socket I/O and promise jobs allowed to run), and
+ * settles at `bound`. Resolves with its outcome.
+ */
+async function settlesAtBound(pending: Promise<RocketRideError>, bound: number): Promise<RocketRideError> {
+  vi.advanceTimersByTime(bound - 1);
+  await settle();
+  let settled = false;
+  void pending.then(() => (settled = true));
+  await settle();
+  expect(settled).toBe(false);
+  vi.advanceTimersByTime(1);
+  return pending;
+}
+
 const RANGE = 'must be an integer number of milliseconds from 0 to 2147483647';
 const bytes = new Uint8Array([1]);
 
@@ -94,14 +109,7 @@ describe('default timeouts of the data plane and the grace after an abort (faked
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const writing = caught(pipeWrite(c, 'TK', 3, bytes));
     await receivedData(1);
-    vi.advanceTimersByTime(DEFAULT_WRITE_TIMEOUT_MS - 1);
-    await settle();
-    let settled = false;
-    void writing.then(() => (settled = true));
-    await settle();
-    expect(settled).toBe(false);
-    vi.advanceTimersByTime(1);
-    const error = await writing;
+    const error = await settlesAtBound(writing, DEFAULT_WRITE_TIMEOUT_MS);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({
       code: 'ERR_WRITE_TIMEOUT',
@@ -114,13 +122,7 @@ describe('default timeouts of the data plane and the grace after an abort (faked
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const closing = caught(pipeClose(c, 'TK', 4));
     await receivedData(1);
-    vi.advanceTimersByTime(DEFAULT_CLOSE_TIMEOUT_MS - 1);
-    let settled = false;
-    void closing.then(() => (settled = true));
-    await settle();
-    expect(settled).toBe(false);
-    vi.advanceTimersByTime(1);
-    const error = await closing;
+    const error = await settlesAtBound(closing, DEFAULT_CLOSE_TIMEOUT_MS);
     expect(error).toBeInstanceOf(PipeError);
     expect(error).toMatchObject({
       code: 'ERR_COMMIT_UNKNOWN',
@@ -135,13 +137,7 @@ describe('default timeouts of the data plane and the grace after an abort (faked
     const closing = caught(pipeClose(c, 'TK', 5, { signal: ac.signal, timeout: 0 }));
     await receivedData(1);
     ac.abort(new Error('caller left'));
-    vi.advanceTimersByTime(CLOSE_ABORT_GRACE_MS - 1);
-    let settled = false;
-    void closing.then(() => (settled = true));
-    await settle();
-    expect(settled).toBe(false);
-    vi.advanceTimersByTime(1);
-    const error = await closing;
+    const error = await settlesAtBound(closing, CLOSE_ABORT_GRACE_MS);
     expect(error).toBeInstanceOf(PipeError);
     expect(error).toMatchObject({
       code: 'ERR_COMMIT_UNKNOWN',
