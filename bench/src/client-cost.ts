@@ -14,18 +14,17 @@
  * BENCH_PAIRS (20000 alternated round trips), BENCH_RSS_MIB (1024).
  */
 import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { RocketRide } from 'rocketride-streams';
 import { startAckServer } from './ack-server.js';
 import { RawClient } from './raw-client.js';
 import { RawPipeClient } from './raw-pipe.js';
+import { childPeakMiB, generatedSource, printPeakMiB } from './rss.js';
 import { machine } from './sim.js';
 
 const MiB = 1024 * 1024;
@@ -166,11 +165,7 @@ async function main(): Promise<void> {
 
     console.log(`\n| client peak RSS, ${RSS_MIB} MiB streamed, 64 KiB chunks | MiB |`);
     console.log('| --- | ---: |');
-    const peak = (who: string) => {
-      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--rss-child', who, server.uri], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`rss child failed: ${r.stderr}`);
-      return Number(r.stdout.trim().split('\n').pop());
-    };
+    const peak = (who: string) => childPeakMiB(fileURLToPath(import.meta.url), who, server.uri);
     row(['ours, `rocketride.pipe(token)` (fresh process, `VmHWM`)', peak('ours').toFixed(0)]);
     row(['raw, one 4 MiB write in flight (fresh process, `VmHWM`)', peak('raw').toFixed(0)]);
   } finally {
@@ -181,16 +176,7 @@ async function main(): Promise<void> {
 
 /** Streams RSS_MIB from a generated source of 64 KiB chunks and prints this process's peak RSS in MiB. */
 async function rssChild(who: 'ours' | 'raw', uri: string): Promise<void> {
-  const total = RSS_MIB * MiB;
-  let produced = 0;
-  const source = new Readable({
-    highWaterMark: 64 * 1024,
-    read() {
-      if (produced >= total) return void this.push(null);
-      produced += 64 * 1024;
-      this.push(Buffer.allocUnsafe(64 * 1024));
-    },
-  });
+  const source = generatedSource(RSS_MIB);
   if (who === 'ours') {
     const rocketride = new RocketRide({ uri, auth: 'bench', env: {} });
     await rocketride.connect();
@@ -201,18 +187,7 @@ async function rssChild(who: 'ours' | 'raw', uri: string): Promise<void> {
     await raw.streamOneInFlight(TOKEN, source, { name: 'big.bin' }, 'application/octet-stream');
     raw.close();
   }
-  console.log((peakRss() / MiB).toFixed(1));
-}
-
-/** This process's peak resident set (`VmHWM`; `resourceUsage().maxRSS` carries the parent's peak across exec). */
-function peakRss(): number {
-  try {
-    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-    if (kb) return Number(kb) * 1024;
-  } catch {
-    // not Linux: fall through
-  }
-  return process.memoryUsage.rss();
+  printPeakMiB();
 }
 
 await main();

@@ -7,9 +7,8 @@
  *   4. uploadFiles of 100 files of 1 MiB (files/s, MiB/s).
  * Env: BENCH_FILE_MIB (default 256), BENCH_TEXT_MIB (64), BENCH_RSS_MIB (1024), BENCH_ROUNDS (2).
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +19,7 @@ import { RocketRideClient } from '@rocketride-streams/core';
 import { createPipe, uploadFiles } from '@rocketride-streams/streams';
 import { ECHO_PIPELINE, type EngineProcess, startEngineProcess } from '@rocketride-streams/testing';
 import { RawPipeClient } from './raw-pipe.js';
+import { childPeakMiB, generatedSource, printPeakMiB } from './rss.js';
 import { machine } from './sim.js';
 
 const MiB = 1024 * 1024;
@@ -125,11 +125,7 @@ async function main(): Promise<void> {
     // 3: peak RSS, each client alone in a fresh process.
     console.log(`| client peak RSS, ${RSS_MIB} MiB streamed | ours (MiB) | raw ws (MiB) |`);
     console.log('| --- | ---: | ---: |');
-    const peak = (who: string) => {
-      const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--rss-child', who, sim.uri], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`rss child failed: ${r.stderr}`);
-      return Number(r.stdout.trim().split('\n').pop());
-    };
+    const peak = (who: string) => childPeakMiB(fileURLToPath(import.meta.url), who, sim.uri);
     row(['64 KiB source chunks', peak('ours').toFixed(0), peak('raw').toFixed(0)]);
   } finally {
     await sim.stop();
@@ -139,38 +135,14 @@ async function main(): Promise<void> {
 
 /** Streams RSS_MIB from a generated source and prints the process's peak RSS in MiB. */
 async function rssChild(who: 'ours' | 'raw', uri: string): Promise<void> {
-  const total = RSS_MIB * MiB;
-  let produced = 0;
-  const source = new Readable({
-    highWaterMark: 64 * 1024,
-    read() {
-      if (produced >= total) return void this.push(null);
-      produced += 64 * 1024;
-      this.push(Buffer.allocUnsafe(64 * 1024));
-    },
-  });
+  const source = generatedSource(RSS_MIB);
   const sim = { uri } as EngineProcess;
   const { client, raw, token } = await session(sim);
   if (who === 'ours') await pipeline(source, createPipe(client, token, { name: 'big.bin' }));
   else await raw.stream(token, source, { name: 'big.bin' }, 'application/octet-stream');
   await client.disconnect();
   raw.close();
-  console.log((peakRss() / MiB).toFixed(1));
-}
-
-/**
- * This process's peak resident set, from the kernel's high-water mark. Not `resourceUsage().maxRSS`:
- * Linux carries that figure across exec, so a child would report its parent's peak.
- */
-function peakRss(): number {
-  try {
-    const status = readFileSync('/proc/self/status', 'utf8');
-    const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-    if (kb) return Number(kb) * 1024;
-  } catch {
-    // not Linux: fall through
-  }
-  return process.memoryUsage.rss();
+  printPeakMiB();
 }
 
 await main();

@@ -1,11 +1,11 @@
 /**
  * Test helpers (not exported from the package): a hostile engine on 127.0.0.1 that answers what the
- * streams need and pushes whatever event frames a test writes, and process listeners that fail a test
- * after an uncaught exception, an unhandled rejection or an unreported listener error.
+ * streams need and pushes whatever event frames a test writes, and (core's) process guard that fails a
+ * test after an uncaught exception, an unhandled rejection or an unreported listener error.
  */
 import type { AddressInfo } from 'node:net';
 import { RocketRideClient } from '@rocketride-streams/core';
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterEach } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 
 /** The task the hostile engine runs: token `tk_ABCDEFGH…`, so its task id is `ABCDEFGH.s`. */
@@ -77,31 +77,5 @@ export function useHostileEngine() {
 /** An event frame with the raw JSON text of its body (`undefined`: no body at all). */
 export const eventFrame = (event: string, body?: string) => `{"type":"event","seq":1,"event":"${event}"${body === undefined ? '' : `,"body":${body}`}}`;
 
-/** Fails a test after which an uncaught exception, an unhandled rejection or an `ERR_LISTENER` warning was seen. */
-export function guardProcess() {
-  const seen = { uncaught: [] as unknown[], rejections: [] as unknown[], listenerWarnings: [] as Error[] };
-  const onUncaught = (error: unknown) => seen.uncaught.push(error);
-  const onRejection = (reason: unknown) => seen.rejections.push(reason);
-  const onWarning = (warning: Error) => {
-    if ((warning as { code?: unknown }).code === 'ERR_LISTENER') seen.listenerWarnings.push(warning);
-  };
-  beforeEach(() => {
-    seen.uncaught.length = 0;
-    seen.rejections.length = 0;
-    seen.listenerWarnings.length = 0;
-    process.on('uncaughtException', onUncaught);
-    process.on('unhandledRejection', onRejection);
-    process.on('warning', onWarning);
-  });
-  afterEach(async () => {
-    await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
-    process.off('uncaughtException', onUncaught);
-    process.off('unhandledRejection', onRejection);
-    process.off('warning', onWarning);
-    expect(seen.uncaught, 'uncaught exceptions').toEqual([]);
-    expect(seen.rejections, 'unhandled rejections').toEqual([]);
-    expect(seen.listenerWarnings, 'listener errors issued as warnings').toEqual([]);
-  });
-  return seen;
-}
+// The process guard is core's (one copy for every package's hostile tests).
+export { guardProcess } from '../../core/src/test-helpers/process-guard.js';

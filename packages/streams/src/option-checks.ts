@@ -1,4 +1,5 @@
 import { MAX_TIMER_MS, ValidationError } from '@rocketride-streams/core';
+import { isAbortSignal } from '@rocketride-streams/core/internal';
 
 /**
  * Argument checks shared by every entry point of this package. Each throws a coded ValidationError
@@ -61,16 +62,7 @@ export function checkString(value: unknown, name: string): void {
 /** An AbortSignal option (checked by shape, so a signal of any realm passes). */
 export function checkSignal(value: unknown, name = 'signal'): void {
   if (value === undefined) return;
-  const s = value as Partial<AbortSignal> | null;
-  if (
-    typeof value !== 'object' ||
-    s === null ||
-    typeof s.aborted !== 'boolean' ||
-    typeof s.addEventListener !== 'function' ||
-    typeof s.removeEventListener !== 'function'
-  ) {
-    throw invalidOption(`${name} must be an AbortSignal, got ${shown(value)}`);
-  }
+  if (!isAbortSignal(value)) throw invalidOption(`${name} must be an AbortSignal, got ${shown(value)}`);
 }
 
 /** A callback option. */

@@ -15,7 +15,7 @@ const TEAM_PERMISSIONS = [
   'task.store',
 ];
 
-/** The ConnectResult an OSS server sends (PROTOCOL.md §2.2). */
+/** The ConnectResult body an OSS server sends after a successful `auth`. */
 export function connectResult(userToken: string): Record<string, unknown> {
   return {
     userToken,

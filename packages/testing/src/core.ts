@@ -89,7 +89,7 @@ export class EngineCore {
     this.hub.emitServer(EventFlag.DASHBOARD, 'apaevt_dashboard', { action, timestamp: Date.now() / 1000, ...fields });
   }
 
-  /** Removes every connection's subscription keys of a task that was cleaned up (PROTOCOL.md §5.8). */
+  /** Removes every connection's subscription keys of a task that was cleaned up. */
   dropSubscriptions(projectId: string, source: string): void {
     const key = `p.${projectId}.${source}`;
     for (const conn of this.connections) {
@@ -119,7 +119,7 @@ export class EngineCore {
     return entry;
   }
 
-  /** Checks a credential (PROTOCOL.md §2.3); returns the failure message, or undefined when accepted. */
+  /** Checks a credential as the server does at `auth`; returns the failure message, or undefined when accepted. */
   checkCredential(raw: unknown): { ok: true; credential: string } | { ok: false; message: string } {
     let credential = typeof raw === 'string' ? raw : '';
     if (credential.startsWith('Bearer ')) credential = credential.slice(7);

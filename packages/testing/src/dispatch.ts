@@ -38,7 +38,7 @@ const HANDLERS: ReadonlyMap<string, Handler> = new Map<string, Handler>([
   ...TOOL_HANDLERS,
 ]);
 
-/** Names of the server's internal handler methods: a command by one of these names is refused (PROTOCOL.md §4). */
+/** Names of the server's internal handler methods: a command by one of these names is refused as upstream. */
 const INTERNAL_NAMES = new Set(['receive', 'connected', 'disconnected', 'event', 'send', 'request', 'response', 'close', 'message']);
 
 /** Runs one authenticated (or public) request; resolves with the body, rejects with the failure. */

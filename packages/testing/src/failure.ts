@@ -3,7 +3,7 @@ export type FailureSide = 'server' | 'subprocess';
 
 /**
  * A failure the simulator answers with `success:false`. `file`/`lineno` mimic the server's `trace` field; `side`
- * says whether the HEAD profile turns it into `success:true` with no body (PROTOCOL.md §5.5).
+ * says whether the HEAD profile turns it into `success:true` with no body.
  */
 export class EngineFailure extends Error {
   readonly side: FailureSide;

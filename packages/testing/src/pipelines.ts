@@ -5,7 +5,7 @@
  */
 
 /**
- * The echo pipeline of PROTOCOL.md §12.3, exactly as the shared `echo.json`: a webhook source whose
+ * The echo pipeline, exactly as the shared `echo.json`: a webhook source whose
  * `text` lane feeds a `response` node. Text uploads come back as `text: [...]`; anything else as an
  * object descriptor.
  */

@@ -41,7 +41,11 @@ export interface SchedulerOptions {
   intervalMs?: number;
 }
 
-/** Which error behaviour the data plane reproduces (PROTOCOL.md §5.5, §13.1). */
+/**
+ * Which error behaviour the data plane reproduces. `head` answers the data-plane errors raised in the engine
+ * subprocess as `success:true` with no body, as the upstream server does; `intended` answers them `success:false`.
+ * Main-server errors are `success:false` under both.
+ */
 export type EngineProfile = 'intended' | 'head';
 
 export interface EngineOptions {
@@ -71,11 +75,11 @@ export interface EngineOptions {
   /**
    * Each `apaevt_sse` and `apaevt_flow` event is sent after a random 0..N ms delay. The real server carries them on a
    * channel that is not ordered with the data-plane responses, so an SSE event produced by a write may arrive after
-   * that write's response, or even after the close response (PROTOCOL.md §6.7). Default 0: sent at once, before the
+   * that write's response, or even after the close response. Default 0: sent at once, before the
    * response of the write that produced it.
    */
   eventLagMs?: number;
-  /** Simultaneous unauthenticated WebSocket connections allowed per client IP (PROTOCOL.md §1.1). Default 10. */
+  /** Simultaneous unauthenticated WebSocket connections allowed per client IP, as on the server. Default 10. */
   maxUnauthenticatedPerIp?: number;
   /** Receives diagnostic lines (dropped frames, reaped pipes…). Default: none. */
   log?: (line: string) => void;
@@ -107,14 +111,14 @@ export interface EngineOptions {
    */
   corsOrigins?: string[];
   /**
-   * Root directory of the `rrext_store` file store (PROTOCOL.md §16.B.5): a store path `p` of user `u` is the file
+   * Root directory of the `rrext_store` file store: a store path `p` of user `u` is the file
    * `<storeDir>/users/<u>/files/<p>`, as on the upstream filesystem backend. Created when missing and kept when the
    * engine closes. Default: a new temporary directory, removed when the engine closes.
    */
   storeDir?: string;
   /**
    * Runs due deployments (`rrext_deploy_*` records whose schedule is not `manual`) through the normal task start, as
-   * upstream's scheduler would if it were switched on (PROTOCOL.md §16.F). `true` or settings turn it on. Default off,
+   * upstream's scheduler would if it were switched on. `true` or settings turn it on. Default off,
    * and always off under the `head` profile, which reproduces a server that never runs deployments.
    */
   scheduler?: boolean | SchedulerOptions;
@@ -174,7 +178,7 @@ export interface TaskRecord {
   pipelineTraceLevel?: string;
   /** The pipeline as stored (`rrext_get_pipeline`): source written in, `${…}` placeholders as sent. */
   pipeline: Record<string, unknown>;
-  /** The pipeline the engine runs: placeholders substituted (PROTOCOL.md §5.2 `env`), source config defaults filled. */
+  /** The pipeline the engine runs: `${ROCKETRIDE_*}` placeholders substituted, source config defaults filled. */
   enginePipeline: Record<string, unknown>;
   /** Currently open pipes. */
   openPipes: number;
@@ -252,7 +256,7 @@ export interface Engine {
   requests(): ReceivedRequest[];
   /** Open WebSocket connections. */
   connectionCount(): number;
-  /** The file store's open handles, of every user and connection (leaked ones included; PROTOCOL.md §16.C). */
+  /** The file store's open handles, of every user and connection (leaked ones included). */
   storeHandles(): StoreHandleInfo[];
   /** Total `rrext_monitor` keys held across connections. */
   monitorCount(): number;

@@ -1,16 +1,13 @@
 // Server→client binary responses (PROTOCOL.md §3.2, §16.C): the payload reaches the request it answers.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DAPRequest } from '../codec/types.js';
-import { type RawContext, type RawServer, startRawServer } from '../test-helpers/raw-server.js';
-import { RocketRideClient } from '../client/client.js';
+import type { RawContext, RawServer } from '../test-helpers/raw-server.js';
+import { useRawServers } from '../test-helpers/raw-fixture.js';
+import type { RocketRideClient } from '../client/client.js';
 
 let server: RawServer | undefined;
 let client: RocketRideClient | undefined;
-afterEach(async () => {
-  await client?.disconnect();
-  await server?.close();
-  client = server = undefined;
-});
+const raw = useRawServers();
 
 /** A binary fs_read answer exactly as the engine writes it: a json.dumps header line, 0x0A, the bytes. */
 function binaryReply(ctx: RawContext, request: DAPRequest, payload: Buffer, size = payload.length): void {
@@ -21,7 +18,7 @@ function binaryReply(ctx: RawContext, request: DAPRequest, payload: Buffer, size
 describe('binary responses', () => {
   it('each payload goes to the fs_read it answers, also out of order, newlines and NULs intact', async () => {
     const pending: Array<[DAPRequest, RawContext]> = [];
-    server = await startRawServer((req, ctx) => {
+    server = await raw.start((req, ctx) => {
       if (req.command === 'auth') ctx.reply({ userToken: 'K' });
       else pending.push([req, ctx]);
       if (pending.length === 2) {
@@ -29,7 +26,7 @@ describe('binary responses', () => {
         binaryReply(pending[0]![1], pending[0]![0], Buffer.from('\nfirst'));
       }
     });
-    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {} });
+    client = raw.client({ uri: server.uri, auth: 'K', env: {} });
     await client.connect();
     const [a, b] = await Promise.all([client.fsRead('h', 0, 10), client.fsRead('h', 10, 10)]);
     expect(a.toString()).toBe('\nfirst');
@@ -38,12 +35,12 @@ describe('binary responses', () => {
 
   it('an empty payload is the end of the file; a size that disagrees with the bytes is ERR_STORE_PROTOCOL', async () => {
     let n = 0;
-    server = await startRawServer((req, ctx) => {
+    server = await raw.start((req, ctx) => {
       if (req.command === 'auth') ctx.reply({ userToken: 'K' });
       else if (n++ === 0) binaryReply(ctx, req, Buffer.alloc(0));
       else binaryReply(ctx, req, Buffer.from('abc'), 5);
     });
-    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {} });
+    client = raw.client({ uri: server.uri, auth: 'K', env: {} });
     await client.connect();
     expect((await client.fsRead('h')).byteLength).toBe(0);
     await expect(client.fsRead('h')).rejects.toMatchObject({ code: 'ERR_STORE_PROTOCOL', message: 'fs_read announced 5 bytes but carried 3' });

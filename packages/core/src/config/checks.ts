@@ -58,19 +58,22 @@ export function requireIndex(value: unknown, name: string): asserts value is num
 /** The largest delay `setTimeout` honours (about 24.8 days); a larger one would fire at once. */
 export const MAX_TIMER_MS = 2_147_483_647;
 
+/** Whether `value` is an AbortSignal, checked by shape so that a signal of any realm passes. */
+export function isAbortSignal(value: unknown): value is AbortSignal {
+  const s = value as Partial<AbortSignal> | null;
+  return (
+    typeof value === 'object' &&
+    s !== null &&
+    typeof s.aborted === 'boolean' &&
+    typeof s.addEventListener === 'function' &&
+    typeof s.removeEventListener === 'function'
+  );
+}
+
 /** Throws `ERR_INVALID_ARGUMENT` unless `value` is an AbortSignal (or undefined). Checked by shape, so any realm's signal passes. */
 export function requireSignal(value: unknown, name = 'signal'): asserts value is AbortSignal | undefined {
   if (value === undefined) return;
-  const s = value as Partial<AbortSignal> | null;
-  if (
-    typeof value !== 'object' ||
-    s === null ||
-    typeof s.aborted !== 'boolean' ||
-    typeof s.addEventListener !== 'function' ||
-    typeof s.removeEventListener !== 'function'
-  ) {
-    throw new ValidationError(`${name} must be an AbortSignal`, { code: 'ERR_INVALID_ARGUMENT' });
-  }
+  if (!isAbortSignal(value)) throw new ValidationError(`${name} must be an AbortSignal`, { code: 'ERR_INVALID_ARGUMENT' });
 }
 
 /** Throws `ERR_INVALID_ARGUMENT` unless `value` is an options object (or undefined; `null` is refused). */

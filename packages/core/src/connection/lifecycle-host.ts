@@ -1,4 +1,5 @@
 import type { DAPResponse } from '../codec/types.js';
+import type { ResolvedSettings } from '../config/resolve.js';
 import { AuthenticationError } from '../errors/authentication-error.js';
 import { ConnectionError } from '../errors/connection-error.js';
 import { RocketRideError } from '../errors/rocketride-error.js';
@@ -17,21 +18,25 @@ export const REASON_REAUTHENTICATING = 'Re-authenticating';
 export const MAX_AUTHS_PER_CONNECTION = 5;
 
 /** Settings the lifecycle reads at every attempt (so `setConnectionParams` applies to the next one). */
-export interface LifecycleSettings {
+export type LifecycleSettings = Pick<
+  ResolvedSettings,
+  | 'clientName'
+  | 'clientVersion'
+  | 'persist'
+  | 'reconnectDelay'
+  | 'maxReconnectDelay'
+  | 'maxRetryTime'
+  | 'connectTimeout'
+  | 'keepaliveInterval'
+  | 'keepaliveTimeout'
+  | 'perMessageDeflate'
+  | 'maxPayload'
+> & {
+  /** The normalised engine address the next attempt connects to. */
   uri: string;
+  /** The credential the next `auth` sends. */
   credential: string;
-  clientName: string;
-  clientVersion: string;
-  persist: boolean;
-  reconnectDelay: number;
-  maxReconnectDelay: number;
-  maxRetryTime: number | undefined;
-  connectTimeout: number;
-  keepaliveInterval: number;
-  keepaliveTimeout: number;
-  perMessageDeflate: boolean;
-  maxPayload: number;
-}
+};
 
 /** What the lifecycle needs from the client that owns it. */
 export interface LifecycleHost {

@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { DAPRequest } from '../codec/types.js';
 import { ConnectionError, PipeError, TimeoutError, ValidationError } from '../errors/index.js';
 import type { RocketRideError } from '../errors/rocketride-error.js';
 import { guardProcess } from '../test-helpers/process-guard.js';
-import { defaultHandler, type RawContext, type RawServer, startRawServer } from '../test-helpers/raw-server.js';
-import { RocketRideClient } from '../client/client.js';
+import { defaultHandler, type RawContext, type RawServer } from '../test-helpers/raw-server.js';
+import { useRawServers } from '../test-helpers/raw-fixture.js';
+import type { RocketRideClient } from '../client/client.js';
 import { CLOSE_ABORT_GRACE_MS, DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
 
 /**
@@ -19,25 +20,19 @@ guardProcess();
 let server: RawServer | undefined;
 let client: RocketRideClient | undefined;
 
-afterEach(async () => {
-  vi.useRealTimers();
-  await client?.disconnect();
-  await server?.close();
-  client = undefined;
-  server = undefined;
-});
+const raw = useRawServers(() => vi.useRealTimers());
 
 type Reply = (request: DAPRequest, ctx: RawContext) => void;
 
 /** A server answering `rrext_process` subcommands with `replies` (a missing one is never answered). */
 async function connected(replies: Partial<Record<'open' | 'write' | 'close', Reply>> = {}, requestTimeout?: number) {
-  server = await startRawServer((req, ctx) => {
+  server = await raw.start((req, ctx) => {
     if (req.command !== 'rrext_process') return defaultHandler(req, ctx);
     replies[req.arguments?.subcommand as 'open' | 'write' | 'close']?.(req, ctx);
   });
   // A connect timeout under 10 s keeps the handshake off the shared long-wait timer (transport/pending.ts), which
   // would otherwise stay armed on the real clock while the test fakes it.
-  client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, connectTimeout: 5000, ...(requestTimeout === undefined ? {} : { requestTimeout }) });
+  client = raw.client({ uri: server.uri, auth: 'K', env: {}, connectTimeout: 5000, ...(requestTimeout === undefined ? {} : { requestTimeout }) });
   await client.connect();
   return client;
 }
@@ -61,6 +56,21 @@ async function receivedData(count: number): Promise<void> {
 /** Lets socket I/O and promise jobs run, without any timer. */
 async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+}
+
+/**
+ * On the faked clock: `pending` is not settled 1 ms before `bound` (socket I/O and promise jobs allowed to run), and
+ * settles at `bound`. Resolves with its outcome.
+ */
+async function settlesAtBound(pending: Promise<RocketRideError>, bound: number): Promise<RocketRideError> {
+  vi.advanceTimersByTime(bound - 1);
+  await settle();
+  let settled = false;
+  void pending.then(() => (settled = true));
+  await settle();
+  expect(settled).toBe(false);
+  vi.advanceTimersByTime(1);
+  return pending;
 }
 
 const RANGE = 'must be an integer number of milliseconds from 0 to 2147483647';
@@ -99,14 +109,7 @@ describe('default timeouts of the data plane and the grace after an abort (faked
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const writing = caught(pipeWrite(c, 'TK', 3, bytes));
     await receivedData(1);
-    vi.advanceTimersByTime(DEFAULT_WRITE_TIMEOUT_MS - 1);
-    await settle();
-    let settled = false;
-    void writing.then(() => (settled = true));
-    await settle();
-    expect(settled).toBe(false);
-    vi.advanceTimersByTime(1);
-    const error = await writing;
+    const error = await settlesAtBound(writing, DEFAULT_WRITE_TIMEOUT_MS);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({
       code: 'ERR_WRITE_TIMEOUT',
@@ -119,13 +122,7 @@ describe('default timeouts of the data plane and the grace after an abort (faked
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     const closing = caught(pipeClose(c, 'TK', 4));
     await receivedData(1);
-    vi.advanceTimersByTime(DEFAULT_CLOSE_TIMEOUT_MS - 1);
-    let settled = false;
-    void closing.then(() => (settled = true));
-    await settle();
-    expect(settled).toBe(false);
-    vi.advanceTimersByTime(1);
-    const error = await closing;
+    const error = await settlesAtBound(closing, DEFAULT_CLOSE_TIMEOUT_MS);
     expect(error).toBeInstanceOf(PipeError);
     expect(error).toMatchObject({
       code: 'ERR_COMMIT_UNKNOWN',
@@ -140,13 +137,7 @@ describe('default timeouts of the data plane and the grace after an abort (faked
     const closing = caught(pipeClose(c, 'TK', 5, { signal: ac.signal, timeout: 0 }));
     await receivedData(1);
     ac.abort(new Error('caller left'));
-    vi.advanceTimersByTime(CLOSE_ABORT_GRACE_MS - 1);
-    let settled = false;
-    void closing.then(() => (settled = true));
-    await settle();
-    expect(settled).toBe(false);
-    vi.advanceTimersByTime(1);
-    const error = await closing;
+    const error = await settlesAtBound(closing, CLOSE_ABORT_GRACE_MS);
     expect(error).toBeInstanceOf(PipeError);
     expect(error).toMatchObject({
       code: 'ERR_COMMIT_UNKNOWN',

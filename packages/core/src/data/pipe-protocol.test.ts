@@ -1,11 +1,12 @@
 import { getEventListeners } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DAPRequest } from '../codec/types.js';
 import { AbortError, ConnectionError, PipeError, ProtocolError, TimeoutError } from '../errors/index.js';
 import type { RocketRideError } from '../errors/rocketride-error.js';
 import { guardProcess } from '../test-helpers/process-guard.js';
-import { defaultHandler, type RawContext, type RawServer, startRawServer } from '../test-helpers/raw-server.js';
-import { RocketRideClient } from '../client/client.js';
+import { defaultHandler, type RawContext, type RawServer } from '../test-helpers/raw-server.js';
+import { useRawServers } from '../test-helpers/raw-fixture.js';
+import type { RocketRideClient } from '../client/client.js';
 import { pipeClose, pipeOpen, pipeWrite } from './pipe-protocol.js';
 
 /**
@@ -18,22 +19,17 @@ guardProcess();
 let server: RawServer | undefined;
 let client: RocketRideClient | undefined;
 
-afterEach(async () => {
-  await client?.disconnect();
-  await server?.close();
-  client = undefined;
-  server = undefined;
-});
+const raw = useRawServers();
 
 type Reply = (request: DAPRequest, ctx: RawContext) => void;
 
 /** A server answering `rrext_process` subcommands with `replies` (a missing one is never answered). */
 async function connected(replies: Partial<Record<'open' | 'write' | 'close', Reply>>, requestTimeout = 0) {
-  server = await startRawServer((req, ctx) => {
+  server = await raw.start((req, ctx) => {
     if (req.command !== 'rrext_process') return defaultHandler(req, ctx);
     replies[req.arguments?.subcommand as 'open' | 'write' | 'close']?.(req, ctx);
   });
-  client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, requestTimeout });
+  client = raw.client({ uri: server.uri, auth: 'K', env: {}, requestTimeout });
   await client.connect();
   return client;
 }

@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProtocolError, type RocketRideError } from '../errors/index.js';
 import type { RocketRideEvent } from '../schema/events.js';
 import { guardProcess } from '../test-helpers/process-guard.js';
-import { defaultHandler, type RawServer, startRawServer } from '../test-helpers/raw-server.js';
-import { RocketRideClient } from '../client/client.js';
+import { defaultHandler, type RawServer } from '../test-helpers/raw-server.js';
+import { useRawServers } from '../test-helpers/raw-fixture.js';
+import type { RocketRideClient } from '../client/client.js';
 
 /**
  * Bug 1 of issue 9: nothing a server sends may throw out of the ws message handler or wedge the
@@ -18,12 +19,7 @@ guardProcess();
 let server: RawServer | undefined;
 let client: RocketRideClient | undefined;
 
-afterEach(async () => {
-  await client?.disconnect();
-  await server?.close();
-  client = undefined;
-  server = undefined;
-});
+const raw = useRawServers();
 
 const DEPTH = 20_000;
 /** JSON text of an object nested DEPTH levels deep (JSON.stringify itself cannot build it). */
@@ -39,7 +35,7 @@ async function until(check: () => boolean, what: string): Promise<void> {
 async function session() {
   let hold = false;
   let held: { seq: number; release(): void } | undefined;
-  server = await startRawServer((req, ctx) => {
+  server = await raw.start((req, ctx) => {
     if (req.command === 'rrext_ping' && hold) {
       hold = false;
       held = { seq: req.seq!, release: () => ctx.reply({ pong: true }) };
@@ -48,7 +44,7 @@ async function session() {
     defaultHandler(req, ctx);
   });
   // requestTimeout only bounds a broken test: every outcome below comes from a frame, not a timer.
-  client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, requestTimeout: 5_000 });
+  client = raw.client({ uri: server.uri, auth: 'K', env: {}, requestTimeout: 5_000 });
   const problems: RocketRideError[] = [];
   const events: RocketRideEvent[] = [];
   client.on('protocolError', (e) => problems.push(e));

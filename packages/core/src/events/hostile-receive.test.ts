@@ -1,22 +1,18 @@
 import fc from 'fast-check';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ProtocolError, type RocketRideError } from '../errors/index.js';
 import { guardProcess } from '../test-helpers/process-guard.js';
-import { defaultHandler, type RawHandler, type RawServer, startRawServer } from '../test-helpers/raw-server.js';
+import { defaultHandler, type RawHandler, type RawServer } from '../test-helpers/raw-server.js';
+import { useRawServers } from '../test-helpers/raw-fixture.js';
 import { PendingRequests } from '../transport/pending.js';
-import { RocketRideClient } from '../client/client.js';
+import type { RocketRideClient } from '../client/client.js';
 
 guardProcess();
 
 let server: RawServer | undefined;
 let client: RocketRideClient | undefined;
 
-afterEach(async () => {
-  await client?.disconnect();
-  await server?.close();
-  client = undefined;
-  server = undefined;
-});
+const raw = useRawServers();
 
 /** Answers what an `onSSE` pipe needs: the task's scope, the monitor, and open/write/close of pipe 0. */
 const pipeEngine: RawHandler = (req, ctx) => {
@@ -30,8 +26,8 @@ const pipeEngine: RawHandler = (req, ctx) => {
 };
 
 async function connected(handler?: RawHandler) {
-  server = await startRawServer(handler);
-  client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, requestTimeout: 5_000 });
+  server = await raw.start(handler);
+  client = raw.client({ uri: server.uri, auth: 'K', env: {}, requestTimeout: 5_000 });
   const problems: RocketRideError[] = [];
   client.on('protocolError', (e) => problems.push(e));
   await client.connect();

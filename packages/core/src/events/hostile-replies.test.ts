@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ExecutionError, PipeError, ProtocolError, RocketRideError } from '../errors/index.js';
 import { guardProcess } from '../test-helpers/process-guard.js';
-import { defaultHandler, type RawServer, startRawServer } from '../test-helpers/raw-server.js';
+import { defaultHandler, type RawServer } from '../test-helpers/raw-server.js';
+import { useRawServers } from '../test-helpers/raw-fixture.js';
 import { RocketRideClient } from '../client/client.js';
 
 /**
@@ -16,12 +17,7 @@ guardProcess();
 let server: RawServer | undefined;
 let client: RocketRideClient | undefined;
 
-afterEach(async () => {
-  await client?.disconnect();
-  await server?.close();
-  client = undefined;
-  server = undefined;
-});
+const raw = useRawServers();
 
 const deepJson = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 
@@ -31,7 +27,7 @@ const deepJson = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth
  */
 async function connected(bodies: Record<string, string>) {
   let seq = 100;
-  server = await startRawServer((req, ctx) => {
+  server = await raw.start((req, ctx) => {
     const sub = req.arguments?.subcommand;
     const key = typeof sub === 'string' && bodies[`${req.command}:${sub}`] !== undefined ? `${req.command}:${sub}` : req.command;
     const body = bodies[key];
@@ -42,7 +38,7 @@ async function connected(bodies: Record<string, string>) {
     else if (req.command === 'rrext_process' && sub === 'write') ctx.reply();
     else defaultHandler(req, ctx);
   });
-  client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, requestTimeout: 5_000 });
+  client = raw.client({ uri: server.uri, auth: 'K', env: {}, requestTimeout: 5_000 });
   await client.connect();
   return client;
 }
@@ -105,7 +101,7 @@ describe('a hostile reply rejects with a documented code', () => {
       ['null', 'ERR_SERVER_INFO', 'Server probe failed: the engine returned no server information'],
       ['5', 'ERR_FRAME_INVALID', '"body" must be an object'],
     ] as const) {
-      server = await startRawServer((req, ctx) => {
+      server = await raw.start((req, ctx) => {
         ctx.ws.send(`{"type":"response","seq":1,"request_seq":${req.seq},"command":"rrext_public_probe","success":true,"body":${body}}`);
       });
       // Not connected: the probe opens its own socket. connectTimeout bounds a broken test only.

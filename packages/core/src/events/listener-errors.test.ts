@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RocketRideError } from '../errors/index.js';
 import type { RocketRideEvent } from '../schema/events.js';
 import { guardProcess } from '../test-helpers/process-guard.js';
-import { defaultHandler, type RawServer, startRawServer } from '../test-helpers/raw-server.js';
-import { RocketRideClient } from '../client/client.js';
+import { defaultHandler, type RawServer } from '../test-helpers/raw-server.js';
+import { useRawServers } from '../test-helpers/raw-fixture.js';
+import type { RocketRideClient } from '../client/client.js';
 
 /**
  * Bug 2 of issue 9 (core side): an exception thrown by a listener or callback must never escape into
@@ -16,15 +17,10 @@ const seen = guardProcess();
 let server: RawServer | undefined;
 let client: RocketRideClient | undefined;
 
-afterEach(async () => {
-  await client?.disconnect();
-  await server?.close();
-  client = undefined;
-  server = undefined;
-});
+const raw = useRawServers();
 
 async function connected(options: ConstructorParameters<typeof RocketRideClient>[0] = {}) {
-  server = await startRawServer((req, ctx) => {
+  server = await raw.start((req, ctx) => {
     const sub = req.arguments?.subcommand;
     if (req.command === 'rrext_get_task_status') ctx.reply({ project_id: 'p', source: 's' });
     else if (req.command === 'rrext_monitor') ctx.reply({});
@@ -32,7 +28,7 @@ async function connected(options: ConstructorParameters<typeof RocketRideClient>
     else if (req.command === 'rrext_process') ctx.reply({ objectId: 'o' });
     else defaultHandler(req, ctx);
   });
-  client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, requestTimeout: 5_000, ...options });
+  client = raw.client({ uri: server.uri, auth: 'K', env: {}, requestTimeout: 5_000, ...options });
   await client.connect();
   return { client, server };
 }

@@ -1,29 +1,25 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DAPMessage } from '../codec/types.js';
 import { ProtocolError, type RocketRideError } from '../errors/index.js';
-import { defaultHandler, type RawServer, startRawServer } from '../test-helpers/raw-server.js';
-import { RocketRideClient } from '../client/client.js';
+import { defaultHandler, type RawServer } from '../test-helpers/raw-server.js';
+import { useRawServers } from '../test-helpers/raw-fixture.js';
+import type { RocketRideClient } from '../client/client.js';
 
 let server: RawServer | undefined;
 let client: RocketRideClient | undefined;
 
-afterEach(async () => {
-  await client?.disconnect();
-  await server?.close();
-  client = undefined;
-  server = undefined;
-});
+const raw = useRawServers();
 
 describe('a malformed response to a pending request', () => {
   it('rejects that request with the coded ProtocolError (no timeout needed) and still reports it', async () => {
     // `success` missing: fails validation although request_seq matches the ping.
-    server = await startRawServer((req, ctx) => {
+    server = await raw.start((req, ctx) => {
       if (req.command !== 'rrext_ping') return defaultHandler(req, ctx);
       ctx.ws.send(JSON.stringify({ type: 'response', seq: 9, request_seq: req.seq, command: 'rrext_ping' }));
     });
     const received: DAPMessage[] = [];
     // requestTimeout only bounds the test: the request must fail with the ProtocolError, not time out.
-    client = new RocketRideClient({
+    client = raw.client({
       uri: server.uri,
       auth: 'K',
       env: {},
@@ -43,7 +39,7 @@ describe('a malformed response to a pending request', () => {
   });
 
   it('also for a binary frame whose JSON header is a malformed response', async () => {
-    server = await startRawServer((req, ctx) => {
+    server = await raw.start((req, ctx) => {
       if (req.command === 'rrext_ping') {
         const header = JSON.stringify({ type: 'response', seq: 9, request_seq: req.seq, command: 'rrext_ping', success: 'yes' });
         ctx.ws.send(Buffer.concat([Buffer.from(`${header}\n`), Buffer.from([1, 2, 3])]), { binary: true });
@@ -51,7 +47,7 @@ describe('a malformed response to a pending request', () => {
         defaultHandler(req, ctx);
       }
     });
-    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, requestTimeout: 2_000 });
+    client = raw.client({ uri: server.uri, auth: 'K', env: {}, requestTimeout: 2_000 });
     await client.connect();
     const error = (await client.ping().catch((e: unknown) => e)) as ProtocolError;
     expect(error).toBeInstanceOf(ProtocolError);
@@ -59,10 +55,10 @@ describe('a malformed response to a pending request', () => {
   });
 
   it('a malformed auth reply fails connect() with the ProtocolError instead of timing out', async () => {
-    server = await startRawServer((req, ctx) => {
+    server = await raw.start((req, ctx) => {
       ctx.ws.send(JSON.stringify({ type: 'response', seq: 1, request_seq: req.seq, command: 'auth', success: null }));
     });
-    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, connectTimeout: 2_000 });
+    client = raw.client({ uri: server.uri, auth: 'K', env: {}, connectTimeout: 2_000 });
     const error = (await client.connect().catch((e: unknown) => e)) as ProtocolError;
     expect(error).toBeInstanceOf(ProtocolError);
     expect(error.code).toBe('ERR_FRAME_INVALID');
@@ -72,7 +68,7 @@ describe('a malformed response to a pending request', () => {
   it('other malformed frames are reported and dropped; the pending request is untouched', async () => {
     let pingSeq: number | undefined;
     let send: ((text: string) => void) | undefined;
-    server = await startRawServer((req, ctx) => {
+    server = await raw.start((req, ctx) => {
       if (req.command === 'rrext_ping') {
         pingSeq = req.seq;
         send = (text) => ctx.ws.send(text);
@@ -80,7 +76,7 @@ describe('a malformed response to a pending request', () => {
         defaultHandler(req, ctx);
       }
     });
-    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {} });
+    client = raw.client({ uri: server.uri, auth: 'K', env: {} });
     const problems: RocketRideError[] = [];
     client.on('protocolError', (e) => problems.push(e));
     await client.connect();

@@ -12,11 +12,18 @@ export interface RawContext {
 
 export type RawHandler = (request: DAPRequest, ctx: RawContext) => void;
 
+export interface RawServerOptions {
+  /** Answer pings at the WebSocket level (ws's default). Default true. */
+  autoPong?: boolean;
+  /** Runs for each new connection before any frame of it is read (to close it at once, say). */
+  onConnection?: (ws: WebSocket) => void;
+}
+
 /**
  * A tiny WebSocket server on 127.0.0.1 for transport edge cases the simulator cannot produce.
  * The default handler answers `auth` and `rrext_ping`; give `handler` to change anything.
  */
-export async function startRawServer(handler?: RawHandler, options: { autoPong?: boolean } = {}) {
+export async function startRawServer(handler?: RawHandler, options: RawServerOptions = {}) {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong: options.autoPong ?? true });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   const port = (wss.address() as AddressInfo).port;
@@ -27,6 +34,7 @@ export async function startRawServer(handler?: RawHandler, options: { autoPong?:
   wss.on('connection', (ws) => {
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
+    options.onConnection?.(ws);
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       const decoded = decodeFrame(data, isBinary);
       if (!decoded.ok) return;

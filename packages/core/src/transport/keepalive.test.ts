@@ -1,23 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { RocketRideClient } from '../client/client.js';
-import { type RawServer, startRawServer } from '../test-helpers/raw-server.js';
+import { describe, expect, it } from 'vitest';
+import type { RocketRideClient } from '../client/client.js';
+import type { RawServer } from '../test-helpers/raw-server.js';
+import { useRawServers } from '../test-helpers/raw-fixture.js';
 
 let server: RawServer | undefined;
 let client: RocketRideClient | undefined;
 let ticker: NodeJS.Timeout | undefined;
-afterEach(async () => {
-  clearInterval(ticker);
-  await client?.disconnect();
-  await server?.close();
-  client = undefined;
-  server = undefined;
-});
+const raw = useRawServers(() => clearInterval(ticker));
 
 describe('keepalive: anything from the peer is a sign of life (design point a)', () => {
   it('a peer that sends frames but no pongs stays connected; once it falls silent it is dropped', async () => {
-    server = await startRawServer(undefined, { autoPong: false });
+    server = await raw.start(undefined, { autoPong: false });
     const reasons: string[] = [];
-    client = new RocketRideClient({
+    client = raw.client({
       uri: server.uri,
       auth: 'K',
       env: {},
@@ -42,9 +37,9 @@ describe('keepalive: anything from the peer is a sign of life (design point a)',
   });
 
   it("the engine's own pings keep a connection whose pongs never come (a saturated uplink) alive", async () => {
-    server = await startRawServer(undefined, { autoPong: false });
+    server = await raw.start(undefined, { autoPong: false });
     const reasons: string[] = [];
-    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, keepaliveInterval: 50, keepaliveTimeout: 400, onDisconnected: (r) => reasons.push(r) });
+    client = raw.client({ uri: server.uri, auth: 'K', env: {}, keepaliveInterval: 50, keepaliveTimeout: 400, onDisconnected: (r) => reasons.push(r) });
     await client.connect();
     let pings = 0;
     ticker = setInterval(() => {

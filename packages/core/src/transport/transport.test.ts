@@ -1,22 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { RocketRideClient } from '../client/client.js';
+import { describe, expect, it } from 'vitest';
+import type { RocketRideClient } from '../client/client.js';
 import { AuthenticationError, ConnectionError, TimeoutError } from '../errors/index.js';
-import { type RawServer, startRawServer } from '../test-helpers/raw-server.js';
+import type { RawServer } from '../test-helpers/raw-server.js';
+import { useRawServers } from '../test-helpers/raw-fixture.js';
 
 let server: RawServer | undefined;
 let client: RocketRideClient | undefined;
 
-afterEach(async () => {
-  await client?.disconnect();
-  await server?.close();
-  client = undefined;
-  server = undefined;
-});
+const raw = useRawServers();
 
 describe('transport against a raw server', () => {
   it('authenticates first, then pings', async () => {
-    server = await startRawServer();
-    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {} });
+    server = await raw.start();
+    client = raw.client({ uri: server.uri, auth: 'K', env: {} });
     const result = await client.connect();
     expect(result.userToken).toBe('K');
     await client.ping();
@@ -26,8 +22,8 @@ describe('transport against a raw server', () => {
   });
 
   it('times out when auth is never answered, and closes the socket', async () => {
-    server = await startRawServer(() => {});
-    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, connectTimeout: 200 });
+    server = await raw.start(() => {});
+    client = raw.client({ uri: server.uri, auth: 'K', env: {}, connectTimeout: 200 });
     const error = await client.connect().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(client.isConnected()).toBe(false);
@@ -36,8 +32,8 @@ describe('transport against a raw server', () => {
   });
 
   it('rejects an auth failure with AuthenticationError', async () => {
-    server = await startRawServer((_req, ctx) => ctx.fail('Invalid API key'));
-    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, persist: true });
+    server = await raw.start((_req, ctx) => ctx.fail('Invalid API key'));
+    client = raw.client({ uri: server.uri, auth: 'K', env: {}, persist: true });
     const error = (await client.connect().catch((e: unknown) => e)) as AuthenticationError;
     expect(error).toBeInstanceOf(AuthenticationError);
     expect(error).toBeInstanceOf(ConnectionError);
@@ -48,8 +44,8 @@ describe('transport against a raw server', () => {
 
 describe('framing and diagnostics', () => {
   it('sends a list payload as one binary message made of its fragments, in order', async () => {
-    server = await startRawServer((req, ctx) => (req.command === 'auth' ? ctx.reply({ userToken: 'K' }) : ctx.reply()));
-    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {} });
+    server = await raw.start((req, ctx) => (req.command === 'auth' ? ctx.reply({ userToken: 'K' }) : ctx.reply()));
+    client = raw.client({ uri: server.uri, auth: 'K', env: {} });
     await client.connect();
     const a = Buffer.from('hello\n');
     const b = Buffer.from([0, 1, 2, 10, 255]);
@@ -69,9 +65,9 @@ describe('framing and diagnostics', () => {
   });
 
   it('redacts the credential in onProtocolMessage and builds no debug output unless asked', async () => {
-    server = await startRawServer();
+    server = await raw.start();
     const seen: unknown[] = [];
-    client = new RocketRideClient({
+    client = raw.client({
       uri: server.uri,
       auth: 'SECRET',
       env: {},
@@ -85,7 +81,7 @@ describe('framing and diagnostics', () => {
   });
 
   it('rejects requests before connect and an empty credential without opening a socket', async () => {
-    server = await startRawServer();
+    server = await raw.start();
     let connections = 0;
     server.sockets.add = new Proxy(server.sockets.add, {
       apply(target, thisArg, args) {
@@ -93,7 +89,7 @@ describe('framing and diagnostics', () => {
         return Reflect.apply(target, thisArg, args);
       },
     });
-    client = new RocketRideClient({ uri: server.uri, env: {} });
+    client = raw.client({ uri: server.uri, env: {} });
     const notConnected = (await client.ping().catch((e: unknown) => e)) as ConnectionError;
     expect(notConnected.code).toBe('ERR_NOT_CONNECTED');
     const noCredential = (await client.connect().catch((e: unknown) => e)) as AuthenticationError;
@@ -104,9 +100,9 @@ describe('framing and diagnostics', () => {
   });
 
   it('terminates a connection whose peer stops answering pings', async () => {
-    server = await startRawServer((req, ctx) => req.command === 'auth' && ctx.reply({ userToken: 'K' }), { autoPong: false });
+    server = await raw.start((req, ctx) => req.command === 'auth' && ctx.reply({ userToken: 'K' }), { autoPong: false });
     const reasons: Array<[string, boolean]> = [];
-    client = new RocketRideClient({
+    client = raw.client({
       uri: server.uri,
       auth: 'K',
       env: {},
@@ -124,8 +120,8 @@ describe('framing and diagnostics', () => {
   });
 
   it('keeps a healthy connection alive through many keepalive ticks', async () => {
-    server = await startRawServer();
-    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, keepaliveInterval: 10, keepaliveTimeout: 60 });
+    server = await raw.start();
+    client = raw.client({ uri: server.uri, auth: 'K', env: {}, keepaliveInterval: 10, keepaliveTimeout: 60 });
     await client.connect();
     await new Promise((r) => setTimeout(r, 150));
     expect(client.isConnected()).toBe(true);
@@ -134,8 +130,8 @@ describe('framing and diagnostics', () => {
 
 describe('large binary messages', () => {
   it('are sent as fragments of one message and arrive intact', async () => {
-    server = await startRawServer((req, ctx) => (req.command === 'auth' ? ctx.reply({ userToken: 'K' }) : ctx.reply()));
-    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {} });
+    server = await raw.start((req, ctx) => (req.command === 'auth' ? ctx.reply({ userToken: 'K' }) : ctx.reply()));
+    client = raw.client({ uri: server.uri, auth: 'K', env: {} });
     await client.connect();
     const parts = [Buffer.alloc(40_000, 1), Buffer.alloc(3, 10), Buffer.alloc(30_000, 2)];
     await client.request('rrext_process', { subcommand: 'write', pipe_id: 0, token: 'T', data: parts });

@@ -5,7 +5,7 @@ const ALL_METHODS = 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT';
 
 /**
  * The allowed CORS origins: `RR_CORS_ORIGINS` (comma-separated) when it names any, with credentials allowed;
- * otherwise every origin (`*`) without credentials (PROTOCOL.md §11).
+ * otherwise every origin (`*`) without credentials.
  */
 export function corsOriginsFromEnv(value: string | undefined): string[] {
   return (value ?? '')

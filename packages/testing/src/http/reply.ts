@@ -17,7 +17,7 @@ export function sendFailure(res: ServerResponse, failure: EngineFailure): void {
   send(res, 400, { status: 'Error', error: { message: failure.message, file: failure.file, lineno: failure.lineno } });
 }
 
-/** An authentication failure in the format the Accept header asks for (PROTOCOL.md §11). */
+/** An authentication failure in the format the Accept header asks for: HTML, plain text or JSON. */
 export function sendAccessDenied(req: IncomingMessage, res: ServerResponse): void {
   const accept = String(req.headers.accept ?? '');
   if (accept.includes('text/html')) {

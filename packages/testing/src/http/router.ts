@@ -63,7 +63,7 @@ function tokenOf(caller: Caller, url: URL): string | null {
   return caller.lockToken ?? url.searchParams.get('token');
 }
 
-/** The HTTP routes sharing the WebSocket port (PROTOCOL.md §11). */
+/** The HTTP routes that share the WebSocket port, as on the real server. */
 export async function handleHttp(core: EngineCore, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (applyCors(core.corsOrigins, req, res)) return;

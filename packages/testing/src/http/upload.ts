@@ -189,7 +189,7 @@ async function uploadMultipart(core: EngineCore, token: unknown, req: IncomingMe
   return uploads;
 }
 
-/** `POST /task/data` and `/webhook`: the whole upload, summarised as the server does (PROTOCOL.md §11). */
+/** `POST /task/data` and `/webhook`: the whole upload, summarised as the server does. */
 export async function uploadData(core: EngineCore, token: unknown, req: IncomingMessage): Promise<Record<string, unknown>> {
   const boundary = multipartBoundary(req.headers['content-type']);
   const uploads = boundary ? await uploadMultipart(core, token, req, boundary) : await uploadRaw(core, token, req);

@@ -1,5 +1,5 @@
 /**
- * What a `response` node gathers for one object (PROTOCOL.md §12.2): one array per lane, and `result_types` mapping
+ * What a `response` node gathers for one object: one array per lane, and `result_types` mapping
  * each key to its lane type. Text segments are joined into one string, each followed by a blank line.
  */
 export class ResultCollector {

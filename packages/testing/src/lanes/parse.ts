@@ -35,7 +35,7 @@ export function parseJsonObject(data: Buffer | string, what: string): Record<str
   return value;
 }
 
-/** A Question (PROTOCOL.md §5.6): an object whose `questions`, when present, is a list of `{text}` objects. */
+/** A Question: an object whose `questions`, when present, is a list of `{text}` objects. */
 export function parseQuestion(data: Buffer | string): Record<string, unknown> {
   const q = parseJsonObject(data, 'Question');
   const list = q.questions;

@@ -14,7 +14,7 @@ export const KNOWN_LANES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Picks the lane for a mime type (PROTOCOL.md §5.5). `listens` holds the lanes some component consumes directly
+ * Picks the lane for a mime type, as the engine does. `listens` holds the lanes some component consumes directly
  * from the source; `lane/<x>` bypasses that check.
  */
 export function selectLane(mimeType: string, listens: ReadonlySet<string>): string {

@@ -17,7 +17,7 @@ interface Scope {
 
 /**
  * `rrext_monitor`: sets (replaces) the event mask stored under one key for this connection, sends the SUMMARY and
- * TASK catch-up events, then answers with no body (PROTOCOL.md §5.8).
+ * TASK catch-up events, then answers with no body.
  */
 export const onMonitor: Handler = async (ctx) => {
   const { core, conn, args } = ctx;

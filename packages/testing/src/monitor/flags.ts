@@ -1,4 +1,4 @@
-/** Event class bits of `rrext_monitor` (PROTOCOL.md §5.8). */
+/** Event class bits of `rrext_monitor`, as the server numbers them. */
 export const EventFlag = {
   NONE: 0,
   DEBUGGER: 1,

@@ -22,7 +22,7 @@ export function taskKey(projectId: string, source: string, pipeId?: number): str
   return pipeId === undefined ? `p.${projectId}.${source}` : `p.${projectId}.${source}.${pipeId}`;
 }
 
-/** Routes events to the connections whose subscriptions match (PROTOCOL.md §7). */
+/** Routes events to the connections whose `rrext_monitor` subscriptions match them. */
 export class EventHub {
   private readonly subscribers = new Set<Subscriber>();
 

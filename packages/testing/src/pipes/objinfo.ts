@@ -1,7 +1,7 @@
 import { subprocessFailure } from '../failure.js';
 import { NAMESPACE_URL, uuid4, uuid5 } from '../ids.js';
 
-/** objinfo keys copied onto the engine object (PROTOCOL.md §12.1). */
+/** The `objinfo` keys copied onto the engine object; other keys are not. */
 const WRITABLE = new Set([
   'name',
   'objectId',

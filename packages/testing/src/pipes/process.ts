@@ -100,7 +100,7 @@ export const onProcess: Handler = async (ctx: HandlerContext) => {
   }
 };
 
-/** Reaps pipes idle longer than `idleMs` with no write in flight (PROTOCOL.md §6.5). */
+/** Reaps pipes idle longer than `idleMs` with no write in flight, as the engine does. */
 export function reapIdlePipes(core: EngineCore, idleMs: number, now = Date.now()): number {
   let reaped = 0;
   for (const task of core.registry.list()) {

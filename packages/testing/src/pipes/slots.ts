@@ -4,7 +4,7 @@ interface Waiter {
 }
 
 /**
- * The per-task pool of `threads` pipe slots (PROTOCOL.md §6.4). `acquire` resolves with the lowest free pipe id, or
+ * The per-task pool of `threads` pipe slots. `acquire` resolves with the lowest free pipe id, or
  * waits without limit, in arrival order, until a slot is released.
  */
 export class SlotPool {

@@ -1,7 +1,7 @@
 /**
- * The filesystem backend of the store (PROTOCOL.md §16.B.5): storage key `users/<userId>/files/<path>` is the file
+ * The filesystem backend of the store, as upstream's: storage key `users/<userId>/files/<path>` is the file
  * `<root>/users/<userId>/files/<path>`. Directories are implicit: one exists while a file lies below it. Failures
- * carry the upstream backend's messages, storage keys and absolute paths included (§16.B.6).
+ * carry the upstream backend's messages, storage keys and absolute paths included.
  *
  * Write handles stage their bytes in a file of `partialDir` (on the same filesystem) and move it into place when
  * committed, so that bytes written to a handle that is never closed never show up at the path. Whether the old file

@@ -1,5 +1,5 @@
 /**
- * The one server→client binary frame of the protocol: the `fs_read` response (PROTOCOL.md §16.C). The header is the
+ * The one server→client binary frame of the protocol: the `fs_read` response. The header is the
  * whole response as Python's `json.dumps` writes it (separators `", "`/`": "`, ASCII only, keys `type, seq,
  * request_seq, command, success, body, arguments`, `arguments:{}`), then one 0x0A, then exactly `body.size` bytes.
  */

@@ -1,5 +1,5 @@
 /**
- * `rrext_store` (PROTOCOL.md §16.B): answered by the main server. The `task.store` permission comes first, then the
+ * `rrext_store`: answered by the main server. The `task.store` permission comes first, then the
  * subcommand; every path is the caller's own namespace.
  */
 import type { Handler } from '../context.js';

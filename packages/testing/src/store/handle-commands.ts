@@ -1,4 +1,4 @@
-/** `fs_open`, `fs_write`, `fs_read`, `fs_close` (PROTOCOL.md §16.C). */
+/** The handle subcommands of `rrext_store`: `fs_open`, `fs_write`, `fs_read`, `fs_close`. */
 import { serverFailure } from '../failure.js';
 import type { ReadContext, WriteContext } from './backend.js';
 import { BinaryBody, HEADER_ROOM } from './binary-reply.js';

@@ -1,5 +1,5 @@
 /**
- * The handle table of one user's store (PROTOCOL.md §16.C): UUIDv4 handle ids, read and write handles owned by a
+ * The handle table of one user's store: UUIDv4 handle ids, read and write handles owned by a
  * connection, at most 64 per connection, one writer per path. Pure bookkeeping: no I/O.
  */
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,7 @@
-/** `fs_stat`, `fs_list_dir`, `fs_mkdir`, `fs_rmdir`, `fs_delete`, `fs_rename` (PROTOCOL.md §16.D). */
+/**
+ * The namespace subcommands of `rrext_store`: `fs_stat`, `fs_list_dir`, `fs_mkdir`, `fs_rmdir`, `fs_delete`,
+ * `fs_rename`.
+ */
 import { serverFailure } from '../failure.js';
 import type { StoreCall, StoreResult } from './handle-commands.js';
 import { DIR_MARKER, attributeError, isAtOrUnder, keyOf, normalizeStorePath, storageKey } from './paths.js';

@@ -1,6 +1,6 @@
 /**
  * Operating-system errors as the upstream filesystem backend reports them: Python's `str(OSError)`,
- * `[Errno 21] Is a directory: '<absolute path>'` (PROTOCOL.md §16.B.6, §16.D). Linux numbers and texts.
+ * `[Errno 21] Is a directory: '<absolute path>'`. Linux numbers and texts.
  */
 import { pyReprString } from './pytext.js';
 

@@ -1,5 +1,5 @@
 /**
- * Store path rules (PROTOCOL.md §16.B.3–4): every `path`, `old_path` and `new_path` is normalised, checked and
+ * Store path rules, as the server applies them: every `path`, `old_path` and `new_path` is normalised, checked and
  * placed under the caller's namespace `users/<userId>/files/`.
  */
 import { serverFailure } from '../failure.js';

@@ -1,6 +1,6 @@
 /**
  * How the upstream server (Python) renders values in its messages and in the header of the binary `fs_read`
- * response (PROTOCOL.md §16.B.2, §16.C). Only JSON-compatible values occur.
+ * response. Only JSON-compatible values occur.
  */
 
 /** Python's type name of a decoded JSON value: `NoneType`, `bool`, `int`, `float`, `str`, `list`, `dict`. */

@@ -1,7 +1,8 @@
 /**
- * The engine's file store (`rrext_store`, PROTOCOL.md §16.B–§16.D): one per engine, on a real directory, with a
- * handle table per user. Handles belong to their connection and are closed, write handles committed, when its socket
- * closes (§16.C.7); under the `head` profile a connection that was deauthenticated leaks them instead, as upstream.
+ * The engine's file store (`rrext_store`): one per engine, on a real directory, with a handle table per user. Handles
+ * belong to their connection and are closed, write handles committed, when its socket closes; under the `head`
+ * profile a connection that was deauthenticated leaks them instead, as upstream. The protocol notes
+ * (docs/PROTOCOL.md in the repository) §16.B–§16.D describe the upstream store it follows.
  */
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -29,7 +29,7 @@ export const onTerminate: Handler = async (ctx) => {
 
 /**
  * `restart`: stops the task and runs it again under the same token, with the `pipeline` argument when one is given
- * (else the stored one); the task keeps its original project and source either way (PROTOCOL.md §5.12).
+ * (else the stored one); the task keeps its original project and source either way.
  */
 export const onRestart: Handler = async (ctx) => {
   denyFor(ctx, 'task.control');

@@ -13,7 +13,7 @@ export function rocketrideEnv(env: unknown): Record<string, string> {
   return out;
 }
 
-/** The server's own `ROCKETRIDE_*` variables with the client's `execute.env` merged over them (PROTOCOL.md §5.2). */
+/** The server's own `ROCKETRIDE_*` variables with the client's `execute.env` merged over them. */
 export function mergeEnv(serverEnv: Record<string, string>, clientEnv: unknown): Record<string, string> {
   return { ...serverEnv, ...rocketrideEnv(clientEnv) };
 }
@@ -22,7 +22,8 @@ const PLACEHOLDER = /\$\{([^}]*)\}/g;
 
 /**
  * Replaces `${NAME}` in every string of a JSON value: a known `ROCKETRIDE_*` name by its value, an unknown one is
- * left as written, and a name with any other prefix becomes `<REDACTED>` (PROTOCOL.md §5.2 ⚠).
+ * left as written, and a name with any other prefix becomes `<REDACTED>`
+ * (an upstream quirk, reproduced).
  */
 export function resolvePlaceholders<T>(value: T, env: Readonly<Record<string, string>>): T {
   if (typeof value === 'string') {

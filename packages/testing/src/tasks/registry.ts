@@ -62,7 +62,7 @@ export class TaskRegistry {
     return task;
   }
 
-  /** Starts a pipeline (PROTOCOL.md §5.2); resolves once it is RUNNING. */
+  /** Starts a pipeline (`execute`); resolves once it is RUNNING. */
   async execute(args: ExecuteArgs, defaults: { threads: number }): Promise<Task> {
     if (!isObject(args.pipeline)) throw serverFailure(attributeError(args.pipeline), 'cmd_task.py', 128);
     // Placeholders are resolved for the engine; the stored pipeline keeps them as written.

@@ -7,7 +7,7 @@ export interface ResolvedSource {
 }
 
 /**
- * Resolves the source component as `execute` does (PROTOCOL.md §5.2 steps 2, 3 and 5): `arguments.source`, else
+ * Resolves the source component as `execute` does: `arguments.source`, else
  * `pipeline.source`, else the unique component whose `config.mode` is `"Source"`.
  */
 export function resolveSource(pipeline: Record<string, unknown>, explicit?: unknown): ResolvedSource {
@@ -35,7 +35,7 @@ export function resolveSource(pipeline: Record<string, unknown>, explicit?: unkn
 
 /**
  * The pipeline as the server stores it (and `rrext_get_pipeline` returns it): a copy with the source written in and
- * `config:{}` added to the source component when missing (PROTOCOL.md §5.2 step 3).
+ * `config:{}` added to the source component when missing.
  */
 export function storedPipeline(pipeline: Record<string, unknown>, resolved: ResolvedSource): Record<string, unknown> {
   const copy = structuredClone(pipeline);

@@ -153,7 +153,7 @@ export class Task implements TaskScope, PipeHost {
   }
 
   /**
-   * Stops the task with the event sequence of PROTOCOL.md §15.5: an update with `serviceUp:false`, STOPPING, the final
+   * Stops the task with the server's event sequence: an update with `serviceUp:false`, STOPPING, the final
    * state, `apaevt_task end`, a second final update. Open pipes are abandoned and waiting opens refused.
    */
   async stop(exitCode: number, exitMessage: string, finalState: number = TaskState.CANCELLED): Promise<void> {
@@ -238,7 +238,7 @@ export class Task implements TaskScope, PipeHost {
     this.env.deferEvent(() => this.env.hub.emitTask(this, EventFlag.FLOW, 'apaevt_flow', body, pipeId));
   }
 
-  /** The full TASK_STATUS (PROTOCOL.md §5.4). */
+  /** The full TASK_STATUS body, every field the server reports for a task. */
   statusBody(): Record<string, unknown> {
     const base = notRunningStatus(this.projectId, this.source);
     const byPipe: Record<string, string[]> = {};

@@ -15,7 +15,7 @@ function impliedSource(pipeline: Record<string, unknown>): string | ValidationIs
 }
 
 /**
- * `rrext_validate {pipeline, source?}` (PROTOCOL.md §5.10): the wrapped `.pipe` form `{pipeline:{…}}` is unwrapped,
+ * `rrext_validate {pipeline, source?}`: the wrapped `.pipe` form `{pipeline:{…}}` is unwrapped,
  * `${ROCKETRIDE_*}` placeholders are resolved with the server's env (and an `env` argument) merged, the source is
  * the `source` argument, else `pipeline.source`, else the implied one, `version` defaults to 1, and the engine's
  * validator runs. The body is what it returns: `{pipeline, version}` plus `errors`/`warnings` only when non-empty.

@@ -4,7 +4,7 @@ import { serverFailure } from '../failure.js';
 export type TaskPermission = 'task.control' | 'task.data' | 'task.monitor' | 'task.debug' | 'task.store';
 
 /**
- * Refuses a `pk_` (public task token) connection, which holds `task.data` only (PROTOCOL.md §12.3), with the server's
+ * Refuses a `pk_` (public task token) connection, which holds `task.data` only, with the server's
  * `Permission '<name>' denied`. API keys and `tk_` tokens hold all five task permissions.
  */
 export function requirePermission(ctx: HandlerContext, permission: TaskPermission): void {
@@ -13,7 +13,7 @@ export function requirePermission(ctx: HandlerContext, permission: TaskPermissio
   }
 }
 
-/** The authenticated identity: every OSS credential is user `local` (PROTOCOL.md §16.B.3). */
+/** The authenticated identity: every OSS credential is user `local`. */
 export function userIdOf(_ctx: HandlerContext): string {
   return 'local';
 }

@@ -7,7 +7,7 @@ import { requirePermission } from './access.js';
 const SAAS_ACCOUNT = 'Account management requires SaaS mode';
 const SAAS_APPS = 'App marketplace requires SaaS mode';
 
-/** Every `rrext_account_*` command of the SDKs (PROTOCOL.md §16.A). */
+/** Every `rrext_account_*` command of the SDKs. */
 export const ACCOUNT_COMMANDS = [
   'rrext_account_me',
   'rrext_account_org',
@@ -17,7 +17,7 @@ export const ACCOUNT_COMMANDS = [
   'rrext_account_billing',
 ] as const;
 
-/** The `rrext_app_*` commands the server handles (PROTOCOL.md §16.A). */
+/** The `rrext_app_*` commands the server handles. */
 export const APP_COMMANDS = ['rrext_app_developer', 'rrext_app_submission', 'rrext_app_catalog', 'rrext_app_admin', 'rrext_app_pricing'] as const;
 
 /**
@@ -32,7 +32,7 @@ function serverEnvView(core: EngineCore): Record<string, string> {
 
 /**
  * `set_env`: replaces the whole `ROCKETRIDE_*` set (other names ignored). The API key follows
- * `ROCKETRIDE_APIKEY`: absent means any credential is accepted from then on, as on the real server (PROTOCOL.md §16.I).
+ * `ROCKETRIDE_APIKEY`: absent means any credential is accepted from then on, as on the real server.
  * The simulator writes no `.env` file.
  */
 function replaceServerEnv(core: EngineCore, given: Record<string, unknown>): void {
@@ -49,7 +49,7 @@ function replaceServerEnv(core: EngineCore, given: Record<string, unknown>): voi
 
 /**
  * ⚠ Upstream checks no permission for the three env subcommands, so a `pk_` public token reads and replaces the server
- * API key (PROTOCOL.md §16.I). `head` reproduces that; `intended` asks for `task.control`, which `pk_` lacks.
+ * API key. `head` reproduces that; `intended` asks for `task.control`, which `pk_` lacks.
  */
 function guardEnv(ctx: HandlerContext): void {
   if (ctx.core.profile !== 'head') requirePermission(ctx, 'task.control');

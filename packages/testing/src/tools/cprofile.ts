@@ -14,7 +14,7 @@ interface Target {
 /**
  * No `target`: the server process, where the caller is `task:<connection number>`. A `target` token: that task's
  * engine, reached once the task is RUNNING; the engine knows one client (`data:1`) for everyone, so any caller owns
- * its session (PROTOCOL.md §16.H).
+ * its session.
  */
 async function targetOf(ctx: HandlerContext): Promise<Target> {
   const target = ctx.args.target;
@@ -35,8 +35,8 @@ function live(ctx: HandlerContext, profiler: ProcessProfiler): ProcessProfiler {
 }
 
 /**
- * A refusal, answered in both profiles as the server does: `success:true` with `body.status:"error"` (PROTOCOL.md
- * §16.H ⚠). The official SDKs' own tests pin this reply shape, so `intended` keeps it; the client turns it into a coded
+ * A refusal, answered in both profiles as the server does: `success:true` with `body.status:"error"` (an upstream
+ * quirk). The official SDKs' own tests pin this reply shape, so `intended` keeps it; the client turns it into a coded
  * error either way.
  */
 function refuse(message: string, owner?: string): Record<string, unknown> {

@@ -93,7 +93,7 @@ function taskEntry(task: Task, nowMs: number): Record<string, unknown> {
 
 /**
  * `rrext_dashboard`: `{overview, connections, tasks}` built from the simulator's own connections, subscriptions and
- * tasks, finished tasks included while they are retained (PROTOCOL.md §16.G). A `tk_` caller sees its own task and
+ * tasks, finished tasks included while they are retained. A `tk_` caller sees its own task and
  * connection only; `pk_` is refused. Neither profile sends the `apikey` field the TS SDK's type declares.
  */
 export const onDashboard: Handler = async (ctx: HandlerContext) => {

@@ -1,11 +1,11 @@
-/** The dialect each simulated database provider answers (PROTOCOL.md §16.J). */
+/** The SQL dialect each simulated database provider answers to a `dialect` Question. */
 const DIALECTS: Readonly<Record<string, string>> = { db_postgres: 'postgres', db_mysql: 'mysql', db_neo4j: 'neo4j' };
 
 /** True for a database node. */
 export const isDatabaseProvider = (provider: string): boolean => Object.hasOwn(DIALECTS, provider);
 
 /**
- * What a database node answers to a Question (PROTOCOL.md §16.J): `dialect` → `{dialect}`; `execute` → `{rows: [],
+ * What a database node answers to a Question: `dialect` → `{dialect}`; `execute` → `{rows: [],
  * affected_rows: 0}` when the node's `allow_execute` is true, otherwise nothing (the node only logs a warning, so
  * `query()` gets a result without answers). The simulator has no database: rows are always empty. Other question types
  * get no answer either.

@@ -8,7 +8,7 @@ import { onDeployAdd, onDeployList, onDeployRemove, onDeployStatus, onDeployUpda
 import { startScheduler } from './deploy/scheduler.js';
 import { attachTools, schedulerOptions } from './state.js';
 
-/** The server tools' commands: deployments, dashboard, profiling, account and apps (PROTOCOL.md §16.F–§16.I). */
+/** The server tools' commands: deployments, dashboard, profiling, account and apps. */
 export const TOOL_HANDLERS: ReadonlyArray<readonly [string, Handler]> = [
   ['rrext_deploy_add', onDeployAdd],
   ['rrext_deploy_list', onDeployList],

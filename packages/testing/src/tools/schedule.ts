@@ -3,7 +3,7 @@ import { serverFailure } from '../failure.js';
 import type { EngineProfile } from '../types.js';
 import { pyRepr } from '../store/pytext.js';
 
-/** The presets the server accepts besides `"manual"` (PROTOCOL.md §16.F). `@reboot` is not one. */
+/** The presets the server accepts besides `"manual"`. `@reboot` is not one. */
 export const SCHEDULE_PRESETS: readonly string[] = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
 
 const PRESET_EXPRESSIONS: Readonly<Record<string, string>> = {
@@ -25,7 +25,7 @@ function cronFields(text: string, profile: EngineProfile): boolean {
 /**
  * Checks a deployment schedule as the server does: `"manual"`, a preset, or a cron expression. A refused value fails
  * with the server's message, which quotes it as Python's repr. Under `intended` only 5-field expressions pass, as the
- * message says; `head` also takes croniter's 6-field form (PROTOCOL.md §16.F ⚠).
+ * message says; `head` also takes croniter's 6-field form, as upstream does.
  */
 export function validateSchedule(value: unknown, profile: EngineProfile): string {
   if (typeof value === 'string' && (value === 'manual' || SCHEDULE_PRESETS.includes(value))) return value;

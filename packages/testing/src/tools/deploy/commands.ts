@@ -24,7 +24,7 @@ function truthy(v: unknown): boolean {
 
 /**
  * A project id that is not a plain file name: empty, `.`/`..`, a path separator, surrounding spaces, or a character the
- * store's path rules refuse (`* ? < > | " :` and control characters, PROTOCOL.md §16.B.4).
+ * store's path rules refuse (`* ? < > | " :` and control characters).
  */
 export function pathLikeProjectId(id: string): boolean {
   if (id === '' || id === '.' || id === '..' || id.trim() !== id) return true;
@@ -37,7 +37,7 @@ export function pathLikeProjectId(id: string): boolean {
 
 /**
  * The project id of a pipeline as the record key. `head` uses any truthy value as given (numbers included, path
- * traversal included, PROTOCOL.md §16.F ⚠); `intended` takes only a string that is not a path.
+ * traversal included, an upstream quirk); `intended` takes only a string that is not a path.
  */
 function projectIdOf(ctx: HandlerContext, raw: unknown): string {
   if (!truthy(raw)) throw serverFailure('pipeline.project_id is required', FILE, 101);

@@ -8,7 +8,7 @@ import { DeploymentStore } from './store.js';
 const DEFAULT_INTERVAL_MS = 1_000;
 
 /**
- * The scheduler upstream wrote but left switched off (PROTOCOL.md §16.F): every `active` deployment whose schedule is
+ * The scheduler upstream wrote but left switched off: every `active` deployment whose schedule is
  * not `manual` is started through the normal task start at each of its cron times. Each deployment's next time is
  * computed from the clock when the scheduler first sees the record (or sees it changed); at or after that time the
  * pipeline is executed (a run that is still going makes the start fail with `Pipeline is already running.`, which is

@@ -2,7 +2,7 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { serverFailure } from '../../failure.js';
 
-/** A deployment record (PROTOCOL.md §16.F), in the key order the server writes. */
+/** A deployment record (`rrext_deploy_*`), in the key order the server writes. */
 export interface DeploymentRecord {
   pipeline: Record<string, unknown>;
   schedule: string;
@@ -18,7 +18,7 @@ export const recordKey = (userId: string, projectId: string) => `users/${userId}
 /**
  * Deployment records as files `<root>/users/<userId>/deployments/<project_id>.json`, the layout of the server's
  * filesystem store. The id is used as given (callers refuse path-like ids under `intended`); like the server, only a
- * path that leaves the root is refused (PROTOCOL.md §16.F ⚠).
+ * path that leaves the root is refused.
  */
 export class DeploymentStore {
   constructor(private readonly root: string) {}
