@@ -9,6 +9,7 @@ import {
   TimeoutError,
   ValidationError,
 } from './index.js';
+import { MAX_ERROR_MESSAGE } from './rocketride-error.js';
 
 describe('error hierarchy', () => {
   it('sets name, default code, server details and cause', () => {
@@ -54,5 +55,15 @@ describe('error hierarchy', () => {
     expect(foreign).toBeInstanceOf(ConnectionError);
     expect(foreign).not.toBeInstanceOf(PipeError);
     expect(new PipeError('x')).toBeInstanceOf(other.RocketRideError);
+  });
+});
+
+describe('a very long message', () => {
+  it('is cut to MAX_ERROR_MESSAGE characters with its length noted, never inside a surrogate pair; serverMessage stays whole', () => {
+    const text = `${'a'.repeat(MAX_ERROR_MESSAGE - 1)}😀${'b'.repeat(10)}`;
+    const error = new RocketRideError(text, { code: 'ERR_ROCKETRIDE', serverMessage: text });
+    expect(error.message).toBe(`${'a'.repeat(MAX_ERROR_MESSAGE - 1)}… [message cut: ${text.length} characters in all]`);
+    expect(error.serverMessage).toBe(text);
+    expect(new RocketRideError('x'.repeat(MAX_ERROR_MESSAGE)).message).toBe('x'.repeat(MAX_ERROR_MESSAGE));
   });
 });

@@ -26,6 +26,21 @@ export interface RocketRideErrorOptions<C extends ErrorCode = ErrorCode> {
 
 const BRAND = Symbol.for('rocketride-streams.RocketRideError');
 
+/**
+ * Longest `message` an error carries, in characters. A server may send a failure text of megabytes; the
+ * message (and the stack, which repeats it) is what logs print, so it is cut here, while `serverMessage`
+ * keeps the engine's text whole.
+ */
+export const MAX_ERROR_MESSAGE = 4096;
+
+/** `message`, cut to {@link MAX_ERROR_MESSAGE} characters with a note of how long it was. */
+function clipMessage(message: string): string {
+  if (message.length <= MAX_ERROR_MESSAGE) return message;
+  // Never end on the first half of a surrogate pair.
+  const end = /[\uD800-\uDBFF]/.test(message[MAX_ERROR_MESSAGE - 1]!) ? MAX_ERROR_MESSAGE - 1 : MAX_ERROR_MESSAGE;
+  return `${message.slice(0, end)}… [message cut: ${message.length} characters in all]`;
+}
+
 /** Root of every error this library throws. Always has a stable string `code`. */
 export class RocketRideError extends Error {
   static readonly brand: symbol = BRAND;
@@ -37,7 +52,7 @@ export class RocketRideError extends Error {
   readonly response?: unknown;
 
   constructor(message: string, options: RocketRideErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(typeof message === 'string' ? clipMessage(message) : message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = options.code ?? 'ERR_ROCKETRIDE';
     if (options.serverMessage !== undefined) this.serverMessage = options.serverMessage;
