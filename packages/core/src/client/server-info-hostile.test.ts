@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConnectionError, RocketRideError, TimeoutError } from '../errors/index.js';
+import { ConnectionError, ProtocolError, RocketRideError, TimeoutError } from '../errors/index.js';
+import { MAX_ERROR_MESSAGE } from '../errors/rocketride-error.js';
 import { guardProcess } from '../test-helpers/process-guard.js';
 import { useRawServers } from '../test-helpers/raw-fixture.js';
 import type { RawServer } from '../test-helpers/raw-server.js';
@@ -57,7 +58,6 @@ describe('RocketRideClient.getServerInfo(uri) against a hostile server', () => {
 
   for (const [name, frame, binary] of [
     ['a text frame that is not JSON', '}{ not json', false],
-    ['a truncated response to the probe', '{"type":"response","seq":1,"request_seq":1,"command":"rrext_public_probe","success":true,"body":{', false],
     ['a binary frame of garbage', Buffer.from([0xff, 0x00, 0x13, 0x37]), true],
   ] as const) {
     it(`${name} is dropped: the probe ends with its timeout error (ERR_TIMEOUT), not a crash`, async () => {
@@ -67,6 +67,15 @@ describe('RocketRideClient.getServerInfo(uri) against a hostile server', () => {
       expect([error.code, error.message]).toEqual(['ERR_TIMEOUT', TIMED_OUT(200)]);
     });
   }
+
+  it('a truncated response to the probe fails it at once with ERR_FRAME_NOT_JSON (it names the request it answers)', async () => {
+    const server = await raw.start((req, ctx) =>
+      ctx.ws.send(`{"type":"response","seq":1,"request_seq":${req.seq},"command":"rrext_public_probe","success":true,"body":{`),
+    );
+    const error = await probe(server, 5_000);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error.code).toBe('ERR_FRAME_NOT_JSON');
+  });
 
   it('a server that drops the connection as it opens: ERR_CONNECTION_LOST', async () => {
     const server = await raw.start(undefined, { onConnection: (ws) => ws.terminate() });
@@ -99,14 +108,15 @@ describe('RocketRideClient.getServerInfo(uri) against a hostile server', () => {
     expect([error.code, error.message]).toEqual(['ERR_TIMEOUT', TIMED_OUT(500)]);
   });
 
-  it('a huge (16 MiB) failure message: ERR_SERVER_INFO carrying the server message', async () => {
+  it('a huge (16 MiB) failure message: ERR_SERVER_INFO whose message is cut to MAX_ERROR_MESSAGE characters, serverMessage whole', async () => {
     const message = 'y'.repeat(HUGE);
     const server = await raw.start((req, ctx) => {
       ctx.ws.send(`{"type":"response","seq":1,"request_seq":${req.seq},"command":"rrext_public_probe","success":false,"message":"${message}"}`);
     });
     const error = await probe(server, 5_000);
     expect(error.code).toBe('ERR_SERVER_INFO');
-    expect(error.message).toBe(message);
+    expect(error.message).toBe(`${'y'.repeat(MAX_ERROR_MESSAGE)}… [message cut: ${HUGE} characters in all]`);
+    expect(error.stack!.length).toBeLessThan(MAX_ERROR_MESSAGE * 2);
     expect(error.serverMessage).toBe(message);
   });
 });

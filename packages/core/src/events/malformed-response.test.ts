@@ -38,6 +38,37 @@ describe('a malformed response to a pending request', () => {
     expect(client.isConnected()).toBe(true);
   });
 
+  it('also for a response cut short (not JSON at all) whose leading members name the request: ERR_FRAME_NOT_JSON at once', async () => {
+    server = await raw.start((req, ctx) => {
+      if (req.command !== 'rrext_ping') return defaultHandler(req, ctx);
+      ctx.ws.send(`{"type":"response","seq":9,"request_seq":${req.seq},"command":"rrext_ping","success":true,"body":{"a":`);
+    });
+    // requestTimeout only bounds the test: without the fix the ping waits for it and fails ERR_TIMEOUT.
+    client = raw.client({ uri: server.uri, auth: 'K', env: {}, requestTimeout: 5_000 });
+    await client.connect();
+    const error = (await client.ping().catch((e: unknown) => e)) as ProtocolError;
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect(error.code).toBe('ERR_FRAME_NOT_JSON');
+    expect(client.getConnectionInfo().pendingRequests).toBe(0);
+    expect(client.isConnected()).toBe(true);
+  });
+
+  it('a frame cut short that names no request, or is not a response, fails nothing', async () => {
+    let pings = 0;
+    server = await raw.start((req, ctx) => {
+      if (req.command !== 'rrext_ping') return defaultHandler(req, ctx);
+      pings++;
+      // First a cut event and a cut response whose request_seq is itself cut, then the real answer.
+      ctx.ws.send(`{"type":"event","seq":8,"request_seq":${req.seq},"event":"x","body":{`);
+      ctx.ws.send(`{"type":"response","seq":9,"request_seq":${req.seq}`);
+      defaultHandler(req, ctx);
+    });
+    client = raw.client({ uri: server.uri, auth: 'K', env: {}, requestTimeout: 5_000 });
+    await client.connect();
+    await expect(client.ping()).resolves.toBeUndefined();
+    expect(pings).toBe(1);
+  });
+
   it('also for a binary frame whose JSON header is a malformed response', async () => {
     server = await raw.start((req, ctx) => {
       if (req.command === 'rrext_ping') {
