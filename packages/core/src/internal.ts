@@ -3,3 +3,10 @@
  * and their tests need from a client beyond its public API. Not a public API: it changes without notice.
  */
 export { type DataHost, dataHostOf, type PipeOwner } from './data/host.js';
+export {
+  connectionLost,
+  PipeChannel,
+  type PipeChannelOptions,
+  type PipeChannelState,
+  sameConnection,
+} from './data/pipe-channel.js';

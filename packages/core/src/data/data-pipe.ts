@@ -4,7 +4,7 @@ import { requireBytes, requireFunction, requireObjinfo, requireOptions, requireS
 import type { SSECallback } from '../events/sse-routes.js';
 import { type DataHost, dataHostOf, type PipeOwner } from './host.js';
 import { mimeTypeOf } from './mime.js';
-import { connectionLost, sameConnection } from './one-shot.js';
+import { connectionLost, sameConnection } from './pipe-channel.js';
 import { closePipeRequest, openRequest, pipeClose, writeRequest } from './pipe-protocol.js';
 
 export type { SSECallback } from '../events/sse-routes.js';
