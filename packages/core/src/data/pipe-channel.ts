@@ -99,6 +99,9 @@ export class PipeChannel {
   #pendingClose: QueuedClose | undefined;
   /** `close` went out: from then on the object may be committed. */
   #closeSent = false;
+  /** The last caller's signal and its combination with `#cancel`'s (callers pass the same one to every step). */
+  #given: AbortSignal | undefined;
+  #combined: AbortSignal | undefined;
 
   constructor(
     private readonly client: PipeOwner,
@@ -141,13 +144,11 @@ export class PipeChannel {
     this.#host = host;
     this.#generation = host.generation;
     this.#writeTimeout = pipeTimeout(host, this.options.writeTimeout, DEFAULT_WRITE_TIMEOUT_MS);
-    const cancel = new AbortController();
-    this.#cancel = cancel;
+    this.#cancel = new AbortController();
     this.#unsubscribe = host.onConnectionLost(this.#onConnectionLost);
     const args: Record<string, unknown> = { subcommand: 'open', object: this.object, mimeType: this.mimeType, token: this.token };
     if (this.options.provider !== undefined) args.provider = this.options.provider;
-    const combined = signal === undefined ? cancel.signal : AbortSignal.any([signal, cancel.signal]);
-    return host.request<{ pipe_id?: number }>(COMMAND, args, { signal: combined }).then(this.#opened, this.#openRejected);
+    return host.request<{ pipe_id?: number }>(COMMAND, args, { signal: this.#signalFor(signal) }).then(this.#opened, this.#openRejected);
   }
 
   readonly #opened = (response: DAPResponse<{ pipe_id?: number }>): number => {
@@ -183,12 +184,11 @@ export class PipeChannel {
     const host = this.#host!;
     if (!sameConnection(host, this.#generation)) return Promise.reject(this.#lost());
     this.#busy = true;
-    const own = this.#cancel!.signal;
     return host
       .request(
         COMMAND,
         { subcommand: 'write', pipe_id: this.#id, token: this.token, data: data as Uint8Array },
-        { signal: signal === undefined ? own : AbortSignal.any([signal, own]), timeout: this.#writeTimeout },
+        { signal: this.#signalFor(signal), timeout: this.#writeTimeout },
       )
       .then(this.#acked, this.#writeRejected);
   }
@@ -245,10 +245,20 @@ export class PipeChannel {
   #sendClose(given: AbortSignal | undefined): Promise<PipelineResult> {
     const host = this.#host!;
     if (!sameConnection(host, this.#generation)) return Promise.reject(this.#lost());
-    const own = this.#cancel!.signal;
-    const signal = given === undefined ? own : AbortSignal.any([given, own]);
+    const signal = this.#signalFor(given);
     if (!signal.aborted) this.#closeSent = true;
     return closeRequest(host, this.token, this.#id!, signal, this.options.closeTimeout).then(this.#closed).then(undefined, this.#closeFailed);
+  }
+
+  /** What a request is sent with: the channel's own signal, combined with the caller's when given (one combination per caller signal). */
+  #signalFor(given: AbortSignal | undefined): AbortSignal {
+    const own = this.#cancel!.signal;
+    if (given === undefined) return own;
+    if (given !== this.#given) {
+      this.#given = given;
+      this.#combined = AbortSignal.any([given, own]);
+    }
+    return this.#combined!;
   }
 
   readonly #closed = (response: DAPResponse<PipelineResult>): PipelineResult => {

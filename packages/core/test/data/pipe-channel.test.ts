@@ -261,6 +261,32 @@ describe('abandon() never sends close and cancels what is in flight', () => {
   });
 });
 
+describe('the caller\'s signal', () => {
+  it('passed to every step, it still cancels the one in flight: that write rejects ERR_ABORTED and the queued one with it', async () => {
+    const held = await setup();
+    const c = channel();
+    const ac = new AbortController();
+    const opening = c.open(ac.signal);
+    await until(() => held.open.length === 1);
+    answer(held, 'open');
+    await opening;
+    const w1 = c.write(new Uint8Array([1]), ac.signal);
+    await until(() => held.write.length === 1);
+    answer(held, 'write');
+    await w1;
+    const w2 = caught(c.write(new Uint8Array([2]), ac.signal));
+    const w3 = caught(c.write(new Uint8Array([3]), ac.signal));
+    await until(() => held.write.length === 1);
+    ac.abort();
+    const error = await w2;
+    expect(error).toBeInstanceOf(AbortError);
+    expect(error).toMatchObject({ code: 'ERR_ABORTED', message: 'Request "rrext_process" was aborted' });
+    expect(await w3).toBe(error);
+    await expect(c.close(ac.signal)).rejects.toBe(error);
+    expect(steps()).toEqual(['open', 'write', 'write']);
+  });
+});
+
 describe('an abort before close is sent sends nothing', () => {
   it('close() with an aborted signal: ERR_ABORTED, no close on the wire', async () => {
     const held = await setup();
