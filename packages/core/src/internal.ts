@@ -4,3 +4,10 @@
  */
 export { isAbortSignal } from './config/checks.js';
 export { type DataHost, dataHostOf, type PipeOwner } from './data/host.js';
+export {
+  connectionLost,
+  PipeChannel,
+  type PipeChannelOptions,
+  type PipeChannelState,
+  sameConnection,
+} from './data/pipe-channel.js';

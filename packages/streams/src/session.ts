@@ -1,46 +1,36 @@
-import {
-  ConnectionError,
-  type PipelineResult,
-  pipeClose,
-  pipeOpen,
-  pipeWrite,
-  type RocketRideClient,
-  ValidationError,
-} from '@rocketride-streams/core';
+import { ConnectionError, type PipelineResult, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
+import { PipeChannel, type PipeChannelOptions } from '@rocketride-streams/core/internal';
 import { ByteQueue } from './byte-queue.js';
 import { checkToken } from './option-checks.js';
 import type { PipeProgress, ResolvedPipeOptions } from './options.js';
 import { startsCharacter, Utf8Validator } from './utf8.js';
 
-type State = 'new' | 'opening' | 'open' | 'closing' | 'closed' | 'abandoned';
-
 const NEWLINE = 0x0a;
 
+/** The error of a session whose connection was lost while its pipe was open. */
+const lost = (): ConnectionError =>
+  new ConnectionError('The connection to the engine was lost while the pipe was open; the object was not committed', { code: 'ERR_CONNECTION_LOST' });
+
 /**
- * One engine data pipe driven by a stream: open before the first write, exactly one
- * write request in flight, each write done only on its acknowledgement, `close` only from `finish()`,
- * and `abandon()` that never sends `close`. The Node and WHATWG adapters are thin layers over this.
+ * One engine data pipe driven by a stream. The pipe's rules (open before the first write, exactly one
+ * write request in flight, `close` only from `finish()`, `abandon()` that never sends `close`, a lost
+ * connection failing the pipe at once) are its core `PipeChannel`'s; the session adds the chunking
+ * policy on top: writes of at most `maxWriteBytes`, text cut at line ends or character boundaries
+ * and flushed when the source is idle, one document per write, and progress. The Node and WHATWG
+ * adapters are thin layers over this.
  */
 export class PipeSession {
   readonly #client: RocketRideClient;
   readonly #token: string;
   readonly #opts: ResolvedPipeOptions;
   readonly #onProgress: ((p: PipeProgress) => void) | undefined;
-  readonly #ctl = new AbortController();
-  /** Aborted when the owner gives up while `close` is in flight: bounds the wait for its answer, never cancels it. */
-  readonly #closeCtl = new AbortController();
+  readonly #channel: PipeChannel;
   readonly #queue = new ByteQueue();
   readonly #utf8: Utf8Validator | undefined;
   readonly #progress: PipeProgress;
-  #state: State = 'new';
-  #pipeId = -1;
-  #failure: Error | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   #idleSend: Promise<void> | undefined;
   #sending = false;
-  readonly #onDisconnected = (): void => {
-    this.abandon(new ConnectionError('The connection to the engine was lost while the pipe was open; the object was not committed', { code: 'ERR_CONNECTION_LOST' }));
-  };
   /** Called once when the session is abandoned, e.g. on socket loss, so the owning stream can fail. */
   onAbandon: ((reason: Error) => void) | undefined;
 
@@ -52,10 +42,22 @@ export class PipeSession {
     this.#utf8 = opts.mode === 'text' ? new Utf8Validator() : undefined;
     this.#progress = { bytesSent: 0, bytesAcknowledged: 0, writes: 0 };
     if (opts.total !== undefined) this.#progress.total = opts.total;
+    const channelOptions: PipeChannelOptions = {
+      writeTimeout: opts.writeTimeoutMs,
+      closeTimeout: opts.closeTimeoutMs,
+      lostError: lost,
+      onFailure: (error, connectionLost) => {
+        clearTimeout(this.#idleTimer);
+        // A failed step reaches its caller; a lost connection may come while nothing is asked.
+        if (connectionLost) this.onAbandon?.(error);
+      },
+    };
+    if (opts.provider !== undefined) channelOptions.provider = opts.provider;
+    this.#channel = new PipeChannel(client, token, opts.objinfo, opts.mimeType, channelOptions);
   }
 
   get pipeId(): number | undefined {
-    return this.#pipeId >= 0 ? this.#pipeId : undefined;
+    return this.#channel.pipeId;
   }
 
   get progress(): Readonly<PipeProgress> {
@@ -64,27 +66,19 @@ export class PipeSession {
 
   /** True once `close` has been sent and its answer is awaited: from then on the object may be committed. */
   get closing(): boolean {
-    return this.#state === 'closing';
+    return this.#channel.state === 'closing';
   }
 
   /** Opens the engine pipe. Rejects with a typed error, and sends nothing, when the input is unusable. */
   async open(): Promise<void> {
-    if (this.#failure) throw this.#failure;
-    if (this.#state !== 'new') throw new Error(`open() called in state ${this.#state}`);
+    const channel = this.#channel;
+    if (channel.failure) throw channel.failure;
+    if (channel.state !== 'new') throw new Error(`open() called in state ${channel.state}`);
     checkToken(this.#token);
     if (!this.#client.isConnected()) {
       throw new ConnectionError('The client is not connected; call connect() before opening a pipe', { code: 'ERR_NOT_CONNECTED' });
     }
-    this.#state = 'opening';
-    this.#client.on('disconnected', this.#onDisconnected);
-    try {
-      const options: { provider?: string; signal: AbortSignal } = { signal: this.#ctl.signal };
-      if (this.#opts.provider !== undefined) options.provider = this.#opts.provider;
-      this.#pipeId = await pipeOpen(this.#client, this.#token, this.#opts.objinfo, this.#opts.mimeType, options);
-    } catch (err) {
-      throw this.#settleFailure(err);
-    }
-    this.#state = 'open';
+    await channel.open();
     this.#report();
     this.#armIdle();
   }
@@ -125,19 +119,7 @@ export class PipeSession {
     this.#utf8?.end();
     while (this.#queue.bytes > 0) await this.#send(this.#queue.take(this.#textCut()));
     clearTimeout(this.#idleTimer);
-    this.#state = 'closing';
-    try {
-      const result = await pipeClose(this.#client, this.#token, this.#pipeId, {
-        signal: this.#closeCtl.signal,
-        timeout: this.#opts.closeTimeoutMs,
-      });
-      this.#state = 'closed';
-      return result;
-    } catch (err) {
-      throw this.#settleFailure(err);
-    } finally {
-      this.#client.off('disconnected', this.#onDisconnected);
-    }
+    return this.#channel.close();
   }
 
   /**
@@ -148,16 +130,11 @@ export class PipeSession {
    * answer, and `finish()` reports the real outcome (or `ERR_COMMIT_UNKNOWN` without an answer).
    */
   abandon(reason: Error, notify = true): void {
-    if (this.#state === 'closed' || this.#state === 'abandoned') return;
-    if (this.#state === 'closing') {
-      this.#closeCtl.abort(reason);
-      return;
-    }
-    this.#failure ??= reason;
-    this.#state = 'abandoned';
+    const state = this.#channel.state;
+    if (state === 'closed' || state === 'failed') return;
+    this.#channel.abandon(reason);
+    if (state === 'closing') return;
     clearTimeout(this.#idleTimer);
-    this.#client.off('disconnected', this.#onDisconnected);
-    this.#ctl.abort(reason);
     if (notify) this.onAbandon?.(reason);
   }
 
@@ -173,7 +150,7 @@ export class PipeSession {
    */
   #armIdle(): void {
     const ms = this.#opts.idleFlushMs;
-    if (ms <= 0 || this.#idleTimer || this.#state !== 'open' || this.#opts.mode !== 'text' || this.#queue.bytes === 0) return;
+    if (ms <= 0 || this.#idleTimer || this.#channel.state !== 'open' || this.#opts.mode !== 'text' || this.#queue.bytes === 0) return;
     this.#idleTimer = setTimeout(this.#onIdle, ms);
     this.#idleTimer.unref();
   }
@@ -202,8 +179,9 @@ export class PipeSession {
   };
 
   #assertWritable(): void {
-    if (this.#failure) throw this.#failure;
-    if (this.#state !== 'open') throw new Error(`pipe is not open (state ${this.#state})`);
+    const channel = this.#channel;
+    if (channel.failure) throw channel.failure;
+    if (channel.state !== 'open') throw new Error(`pipe is not open (state ${channel.state})`);
   }
 
   async #send(parts: Uint8Array[]): Promise<void> {
@@ -214,9 +192,7 @@ export class PipeSession {
     this.#idleTimer = undefined;
     this.#sending = true;
     try {
-      await pipeWrite(this.#client, this.#token, this.#pipeId, parts, { signal: this.#ctl.signal, timeout: this.#opts.writeTimeoutMs });
-    } catch (err) {
-      throw this.#settleFailure(err);
+      await this.#channel.write(parts);
     } finally {
       this.#sending = false;
     }
@@ -245,18 +221,6 @@ export class PipeSession {
       while (cut < complete && !startsCharacter(q.byteAt(cut))) cut++;
     }
     return cut;
-  }
-
-  /** Records the first failure; a failure after abandon() reports the abandon reason instead. */
-  #settleFailure(err: unknown): Error {
-    const error = err instanceof Error ? err : new Error(String(err));
-    if (this.#failure) return this.#failure;
-    this.#failure = error;
-    this.#state = 'abandoned';
-    clearTimeout(this.#idleTimer);
-    this.#client.off('disconnected', this.#onDisconnected);
-    this.#ctl.abort(error);
-    return error;
   }
 
   #report(): void {

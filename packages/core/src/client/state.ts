@@ -45,6 +45,8 @@ export class ClientState {
   readonly events: EventHub;
   readonly data: DataHost;
   #chatCounter = 0;
+  /** The data path's `onConnectionLost` listeners (open pipes): told before the public `'disconnected'`. */
+  readonly #lossListeners = new Set<() => void>();
   /** The last identity and its copy without the userToken, which getConnectionInfo() hands out. */
   #shown: { of: ConnectResult; shown: ConnectResult } | undefined;
 
@@ -73,6 +75,13 @@ export class ClientState {
         emitter.emit('connected', { result, generation });
       },
       disconnected: (reason, hasError, generation) => {
+        for (const listener of [...this.#lossListeners]) {
+          try {
+            listener();
+          } catch (thrown) {
+            emitter.reportListenerError("a pipe's connection-lost handler", thrown);
+          }
+        }
         safeCall(o.onDisconnected, reason, hasError);
         emitter.emit('disconnected', { reason, hasError, generation });
       },
@@ -118,6 +127,11 @@ export class ClientState {
       subscribePipeSse: (token, pipeId, callback, signal) => this.events.subscribePipeSse(token, pipeId, callback, signal),
       nextChatNumber: nextChat,
       dispatchEvent: (event) => this.events.dispatch(event),
+      onConnectionLost: (listener) => {
+        const listeners = this.#lossListeners;
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
     };
     registerDataHost(client, this.data);
   }

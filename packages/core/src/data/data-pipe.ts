@@ -2,10 +2,9 @@ import { PipeError } from '../errors/pipe-error.js';
 import type { PipelineResult } from '../schema/pipeline-result.js';
 import { requireBytes, requireFunction, requireObjinfo, requireOptions, requireSignal, requireString, requireTimeout } from '../config/checks.js';
 import type { SSECallback } from '../events/sse-routes.js';
-import { type DataHost, dataHostOf, type PipeOwner } from './host.js';
+import { dataHostOf, type PipeOwner } from './host.js';
 import { mimeTypeOf } from './mime.js';
-import { connectionLost, sameConnection } from './one-shot.js';
-import { closePipeRequest, openRequest, pipeClose, writeRequest } from './pipe-protocol.js';
+import { PipeChannel } from './pipe-channel.js';
 
 export type { SSECallback } from '../events/sse-routes.js';
 
@@ -46,8 +45,6 @@ export function checkDataPipeOptions(options: unknown, name = 'options'): void {
   requireTimeout(o.closeTimeout, `${name}.closeTimeout`);
 }
 
-type State = 'new' | 'opening' | 'open' | 'closing' | 'closed' | 'failed';
-
 /**
  * A promise-style data pipe, as the official SDK's `DataPipe`: `open()`, `write(bytes)` any number of
  * times, `close()` for the result. Writes are serialised (one in flight at a time, as the engine
@@ -55,23 +52,18 @@ type State = 'new' | 'opening' | 'open' | 'closing' | 'closed' | 'failed';
  * pipe: it never sends `close`, so a truncated object is never committed. A pipe does not survive the
  * connection it was opened on: once that is lost (even if persist mode reconnected), `write()` and
  * `close()` reject with `ERR_CONNECTION_LOST` and send nothing.
+ *
+ * The rules of the pipe are its {@link PipeChannel}'s; this layer adds the official SDK's return values
+ * (`close()` → `undefined` when never opened), the optional SSE subscription and disposal.
  */
 export class DataPipe {
-  private state: State = 'new';
-  private id: number | undefined;
-  /** The client's data host, looked up once when the pipe opens. */
-  private host: DataHost | undefined;
-  /** Settles once every write queued so far has settled (never rejects). */
-  private tail: Promise<void> = Promise.resolve();
-  /** Writes queued and not settled yet: with none, a write or close is sent at once instead of behind `tail`. */
-  private queued = 0;
-  private failure: unknown;
-  /** The client generation (connection) the pipe was opened on; a pipe does not outlive it. */
-  private generation = -1;
+  private readonly channel: PipeChannel;
+  /** `open()` finished, including the SSE subscription of an `onSSE` pipe. */
+  private ready = false;
+  /** Why `open()` failed after the engine opened the pipe (the SSE subscription); the pipe was closed again. */
+  private refused: unknown;
   /** Ends the SSE subscription and routing of an `onSSE` pipe (once). */
   private releaseSse: (() => void) | undefined;
-  /** Aborted by disposal: cancels an `open` still waiting for its answer. Only `open()` needs one (see `openOwned`). */
-  private disposal: AbortController | undefined;
   readonly mimeType: string;
   readonly objinfo: Record<string, unknown>;
   private readonly options: DataPipeOptions;
@@ -90,15 +82,22 @@ export class DataPipe {
     this.options = { ...options };
     this.objinfo = { ...objinfo };
     this.mimeType = mimeType ?? mimeTypeOf(this.objinfo.name);
+    const o = this.options;
+    this.channel = new PipeChannel(client, token, this.objinfo, this.mimeType, {
+      provider: o.provider,
+      writeTimeout: o.writeTimeout,
+      closeTimeout: o.closeTimeout,
+      onFailure: o.onSSE === undefined ? undefined : () => this.endSse(),
+    });
   }
 
   /** The engine's pipe id once open. */
   get pipeId(): number | undefined {
-    return this.id;
+    return this.channel.pipeId;
   }
 
   get isOpened(): boolean {
-    return this.state === 'open';
+    return this.ready && this.channel.state === 'open';
   }
 
   /**
@@ -114,76 +113,42 @@ export class DataPipe {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.state !== 'new') return Promise.reject(new PipeError('Pipe already opened', { code: 'ERR_PIPE_STATE' }));
-    // Disposal while the open is pending cancels it: the engine may hold `open` for a free slot.
-    this.disposal = new AbortController();
-    const given = options?.signal;
-    return this.start(given === undefined ? this.disposal.signal : AbortSignal.any([given, this.disposal.signal]));
+    return this.openOwned(options?.signal);
   }
 
-  /**
-   * @internal `open()` for a pipe the library itself owns and never disposes (send, chat, sendFiles):
-   * no disposal controller to create and listen to on every call, only the caller's signal.
-   */
+  /** @internal `open()` for arguments already checked (send, chat, sendFiles). */
   openOwned(signal: AbortSignal | undefined): Promise<this> {
-    if (this.state !== 'new') return Promise.reject(new PipeError('Pipe already opened', { code: 'ERR_PIPE_STATE' }));
-    return this.start(signal);
+    if (this.channel.state !== 'new') return Promise.reject(new PipeError('Pipe already opened', { code: 'ERR_PIPE_STATE' }));
+    const opening = this.channel.open(signal);
+    const onSSE = this.options.onSSE;
+    if (onSSE === undefined) return opening.then(this.opened);
+    return opening.then((id) => this.subscribeSse(id, onSSE, signal));
   }
 
-  private start(signal: AbortSignal | undefined): Promise<this> {
-    this.state = 'opening';
-    let opening: Promise<number>;
-    try {
-      this.generation = this.client.generation;
-      const host = dataHostOf(this.client);
-      this.host = host;
-      opening = openRequest(host, this.token, this.objinfo, this.mimeType, this.options.provider, signal);
-    } catch (error) {
-      opening = Promise.reject(error);
-    }
-    return opening.then(
-      (id) => this.opened(id, signal),
-      (error: unknown) => {
-        if ((this.state as State) !== 'failed') {
-          this.state = 'failed';
-          this.failure = error;
-        }
-        throw this.failure;
-      },
-    );
-  }
-
-  private opened(id: number, signal: AbortSignal | undefined): this | Promise<this> {
-    this.id = id;
-    // Disposed while the answer was on its way: the pipe stays abandoned (never written, never closed).
-    if ((this.state as State) === 'failed') throw this.failure;
-    if (this.options.onSSE !== undefined) return this.subscribeSse(this.options.onSSE, signal);
-    this.state = 'open';
+  private readonly opened = (): this => {
+    this.ready = true;
     return this;
-  }
+  };
 
-  private async subscribeSse(onSSE: SSECallback, signal: AbortSignal | undefined): Promise<this> {
-    const id = this.id!;
+  private async subscribeSse(id: number, onSSE: SSECallback, signal: AbortSignal | undefined): Promise<this> {
     try {
-      this.releaseSse = await this.host!.subscribePipeSse(this.token, id, onSSE, signal);
+      this.releaseSse = await dataHostOf(this.client).subscribePipeSse(this.token, id, onSSE, signal);
     } catch (cause) {
       const error = new PipeError(`Failed to subscribe to SSE events for pipe ${id}: ${(cause as Error)?.message ?? cause}`, {
         code: 'ERR_PIPE_SSE',
         cause,
         command: 'rrext_monitor',
       });
-      this.state = 'failed';
-      this.failure = error;
-      if (this.client.isConnected() && this.client.generation === this.generation) {
-        await pipeClose(this.client, this.token, id).catch(() => undefined);
-      }
+      this.refused = error;
+      if (this.channel.state === 'open') await this.channel.close().catch(() => undefined);
       throw error;
     }
-    if ((this.state as State) === 'failed') {
+    // Disposed, or the connection lost, while subscribing: the pipe stays abandoned.
+    if (this.channel.state !== 'open') {
       this.endSse();
-      throw this.failure;
+      throw this.channel.failure;
     }
-    this.state = 'open';
+    this.ready = true;
     return this;
   }
 
@@ -193,39 +158,12 @@ export class DataPipe {
       requireBytes(data);
       requireOptions(options);
       requireSignal(options?.signal, 'options.signal');
-      this.requireWritable();
     } catch (error) {
       return Promise.reject(error);
     }
-    const signal = options?.signal;
-    const run = this.queued === 0 ? this.sendWrite(data, signal) : this.tail.then(() => this.sendWrite(data, signal));
-    this.queued++;
-    this.tail = run.then(this.writeSettled, this.writeFailed);
-    return run;
+    const refusal = this.refusal();
+    return refusal === undefined ? this.channel.write(data, options?.signal) : Promise.reject(refusal);
   }
-
-  private sendWrite(data: Uint8Array | readonly Uint8Array[], signal: AbortSignal | undefined): Promise<void> {
-    if (this.state === 'failed') return Promise.reject(this.failure);
-    try {
-      this.requireConnection();
-      return writeRequest(this.host!, this.token, this.id!, data, signal, this.options.writeTimeout);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  private readonly writeSettled = (): void => {
-    this.queued--;
-  };
-
-  private readonly writeFailed = (error: unknown): void => {
-    this.queued--;
-    if (this.state !== 'failed') {
-      this.state = 'failed';
-      this.failure = error;
-    }
-    this.endSse();
-  };
 
   /**
    * Waits for queued writes, closes the pipe (committing the object) and resolves with the result.
@@ -238,45 +176,23 @@ export class DataPipe {
   async close(options?: { signal?: AbortSignal }): Promise<PipelineResult | undefined> {
     requireOptions(options);
     requireSignal(options?.signal, 'options.signal');
-    if (this.state === 'new' || this.state === 'opening' || this.state === 'closing' || this.state === 'closed') {
-      return undefined;
-    }
+    const state = this.channel.state;
+    if (this.refused === undefined && state !== 'failed' && (!this.ready || state === 'closing' || state === 'closed')) return undefined;
     return this.finish(options);
   }
 
   /** @internal close() for a pipe known to be open (send/chat/sendFiles): never `undefined`. */
   finish(options?: { signal?: AbortSignal }): Promise<PipelineResult> {
-    try {
-      this.requireWritable();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    this.state = 'closing';
-    const signal = options?.signal;
-    return this.queued === 0 ? this.sendClose(signal) : this.tail.then(() => this.sendClose(signal));
-  }
-
-  private sendClose(signal: AbortSignal | undefined): Promise<PipelineResult> {
-    let closing: Promise<PipelineResult>;
-    try {
-      if (this.state === 'failed') throw this.failure;
-      this.requireConnection();
-      closing = closePipeRequest(this.host!, this.token, this.id!, signal, this.options.closeTimeout);
-    } catch (error) {
-      this.endSse();
-      return Promise.reject(error);
-    }
+    const refusal = this.refusal();
+    if (refusal !== undefined) return Promise.reject(refusal);
+    const closing = this.channel.close(options?.signal);
+    if (this.options.onSSE === undefined) return closing;
     return closing.then(
       (result) => {
-        this.state = 'closed';
         this.endSse();
         return result;
       },
       (error: unknown) => {
-        if (this.state !== 'failed') {
-          this.state = 'failed';
-          this.failure = error;
-        }
         this.endSse();
         throw error;
       },
@@ -290,14 +206,10 @@ export class DataPipe {
    */
   async [Symbol.asyncDispose](): Promise<void> {
     this.endSse();
-    // A close already sent cannot be undone; close() reports its outcome.
-    if (this.state === 'closed' || this.state === 'closing') return;
-    if (this.state !== 'failed') {
-      this.state = 'failed';
-      this.failure = new PipeError('Pipe was abandoned; the object was not committed', { code: 'ERR_PIPE_ABANDONED' });
-    }
-    this.disposal?.abort(this.failure);
-    await this.tail;
+    // A close already asked for cannot be undone; close() reports its outcome.
+    const state = this.channel.state;
+    if (state === 'closed' || state === 'closing') return;
+    this.channel.abandon(new PipeError('Pipe was abandoned; the object was not committed', { code: 'ERR_PIPE_ABANDONED' }));
   }
 
   private endSse(): void {
@@ -306,19 +218,10 @@ export class DataPipe {
     release?.();
   }
 
-  /** A pipe does not outlive the connection it was opened on (see `connectionLost()`). */
-  private requireConnection(): void {
-    if (sameConnection(this.client, this.generation)) return;
-    const error = connectionLost();
-    this.state = 'failed';
-    this.failure = error;
-    throw error;
-  }
-
-  private requireWritable(): void {
-    if (this.state === 'open') return;
-    if (this.state === 'failed') throw this.failure;
-    if (this.state === 'new' || this.state === 'opening') throw new PipeError('Pipe not opened', { code: 'ERR_PIPE_STATE' });
-    throw new PipeError('Pipe is closed', { code: 'ERR_PIPE_STATE' });
+  /** Why a write or close is refused before the channel sees it: a failed SSE subscription, or `open()` not finished. */
+  private refusal(): unknown {
+    if (this.refused !== undefined) return this.refused;
+    if (!this.ready && this.channel.state !== 'failed') return new PipeError('Pipe not opened', { code: 'ERR_PIPE_STATE' });
+    return undefined;
   }
 }

@@ -25,6 +25,12 @@ export interface DataHost extends PipeOwner {
   nextChatNumber(): number;
   /** Dispatches a client-side event (e.g. an upload's progress) as the engine's are. */
   dispatchEvent(event: RocketRideEvent): void;
+  /**
+   * Calls `listener` at once whenever the authenticated connection ends (lost, `disconnect()`,
+   * `logout()`, re-authentication with another credential), before the public `'disconnected'`
+   * event; returns the function that removes it. A `PipeChannel` learns of a lost connection here.
+   */
+  onConnectionLost(listener: () => void): () => void;
 }
 
 // One registry per process, shared by every copy of this module (the public and the internal entry

@@ -1,7 +1,7 @@
 import type { DAPResponse } from '../codec/types.js';
-import { ConnectionError } from '../errors/connection-error.js';
 import type { PipelineResult } from '../schema/pipeline-result.js';
-import type { DataHost, PipeOwner } from './host.js';
+import type { DataHost } from './host.js';
+import { connectionLost, sameConnection } from './pipe-channel.js';
 import {
   acknowledged,
   COMMAND,
@@ -14,24 +14,6 @@ import {
   unanswered,
   writeFailure,
 } from './pipe-protocol.js';
-
-/**
- * @internal The error of a pipe step after the connection the pipe was opened on is gone. Pipe ids
- * belong to the task, not to the connection, and the engine reuses them: after the connection the
- * pipe was opened on is lost (even if a persist-mode reconnect followed), a write or close with its
- * id could reach another upload's pipe, so the pipe fails instead and sends nothing more.
- */
-export function connectionLost(): ConnectionError {
-  return new ConnectionError(
-    'The connection this pipe was opened on was lost; the pipe went with it and the object was not committed',
-    { code: 'ERR_CONNECTION_LOST', command: COMMAND },
-  );
-}
-
-/** @internal Whether the client is still on the connection (`generation`) a pipe was opened on. */
-export function sameConnection(client: PipeOwner, generation: number): boolean {
-  return client.generation === generation && client.isConnected();
-}
 
 /** @internal What {@link sendWhole} sends. All of it is checked by the caller. */
 export interface WholeObject {

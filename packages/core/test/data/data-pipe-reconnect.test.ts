@@ -31,4 +31,21 @@ describe('DataPipe across a reconnect (persist mode)', () => {
     expect(engine.requests().filter((r) => r.arguments.subcommand === 'write')).toHaveLength(writesBefore);
     expect(engine.requests().filter((r) => r.arguments.subcommand === 'close')).toHaveLength(0);
   });
+
+  it('an idle pipe learns of the loss at once: by the public "disconnected" event it is no longer open', async () => {
+    const { engine, client } = await h.connected({}, { persist: true, reconnectDelay: 5, maxReconnectDelay: 5 });
+    const { token } = await client.use({ pipeline: PIPELINE, token: 'dp-lost-idle' });
+    const pipe = await client.openPipe(token, { name: 'b.bin' }).open();
+    expect(pipe.isOpened).toBe(true);
+    const seen: boolean[] = [];
+    client.on('disconnected', () => seen.push(pipe.isOpened));
+    engine.faults.closeAfterFrames(0);
+    await client.ping().catch(() => {});
+    await until(() => seen.length === 1);
+    expect(seen).toEqual([false]);
+    await expect(pipe.write(new Uint8Array([1]))).rejects.toMatchObject({
+      code: 'ERR_CONNECTION_LOST',
+      message: 'The connection this pipe was opened on was lost; the pipe went with it and the object was not committed',
+    });
+  });
 });
