@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { ValidationError } from '@rocketride-streams/core';
 import { describe, expect, it } from 'vitest';
@@ -46,6 +47,17 @@ describe('connectPool(): bad options are a coded ValidationError before any sock
     expect({ code: got.code, message: got.message }).toEqual({ code, message: typeof message === 'function' ? message(a!.uri) : message });
     expect(a!.connectionCount() + b!.connectionCount()).toBe(0);
     expect([...a!.requests(), ...b!.requests()]).toEqual([]);
+  });
+
+  it('an unparsable engine address with user info is refused without its password (message, cause, inspect)', async () => {
+    const [a] = await h.start(1);
+    for (const engines of [['ws://user:s3cret-pw@127.0.0.1:99999'], [a!.uri, { uri: 'ws://user:s3cret-pw@[::1', name: 'b' }]]) {
+      const got = await refusal(() => connectPool({ engines, auth: 'K', env: {} } as never));
+      expect(got.code).toBe('ERR_INVALID_URI');
+      expect(got.message).toMatch(/^Invalid engine URI: "ws:\/\/\*\*\*@/);
+      expect(inspect(got.error, { depth: null, showHidden: true })).not.toContain('s3cret');
+    }
+    expect(a!.connectionCount()).toBe(0);
   });
 
   it('ROCKETRIDE_URI as a comma-separated list names the engines', async () => {
