@@ -69,7 +69,7 @@ describe('connectPool(): bad options are a coded ValidationError before any sock
 });
 
 describe('pool.use(), the PoolTask methods and pool.terminate(): bad arguments are coded errors and nothing is sent', () => {
-  async function ready(): Promise<{ task: PoolTask; sent: () => number; executes: () => number; pool: Awaited<ReturnType<typeof connectPool>> }> {
+  async function ready(): Promise<{ task: PoolTask; sent: () => number; executes: () => number; terminates: () => number; pool: Awaited<ReturnType<typeof connectPool>> }> {
     const engines = await h.start(2);
     const pool = h.keep(await connectPool({ engines: engines.map((e) => e.uri), auth: 'K', env: {} }));
     const task = await pool.use(ECHO_PIPELINE);
@@ -78,6 +78,7 @@ describe('pool.use(), the PoolTask methods and pool.terminate(): bad arguments a
       pool,
       sent: () => engines.reduce((n, e) => n + dataOps(e).length, 0),
       executes: () => engines.reduce((n, e) => n + e.requests().filter((r) => r.command === 'execute').length, 0),
+      terminates: () => engines.reduce((n, e) => n + e.requests().filter((r) => r.command === 'terminate').length, 0),
     };
   }
 
@@ -138,6 +139,19 @@ describe('pool.use(), the PoolTask methods and pool.terminate(): bad arguments a
       expect(got.message).toMatch(/^pool\.(terminate|status\$)\(\) takes a PoolTask of this pool \(from pool\.use\(\)\)$/);
     }
     expect((await refusal(() => pool.events$({ token: 5 } as never))).code).toBe('ERR_INVALID_ARGUMENT');
+  });
+
+  it('terminate() with bad options is ERR_INVALID_ARGUMENT and leaves the task running: no terminate sent, pipes still taken', async () => {
+    const { pool, task, terminates } = await ready();
+    const got = await refusal(() => pool.terminate(task, 5 as never));
+    expect({ code: got.code, message: got.message }).toEqual({ code: 'ERR_INVALID_ARGUMENT', message: 'pool.terminate() options must be an object (got 5)' });
+    expect(terminates()).toBe(0);
+    expect(task.terminated).toBe(false);
+    const result = await task.upload('still running');
+    expect(pool.engines).toContain(result.engine);
+    await pool.terminate(task);
+    expect(task.terminated).toBe(true);
+    expect(terminates()).toBe(2);
   });
 
   it('a terminated task and a disconnected pool refuse new pipes with their own codes, sending nothing', async () => {

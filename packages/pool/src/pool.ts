@@ -3,6 +3,7 @@ import {
   AbortError,
   AuthenticationError,
   type CallOptions,
+  checkCallOptions,
   ConnectionError,
   type ConnectedInfo,
   type DisconnectedInfo,
@@ -218,6 +219,8 @@ export class RocketRidePool {
   async terminate(task: PoolTask, options?: CallOptions): Promise<void> {
     if (this.#closed) throw this.#closed;
     const own = this.#own(task, 'terminate');
+    // Checked before the task is marked terminated: a bad argument must leave it running and in the pool.
+    checkCallOptions(options, 'pool.terminate()');
     own.markTerminated(new ValidationError('The pool task was terminated; start it again with pool.use()', { code: 'ERR_TASK_TERMINATED' }));
     this.#tasks.delete(own);
     const outcomes = await Promise.allSettled(
