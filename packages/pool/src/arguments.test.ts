@@ -154,6 +154,15 @@ describe('pool.use(), the PoolTask methods and pool.terminate(): bad arguments a
     expect(terminates()).toBe(2);
   });
 
+  it('events$() without a task or filter is ERR_INVALID_ARGUMENT, not a stream that never emits', async () => {
+    const { pool } = await ready();
+    for (const target of [undefined, 'tok', 5]) {
+      const got = await refusal(() => pool.events$(target as never));
+      expect(got.code).toBe('ERR_INVALID_ARGUMENT');
+      expect(got.message).toMatch(/^pool\.events\$\(\) takes a PoolTask of this pool or an events filter \{ token \} or \{ projectId, source \} \(got /);
+    }
+  });
+
   it('a terminated task and a disconnected pool refuse new pipes with their own codes, sending nothing', async () => {
     const { pool, task, sent } = await ready();
     await pool.terminate(task);

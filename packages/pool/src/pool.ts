@@ -7,6 +7,7 @@ import {
   ConnectionError,
   type ConnectedInfo,
   type DisconnectedInfo,
+  describeValue,
   ExecutionError,
   RocketRideClient,
   type RocketRideError,
@@ -239,6 +240,12 @@ export class RocketRidePool {
   /** The engines' events for a PoolTask (each replica's token on its own engine) or a filter applied on every engine, each tagged with `engine`. */
   events$(target: PoolTask | EventsFilter, options?: EventsOptions): Observable<PoolEvent> {
     const task = target instanceof PoolTask ? this.#own(target, 'events$') : undefined;
+    // Without this, a missing target was taken for a task with no replica: a stream that never emits.
+    if (task === undefined && (typeof target !== 'object' || target === null)) {
+      throw new ValidationError(`pool.events$() takes a PoolTask of this pool or an events filter { token } or { projectId, source } (got ${describeValue(target)})`, {
+        code: 'ERR_INVALID_ARGUMENT',
+      });
+    }
     const sources = task
       ? task.internalReplicas.map((r) => ({ engine: r.engine, token: () => (r.ready ? r.token : undefined), key: () => `${r.token}\u0000${r.generation}` }))
       : this.#engines.map((e) => ({ engine: e, token: () => undefined, key: () => '' }));
