@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { ECHO_PIPELINE } from '@rocketride-streams/testing';
-import { ValidationError } from '@rocketride-streams/core';
+import { ConnectionError, ValidationError } from '@rocketride-streams/core';
 import { describe, expect, it } from 'vitest';
 import { connectPool, type PoolTask } from './index.js';
 import { dataOps, useEngines } from './test-support/engines.js';
@@ -160,6 +160,21 @@ describe('pool.use(), the PoolTask methods and pool.terminate(): bad arguments a
       const got = await refusal(() => pool.events$(target as never));
       expect(got.code).toBe('ERR_INVALID_ARGUMENT');
       expect(got.message).toMatch(/^pool\.events\$\(\) takes a PoolTask of this pool or an events filter \{ token \} or \{ projectId, source \} \(got /);
+    }
+  });
+
+  it('events$() and status$() after disconnect() fail ERR_DISCONNECTED, not as a foreign task', async () => {
+    const { pool, task } = await ready();
+    await pool.disconnect();
+    for (const call of [() => pool.events$(task), () => pool.status$(task), () => pool.events$({ token: '*' })]) {
+      let error: unknown;
+      try {
+        call();
+      } catch (e) {
+        error = e;
+      }
+      expect({ code: (error as ConnectionError).code, message: (error as Error).message }).toEqual({ code: 'ERR_DISCONNECTED', message: 'The pool was disconnected' });
+      expect(error).toBeInstanceOf(ConnectionError);
     }
   });
 

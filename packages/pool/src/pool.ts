@@ -239,6 +239,8 @@ export class RocketRidePool {
 
   /** The engines' events for a PoolTask (each replica's token on its own engine) or a filter applied on every engine, each tagged with `engine`. */
   events$(target: PoolTask | EventsFilter, options?: EventsOptions): Observable<PoolEvent> {
+    // After disconnect() the pool holds no task and no engine any more: say so, rather than call the task foreign.
+    if (this.#closed) throw this.#closed;
     const task = target instanceof PoolTask ? this.#own(target, 'events$') : undefined;
     // Without this, a missing target was taken for a task with no replica: a stream that never emits.
     if (task === undefined && (typeof target !== 'object' || target === null)) {
@@ -254,6 +256,7 @@ export class RocketRidePool {
 
   /** The task's TASK_STATUS on each engine and the counters summed over them; a new value on every engine's update. */
   status$(task: PoolTask, options?: TaskStreamOptions): Observable<PoolTaskStatus> {
+    if (this.#closed) throw this.#closed;
     const own = this.#own(task, 'status$');
     const sources = own.internalReplicas.map((r) => ({ engine: r.engine, token: () => (r.ready ? r.token : undefined), key: () => `${r.token}\u0000${r.generation}` }));
     return poolStatus$(sources, this.#changes, options);
