@@ -135,6 +135,8 @@ export class RocketRidePool {
       (result) => {
         replica.token = result.token;
         replica.generation = generation;
+        // terminate() ran while this start was in flight (it saw no token here): stop what the engine just started.
+        if (task.terminated && !this.#closed) client.terminate(result.token).catch(() => {});
       },
       (error: RocketRideError) => {
         failure = error;
