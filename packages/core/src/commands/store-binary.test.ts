@@ -49,3 +49,26 @@ describe('binary responses', () => {
     await expect(client.fsRead('h')).rejects.toMatchObject({ code: 'ERR_STORE_PROTOCOL', message: 'fs_read announced 5 bytes but carried 3' });
   });
 });
+
+describe('a lying fs_read reply', () => {
+  it('a success in a text frame (no bytes) is ERR_STORE_PROTOCOL, not an end of file', async () => {
+    server = await startRawServer((req, ctx) => {
+      if (req.command === 'auth') ctx.reply({ userToken: 'K' });
+      else ctx.reply({ size: 0 });
+    });
+    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {} });
+    await client.connect();
+    await expect(client.fsRead('h', 0, 10)).rejects.toMatchObject({ name: 'StoreError', code: 'ERR_STORE_PROTOCOL', message: 'fs_read replied without its bytes (not a binary frame)' });
+  });
+
+  it('more bytes than asked for is ERR_STORE_PROTOCOL, even when its size agrees', async () => {
+    server = await startRawServer((req, ctx) => {
+      if (req.command === 'auth') ctx.reply({ userToken: 'K' });
+      else binaryReply(ctx, req, Buffer.from('0123456789'));
+    });
+    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {} });
+    await client.connect();
+    await expect(client.fsRead('h', 0, 4)).rejects.toMatchObject({ name: 'StoreError', code: 'ERR_STORE_PROTOCOL', message: 'fs_read asked for 4 bytes but carried 10' });
+    expect((await client.fsRead('h', 0, 10)).toString()).toBe('0123456789');
+  });
+});

@@ -192,7 +192,15 @@ export async function fsRead(
     throw error;
   }
   const data = response.arguments?.data;
-  const bytes = data instanceof Uint8Array ? (Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)) : EMPTY;
+  // A successful fs_read is always a binary frame, even at the end of the file (PROTOCOL.md §16.C): a reply without
+  // bytes is not an end of file, and more bytes than asked for would run past a range's end.
+  if (!(data instanceof Uint8Array)) {
+    throw new StoreError('fs_read replied without its bytes (not a binary frame)', { code: 'ERR_STORE_PROTOCOL', command: COMMAND, response });
+  }
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (bytes.byteLength > length) {
+    throw new StoreError(`fs_read asked for ${length} bytes but carried ${bytes.byteLength}`, { code: 'ERR_STORE_PROTOCOL', command: COMMAND, response });
+  }
   const size = response.body?.size;
   if (typeof size === 'number' && size !== bytes.byteLength) {
     throw new StoreError(`fs_read announced ${size} bytes but carried ${bytes.byteLength}`, {
@@ -204,7 +212,6 @@ export async function fsRead(
   return bytes;
 }
 
-const EMPTY = Buffer.alloc(0);
 
 /** Appends bytes to a write handle (`fs_write`, one binary frame; a list is sent as fragments, never joined). */
 export async function fsWrite(
