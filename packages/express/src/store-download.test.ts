@@ -1,5 +1,7 @@
 // storeDownloadHandler: a store file streamed to an HTTP response, with Range support, on Express 4, 5 and node:http.
 import { randomBytes } from 'node:crypto';
+import { statSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:http';
 import express5 from 'express';
@@ -154,6 +156,41 @@ describe('storeDownloadHandler on node:http', () => {
       expect(await (await fetch(`${base}/x.txt`)).text()).toBe('x');
       expect((await fetch(`${base}/y.txt`)).status).toBe(404);
       expect(() => storeDownloadHandler(rocketride, {} as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    } finally {
+      await closeServer(server);
+      await rocketride.disconnect();
+    }
+  });
+});
+
+describe('a file cut short while it is sent', () => {
+  it('the response is aborted, never ended short of its Content-Length (the client would wait for the rest); the handle is closed', async () => {
+    const rocketride = await connect({ embedded: true, env: {} });
+    const server = createServer(storeDownloadHandler(rocketride, { path: () => 'shrink.bin', highWaterMark: 64 * 1024 }));
+    server.keepAliveTimeout = 0; // the idle connection is never closed by the server: only an abort ends a short response
+    try {
+      const base = await listen(server);
+      await rocketride.store.writeFile('shrink.bin', randomBytes(2 * 1024 * 1024));
+      const onDisk = join(rocketride.engine!.storeDir, 'users/local/files/shrink.bin');
+      expect(statSync(onDisk).size).toBe(2 * 1024 * 1024);
+      rocketride.engine!.faults.delayResponse('rrext_store:fs_read', 20);
+      const outcome = await new Promise<{ how: string; got: number; promised: string | undefined }>((resolve) => {
+        let got = 0;
+        const req = httpRequest(`${base}/`, (res) => {
+          res.on('data', (chunk: Buffer) => {
+            if (got === 0) truncateSync(onDisk, 100_000); // a writer truncates the file after the first bytes went out
+            got += chunk.length;
+          });
+          res.on('end', () => resolve({ how: 'ended', got, promised: res.headers['content-length'] }));
+          res.on('error', () => resolve({ how: 'aborted', got, promised: res.headers['content-length'] }));
+        });
+        req.on('error', () => resolve({ how: 'aborted', got, promised: undefined }));
+        req.end();
+      });
+      expect(outcome.how).toBe('aborted');
+      expect(outcome.promised).toBe(String(2 * 1024 * 1024));
+      expect(outcome.got).toBeLessThan(2 * 1024 * 1024);
+      await until(() => rocketride.engine!.storeHandles().length === 0, 'the handle to be closed');
     } finally {
       await closeServer(server);
       await rocketride.disconnect();

@@ -130,7 +130,13 @@ export function storeDownloadHandler<Req extends RequestLike = RequestLike>(
       res.statusCode = range ? 206 : 200;
       if (range) res.setHeader('content-range', `bytes ${first}-${last}/${size}`);
       res.setHeader('content-length', last - first + 1);
-      await pipeline(source, res);
+      await pipeline(source, res, { end: false });
+      // A file cut short while it was sent (truncated by a writer) ends the read early: ending the response then
+      // would leave the client waiting for the bytes Content-Length promised. The error destroys the response instead.
+      if (source.bytesRead !== last - first + 1) {
+        throw new StoreError(`${path} changed while it was being sent (${source.bytesRead} of ${last - first + 1} bytes); try again`, { code: 'ERR_STORE_CHANGED', path });
+      }
+      res.end();
     } finally {
       res.off('close', onClose);
     }
