@@ -147,6 +147,19 @@ describe('parseRange', () => {
 });
 
 describe('storeDownloadHandler on node:http', () => {
+  it('refuses bad options when the handler is made, with ERR_INVALID_ARGUMENT (not a TypeError or a 400 on every request)', () => {
+    for (const [bad, message] of [
+      [{ contentType: 'text/plain' }, 'storeDownloadHandler: `contentType` must be a function of the path and the request'],
+      [{ attachment: 'x.txt' }, 'storeDownloadHandler: `attachment` must be true, false or a function of the path and the request'],
+      [{ highWaterMark: -1 }, 'storeDownloadHandler: `highWaterMark` must be a positive integer'],
+      [{ highWaterMark: '1mb' }, 'storeDownloadHandler: `highWaterMark` must be a positive integer'],
+    ] as const) {
+      expect(() => storeDownloadHandler({} as never, { path: () => 'x.txt', ...bad } as never)).toThrow(
+        expect.objectContaining({ name: 'ValidationError', code: 'ERR_INVALID_ARGUMENT', message }),
+      );
+    }
+  });
+
   it('works without Express (no next): a missing file is a 404', async () => {
     const rocketride = await connect({ embedded: true, env: {} });
     const server = createServer(storeDownloadHandler(rocketride, { path: (req) => (req.url ?? '/').slice(1) }));

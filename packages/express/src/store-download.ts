@@ -73,6 +73,7 @@ export function storeDownloadHandler<Req extends RequestLike = RequestLike>(
   if (typeof options?.path !== 'function') {
     throw new ValidationError('storeDownloadHandler: `path` must be a function of the request', { code: 'ERR_INVALID_ARGUMENT' });
   }
+  checkDownloadOptions(options);
   const typeFor = options.contentType ?? ((path: string) => mimeTypeOf(path.split('/').pop()));
   return (req, res, next) => {
     handle(req, res).catch((error: unknown) => {
@@ -141,6 +142,20 @@ export function storeDownloadHandler<Req extends RequestLike = RequestLike>(
       res.off('close', onClose);
     }
   }
+}
+
+/**
+ * The other options, when the handler is made: a bad one would otherwise fail every request, as a TypeError
+ * (`contentType` not a function) or a 400 blaming the HTTP client (`highWaterMark`).
+ */
+function checkDownloadOptions(options: StoreDownloadOptions<never>): void {
+  const bad = (message: string): ValidationError => new ValidationError(`storeDownloadHandler: ${message}`, { code: 'ERR_INVALID_ARGUMENT' });
+  const { contentType, attachment, highWaterMark } = options;
+  if (contentType !== undefined && typeof contentType !== 'function') throw bad('`contentType` must be a function of the path and the request');
+  if (attachment !== undefined && typeof attachment !== 'boolean' && typeof attachment !== 'function') {
+    throw bad('`attachment` must be true, false or a function of the path and the request');
+  }
+  if (highWaterMark !== undefined && (!Number.isSafeInteger(highWaterMark) || highWaterMark <= 0)) throw bad('`highWaterMark` must be a positive integer');
 }
 
 function header(req: RequestLike, name: string): string | undefined {
