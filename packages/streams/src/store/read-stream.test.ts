@@ -127,6 +127,31 @@ describe('createReadStream: backpressure and handles', () => {
     expect(storeOps(engine).filter((o) => o === 'fs_open').length).toBe(storeOps(engine).filter((o) => o === 'fs_close').length);
   });
 
+  it('destroy() right after creation, while the handle opens or waits for one, emits no error and holds nothing', async () => {
+    const { engine, client, store } = await h.start();
+    await putFile(client, 'e.txt', Buffer.from('content'));
+    const held = await Promise.all(Array.from({ length: 64 }, () => client.fsOpen('e.txt'))); // every handle taken
+    const waiting = store.createReadStream('e.txt');
+    const opening = () => store.createReadStream('e.txt');
+    const errors: Error[] = [];
+    waiting.on('error', (e) => errors.push(e));
+    await tick();
+    waiting.destroy();
+    await once(waiting, 'close');
+    await Promise.all(held.map((o) => client.fsClose(o.handle)));
+    const fresh = opening();
+    fresh.on('error', (e) => errors.push(e));
+    fresh.destroy();
+    await once(fresh, 'close');
+    expect(errors).toEqual([]);
+    await until(() => engine.storeHandles().length === 0);
+    const failing = opening();
+    failing.destroy(new Error('mine'));
+    const [own] = await once(failing, 'error');
+    expect((own as Error).message).toBe('mine');
+    await until(() => engine.storeHandles().length === 0);
+  });
+
   it('a missing file errors ERR_STORE_NOT_FOUND and holds nothing', async () => {
     const { engine, store } = await h.start();
     const s = store.createReadStream('missing.txt');
