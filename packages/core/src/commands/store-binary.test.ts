@@ -72,3 +72,26 @@ describe('a lying fs_read reply', () => {
     expect((await client.fsRead('h', 0, 10)).toString()).toBe('0123456789');
   });
 });
+
+describe('a file larger than the size announced at open', () => {
+  it('readStoreFile reads on past the size in full pieces, not one byte per fs_read', async () => {
+    const content = Buffer.alloc(200_000, 7);
+    let reads = 0;
+    server = await startRawServer((req, ctx) => {
+      const sub = req.arguments?.subcommand;
+      if (req.command === 'auth') ctx.reply({ userToken: 'K' });
+      else if (sub === 'fs_open') ctx.reply({ handle: 'h1', size: 0 }); // grew (or was misreported) after the open
+      else if (sub === 'fs_close') ctx.reply();
+      else {
+        reads++;
+        const offset = Number(req.arguments?.offset);
+        binaryReply(ctx, req, content.subarray(offset, offset + Number(req.arguments?.length)));
+      }
+    });
+    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {} });
+    await client.connect();
+    const got = await client.fsReadString('grown.bin');
+    expect(Buffer.from(got).equals(content)).toBe(true);
+    expect(reads).toBeLessThanOrEqual(3);
+  });
+});

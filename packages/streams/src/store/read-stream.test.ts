@@ -1,6 +1,8 @@
 // createReadStream / readable: one fs_read at a time, only while the consumer wants data, handle closed on every path.
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RocketRideClient } from '@rocketride-streams/core';
@@ -150,6 +152,18 @@ describe('createReadStream: backpressure and handles', () => {
     const [own] = await once(failing, 'error');
     expect((own as Error).message).toBe('mine');
     await until(() => engine.storeHandles().length === 0);
+  });
+
+  it('a file that grew after the open is read on in full pieces, not one byte per fs_read', async () => {
+    const { engine, client, store } = await h.start();
+    await putFile(client, 'grow.bin', Buffer.alloc(0));
+    const stream = store.createReadStream('grow.bin');
+    await once(stream, 'ready');
+    expect(stream.size).toBe(0);
+    const added = randomBytes(300_000);
+    appendFileSync(join(engine.storeDir, 'users/local/files/grow.bin'), added); // another writer appends meanwhile
+    expect((await collect(stream)).equals(added)).toBe(true);
+    expect(storeOps(engine).filter((o) => o === 'fs_read').length).toBeLessThanOrEqual(4);
   });
 
   it('a missing file errors ERR_STORE_NOT_FOUND and holds nothing', async () => {
