@@ -95,3 +95,23 @@ describe('a file larger than the size announced at open', () => {
     expect(reads).toBeLessThanOrEqual(3);
   });
 });
+
+describe('a lying fs_open reply', () => {
+  it('a handle the client already holds is ERR_STORE_PROTOCOL and costs no permit: 64 opens still go through', async () => {
+    let opens = 0;
+    server = await startRawServer((req, ctx) => {
+      const sub = req.arguments?.subcommand;
+      if (req.command === 'auth') ctx.reply({ userToken: 'K' });
+      else if (sub === 'fs_open') ctx.reply({ handle: opens++ === 1 ? 'h0' : `h${opens - 1}`, size: 0 });
+      else ctx.reply();
+    });
+    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {} });
+    await client.connect();
+    const first = await client.fsOpen('a.txt');
+    expect(first.handle).toBe('h0');
+    await expect(client.fsOpen('a.txt')).rejects.toMatchObject({ name: 'StoreError', code: 'ERR_STORE_PROTOCOL', message: 'fs_open replied with a handle that is already open' });
+    await client.fsClose('h0');
+    const all = await Promise.all(Array.from({ length: 64 }, () => client!.fsOpen('a.txt')));
+    expect(new Set(all.map((o) => o.handle)).size).toBe(64);
+  });
+});

@@ -150,6 +150,12 @@ export async function openStoreHandle(
         release();
         throw new StoreError('fs_open replied without a handle', { code: 'ERR_STORE_PROTOCOL', command: COMMAND, response, path: p });
       }
+      // A handle this client already holds: taking it again would drop the first one's permit for good (one less of
+      // the 64 each time, until every open waits forever).
+      if (state.handles.has(handle)) {
+        release();
+        throw new StoreError('fs_open replied with a handle that is already open', { code: 'ERR_STORE_PROTOCOL', command: COMMAND, response, path: p });
+      }
       state.handles.set(handle, { mode, path: p, release });
       const size = response.body?.size;
       return mode === 'r' && typeof size === 'number' ? { handle, size } : { handle };
