@@ -1,4 +1,4 @@
-// Server→client binary responses (PROTOCOL.md §3.2, §16.C): the payload reaches the request it answers.
+// Server→client binary responses (PROTOCOL.md §3.2, §16.C), and store replies that lie: each is refused with ERR_STORE_PROTOCOL.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DAPRequest } from '../codec/types.js';
 import { type RawContext, type RawServer, startRawServer } from '../test-helpers/raw-server.js';
@@ -113,5 +113,19 @@ describe('a lying fs_open reply', () => {
     await client.fsClose('h0');
     const all = await Promise.all(Array.from({ length: 64 }, () => client!.fsOpen('a.txt')));
     expect(new Set(all.map((o) => o.handle)).size).toBe(64);
+  });
+});
+
+describe('a lying fs_list_dir reply', () => {
+  it('an entry without a name or type is ERR_STORE_PROTOCOL, for fsListDir and getAllTemplates alike (not a TypeError)', async () => {
+    server = await startRawServer((req, ctx) => {
+      if (req.command === 'auth') ctx.reply({ userToken: 'K' });
+      else ctx.reply({ entries: [{ name: 'a.json', type: 'file', size: 1 }, { name: 5, type: 'file' }], count: 2 });
+    });
+    client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {} });
+    await client.connect();
+    const expected = { name: 'StoreError', code: 'ERR_STORE_PROTOCOL', message: 'fs_list_dir replied with a malformed entry (entries[1] has no name or type)' };
+    await expect(client.fsListDir('')).rejects.toMatchObject(expected);
+    await expect(client.getAllTemplates()).rejects.toMatchObject(expected);
   });
 });

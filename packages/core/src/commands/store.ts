@@ -271,6 +271,12 @@ export async function fsListDir(client: StoreHost, path = '', options?: CallOpti
   const signal = checkSignal(options, 'fsListDir');
   const response = await storeRequest<{ entries?: unknown; count?: unknown }>(client, 'fs_list_dir', { path: p }, p, { signal });
   const entries = Array.isArray(response.body?.entries) ? (response.body.entries as StoreEntry[]) : [];
+  // Callers (getAllTemplates, listLogs, the CLI) read `name` and `type` of every entry: one without them would fail
+  // there as an uncoded TypeError.
+  const bad = entries.findIndex((e) => typeof e !== 'object' || e === null || typeof e.name !== 'string' || typeof e.type !== 'string');
+  if (bad !== -1) {
+    throw new StoreError(`fs_list_dir replied with a malformed entry (entries[${bad}] has no name or type)`, { code: 'ERR_STORE_PROTOCOL', command: COMMAND, response, path: p });
+  }
   return { entries, count: typeof response.body?.count === 'number' ? response.body.count : entries.length };
 }
 
