@@ -123,13 +123,12 @@ export class RocketRidePool {
    * `useExisting`, so a task that survived a dropped connection is joined), or a fresh start for a
    * replica that never ran. The replica is in rotation once the engine confirmed it on this connection.
    */
-  #restart(task: PoolTask, replica: Replica, signal?: AbortSignal): Promise<Error | undefined> {
+  #restart(task: PoolTask, replica: Replica): Promise<Error | undefined> {
     if (replica.starting || task.terminated || this.#closed) return Promise.resolve(undefined);
     const client = replica.engine.client;
     const generation = client.generation;
     const options: UseOptions = { ...task.useOptions };
     if (replica.token !== undefined) Object.assign(options, { token: replica.token, useExisting: true });
-    if (signal) options.signal = signal;
     let failure: Error | undefined;
     const run = client.use(options).then(
       (result) => {
@@ -195,7 +194,19 @@ export class RocketRidePool {
     const capacity = use.threads ?? ENGINE_DEFAULT_THREADS;
     const list = chosen.map((e) => new Replica(e, capacity));
     const task = new PoolTask(list, new Router(list, this.#strategy, () => this.#changed()), use, () => this.#closed);
-    const outcomes = await Promise.all(list.map((r) => (r.engine.connected ? this.#restart(task, r, signal) : Promise.resolve(undefined))));
+    if (signal?.aborted) throw new AbortError('pool.use() was aborted', { cause: signal.reason });
+    // Not the caller's signal on each engine's execute: an aborted execute drops the engine's answer, and with it the
+    // token of a task the engine may have started. The starts run on; an abort rejects here at once, and marks the
+    // task terminated, so that each start that still answers stops its task (see #restart).
+    const starting = Promise.all(list.map((r) => (r.engine.connected ? this.#restart(task, r) : Promise.resolve(undefined))));
+    let outcomes: Array<Error | undefined>;
+    try {
+      outcomes = await untilAborted(starting, signal);
+    } catch (aborted) {
+      task.markTerminated(aborted as AbortError);
+      await Promise.allSettled(list.filter((r) => r.token !== undefined).map((r) => r.engine.client.terminate(r.token!)));
+      throw aborted;
+    }
     const refusal = outcomes.find((e) => e !== undefined && !(e instanceof ConnectionError));
     const started = list.filter((r) => r.token !== undefined);
     if (refusal || started.length === 0 || this.#closed) {
@@ -294,6 +305,25 @@ export class RocketRidePool {
   [inspect.custom](_depth: number, options: object): string {
     return `RocketRidePool ${inspect(this.toJSON(), options)}`;
   }
+}
+
+/** `work`, or an AbortError as soon as `signal` aborts (`work` then runs on unobserved). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AbortError('pool.use() was aborted', { cause: signal.reason }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /**
