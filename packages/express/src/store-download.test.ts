@@ -81,6 +81,13 @@ describe.each([
     expect([many.status, await many.text()]).toEqual([200, SMALL.toString()]);
   });
 
+  it('a Range sent with If-Range is ignored (no validator can match): 200 and the whole file', async () => {
+    for (const ifRange of ['"some-etag"', 'Wed, 21 Oct 2015 07:28:00 GMT']) {
+      const res = await fetch(`${base}/files/small.txt`, { headers: { range: 'bytes=5-9', 'if-range': ifRange } });
+      expect([res.status, res.headers.get('content-range'), await res.text()]).toEqual([200, null, SMALL.toString()]);
+    }
+  });
+
   it('HEAD sends the headers without opening the file', async () => {
     const before = rocketride.engine!.requests().filter((r) => r.arguments.subcommand === 'fs_open').length;
     const res = await fetch(`${base}/files/big.bin`, { method: 'HEAD' });

@@ -63,7 +63,7 @@ function fail(res: ServerResponse, error: unknown, next: NextLike | undefined): 
  * A route handler that streams a file of the engine's store to the response, with backpressure (one `fs_read` at a
  * time, only as fast as the client takes it): `Content-Length`, `Content-Type` from the name, `Accept-Ranges`,
  * and a single `Range: bytes=…` answered `206` with `Content-Range` (several ranges: the whole file, `200`;
- * outside the file: `416`). `HEAD` sends the headers only. A missing file is `404` `{ error: { code, message } }`;
+ * outside the file: `416`; sent with `If-Range`: ignored, as no validator is sent). `HEAD` sends the headers only. A missing file is `404` `{ error: { code, message } }`;
  * a client that goes away closes the store handle.
  */
 export function storeDownloadHandler<Req extends RequestLike = RequestLike>(
@@ -97,7 +97,10 @@ export function storeDownloadHandler<Req extends RequestLike = RequestLike>(
         throw new StoreError(`${path} ${what}`, { code: st.exists ? 'ERR_STORE_IS_DIRECTORY' : 'ERR_STORE_NOT_FOUND', path });
       }
       const size = st.size ?? 0;
-      const range = req.method === 'HEAD' ? undefined : parseRange(header(req, 'range'), size);
+      // If-Range: the handler sends no validator (ETag, Last-Modified), so no If-Range condition can hold, and a
+      // Range sent with one must be ignored (RFC 9110 §13.1.5): the client is resuming a copy that may be outdated.
+      const ranged = req.method !== 'HEAD' && header(req, 'if-range') === undefined;
+      const range = ranged ? parseRange(header(req, 'range'), size) : undefined;
       if (range === 'unsatisfiable') {
         res.setHeader('content-range', `bytes */${size}`);
         sendJson(res, 416, { error: { code: 'ERR_RANGE_NOT_SATISFIABLE', message: `The range is outside the file (${size} bytes)` } });
