@@ -1,6 +1,6 @@
 // `rocketride-streams store …` in-process against the simulator on 127.0.0.1.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -104,6 +104,25 @@ describe('rocketride-streams store', () => {
     expect(g.code).toBe(1);
     expect(g.stderr).toBe('rocketride-streams: File not found: missing.txt (ERR_STORE_NOT_FOUND)\n');
     await expect(stat(join(dir, 'missing.txt'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('a failed get leaves a local file that was already there as it was, and no partial file beside it', async () => {
+    const c = await storeClient();
+    await writeFile(join(dir, 'notes.txt'), 'precious');
+    const missing = await store(['get', 'missing.txt', join(dir, 'notes.txt')]);
+    expect({ code: missing.code, stderr: missing.stderr }).toEqual({ code: 1, stderr: 'rocketride-streams: File not found: missing.txt (ERR_STORE_NOT_FOUND)\n' });
+    expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('precious');
+    await c.fsWriteString('notes.txt', 'from the store');
+    engine.faults.closeAfterFrames(3); // auth, fs_open, then the connection dies at the first fs_read
+    const cut = await store(['get', 'notes.txt', join(dir, 'notes.txt')]);
+    expect(cut.code).toBe(1);
+    expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('precious');
+    expect(await readdir(dir)).toEqual(['notes.txt']);
+    engine.faults.reset();
+    const ok = await store(['get', 'notes.txt', join(dir, 'notes.txt')]);
+    expect(ok.code).toBe(0);
+    expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('from the store');
+    expect(await readdir(dir)).toEqual(['notes.txt']);
   });
 
   it.each([

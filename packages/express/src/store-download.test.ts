@@ -1,5 +1,7 @@
 // storeDownloadHandler: a store file streamed to an HTTP response, with Range support, on Express 4, 5 and node:http.
 import { randomBytes } from 'node:crypto';
+import { statSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { createServer, type Server } from 'node:http';
 import express5 from 'express';
@@ -79,6 +81,13 @@ describe.each([
     expect([many.status, await many.text()]).toEqual([200, SMALL.toString()]);
   });
 
+  it('a Range sent with If-Range is ignored (no validator can match): 200 and the whole file', async () => {
+    for (const ifRange of ['"some-etag"', 'Wed, 21 Oct 2015 07:28:00 GMT']) {
+      const res = await fetch(`${base}/files/small.txt`, { headers: { range: 'bytes=5-9', 'if-range': ifRange } });
+      expect([res.status, res.headers.get('content-range'), await res.text()]).toEqual([200, null, SMALL.toString()]);
+    }
+  });
+
   it('HEAD sends the headers without opening the file', async () => {
     const before = rocketride.engine!.requests().filter((r) => r.arguments.subcommand === 'fs_open').length;
     const res = await fetch(`${base}/files/big.bin`, { method: 'HEAD' });
@@ -145,6 +154,19 @@ describe('parseRange', () => {
 });
 
 describe('storeDownloadHandler on node:http', () => {
+  it('refuses bad options when the handler is made, with ERR_INVALID_ARGUMENT (not a TypeError or a 400 on every request)', () => {
+    for (const [bad, message] of [
+      [{ contentType: 'text/plain' }, 'storeDownloadHandler: `contentType` must be a function of the path and the request'],
+      [{ attachment: 'x.txt' }, 'storeDownloadHandler: `attachment` must be true, false or a function of the path and the request'],
+      [{ highWaterMark: -1 }, 'storeDownloadHandler: `highWaterMark` must be a positive integer'],
+      [{ highWaterMark: '1mb' }, 'storeDownloadHandler: `highWaterMark` must be a positive integer'],
+    ] as const) {
+      expect(() => storeDownloadHandler({} as never, { path: () => 'x.txt', ...bad } as never)).toThrow(
+        expect.objectContaining({ name: 'ValidationError', code: 'ERR_INVALID_ARGUMENT', message }),
+      );
+    }
+  });
+
   it('works without Express (no next): a missing file is a 404', async () => {
     const rocketride = await connect({ embedded: true, env: {} });
     const server = createServer(storeDownloadHandler(rocketride, { path: (req) => (req.url ?? '/').slice(1) }));
@@ -154,6 +176,41 @@ describe('storeDownloadHandler on node:http', () => {
       expect(await (await fetch(`${base}/x.txt`)).text()).toBe('x');
       expect((await fetch(`${base}/y.txt`)).status).toBe(404);
       expect(() => storeDownloadHandler(rocketride, {} as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+    } finally {
+      await closeServer(server);
+      await rocketride.disconnect();
+    }
+  });
+});
+
+describe('a file cut short while it is sent', () => {
+  it('the response is aborted, never ended short of its Content-Length (the client would wait for the rest); the handle is closed', async () => {
+    const rocketride = await connect({ embedded: true, env: {} });
+    const server = createServer(storeDownloadHandler(rocketride, { path: () => 'shrink.bin', highWaterMark: 64 * 1024 }));
+    server.keepAliveTimeout = 0; // the idle connection is never closed by the server: only an abort ends a short response
+    try {
+      const base = await listen(server);
+      await rocketride.store.writeFile('shrink.bin', randomBytes(2 * 1024 * 1024));
+      const onDisk = join(rocketride.engine!.storeDir, 'users/local/files/shrink.bin');
+      expect(statSync(onDisk).size).toBe(2 * 1024 * 1024);
+      rocketride.engine!.faults.delayResponse('rrext_store:fs_read', 20);
+      const outcome = await new Promise<{ how: string; got: number; promised: string | undefined }>((resolve) => {
+        let got = 0;
+        const req = httpRequest(`${base}/`, (res) => {
+          res.on('data', (chunk: Buffer) => {
+            if (got === 0) truncateSync(onDisk, 100_000); // a writer truncates the file after the first bytes went out
+            got += chunk.length;
+          });
+          res.on('end', () => resolve({ how: 'ended', got, promised: res.headers['content-length'] }));
+          res.on('error', () => resolve({ how: 'aborted', got, promised: res.headers['content-length'] }));
+        });
+        req.on('error', () => resolve({ how: 'aborted', got, promised: undefined }));
+        req.end();
+      });
+      expect(outcome.how).toBe('aborted');
+      expect(outcome.promised).toBe(String(2 * 1024 * 1024));
+      expect(outcome.got).toBeLessThan(2 * 1024 * 1024);
+      await until(() => rocketride.engine!.storeHandles().length === 0, 'the handle to be closed');
     } finally {
       await closeServer(server);
       await rocketride.disconnect();

@@ -63,7 +63,7 @@ function fail(res: ServerResponse, error: unknown, next: NextLike | undefined): 
  * A route handler that streams a file of the engine's store to the response, with backpressure (one `fs_read` at a
  * time, only as fast as the client takes it): `Content-Length`, `Content-Type` from the name, `Accept-Ranges`,
  * and a single `Range: bytes=…` answered `206` with `Content-Range` (several ranges: the whole file, `200`;
- * outside the file: `416`). `HEAD` sends the headers only. A missing file is `404` `{ error: { code, message } }`;
+ * outside the file: `416`; sent with `If-Range`: ignored, as no validator is sent). `HEAD` sends the headers only. A missing file is `404` `{ error: { code, message } }`;
  * a client that goes away closes the store handle.
  */
 export function storeDownloadHandler<Req extends RequestLike = RequestLike>(
@@ -73,6 +73,7 @@ export function storeDownloadHandler<Req extends RequestLike = RequestLike>(
   if (typeof options?.path !== 'function') {
     throw new ValidationError('storeDownloadHandler: `path` must be a function of the request', { code: 'ERR_INVALID_ARGUMENT' });
   }
+  checkDownloadOptions(options);
   const typeFor = options.contentType ?? ((path: string) => mimeTypeOf(path.split('/').pop()));
   return (req, res, next) => {
     handle(req, res).catch((error: unknown) => {
@@ -96,7 +97,10 @@ export function storeDownloadHandler<Req extends RequestLike = RequestLike>(
         throw new StoreError(`${path} ${what}`, { code: st.exists ? 'ERR_STORE_IS_DIRECTORY' : 'ERR_STORE_NOT_FOUND', path });
       }
       const size = st.size ?? 0;
-      const range = req.method === 'HEAD' ? undefined : parseRange(header(req, 'range'), size);
+      // If-Range: the handler sends no validator (ETag, Last-Modified), so no If-Range condition can hold, and a
+      // Range sent with one must be ignored (RFC 9110 §13.1.5): the client is resuming a copy that may be outdated.
+      const ranged = req.method !== 'HEAD' && header(req, 'if-range') === undefined;
+      const range = ranged ? parseRange(header(req, 'range'), size) : undefined;
       if (range === 'unsatisfiable') {
         res.setHeader('content-range', `bytes */${size}`);
         sendJson(res, 416, { error: { code: 'ERR_RANGE_NOT_SATISFIABLE', message: `The range is outside the file (${size} bytes)` } });
@@ -130,11 +134,31 @@ export function storeDownloadHandler<Req extends RequestLike = RequestLike>(
       res.statusCode = range ? 206 : 200;
       if (range) res.setHeader('content-range', `bytes ${first}-${last}/${size}`);
       res.setHeader('content-length', last - first + 1);
-      await pipeline(source, res);
+      await pipeline(source, res, { end: false });
+      // A file cut short while it was sent (truncated by a writer) ends the read early: ending the response then
+      // would leave the client waiting for the bytes Content-Length promised. The error destroys the response instead.
+      if (source.bytesRead !== last - first + 1) {
+        throw new StoreError(`${path} changed while it was being sent (${source.bytesRead} of ${last - first + 1} bytes); try again`, { code: 'ERR_STORE_CHANGED', path });
+      }
+      res.end();
     } finally {
       res.off('close', onClose);
     }
   }
+}
+
+/**
+ * The other options, when the handler is made: a bad one would otherwise fail every request, as a TypeError
+ * (`contentType` not a function) or a 400 blaming the HTTP client (`highWaterMark`).
+ */
+function checkDownloadOptions(options: StoreDownloadOptions<never>): void {
+  const bad = (message: string): ValidationError => new ValidationError(`storeDownloadHandler: ${message}`, { code: 'ERR_INVALID_ARGUMENT' });
+  const { contentType, attachment, highWaterMark } = options;
+  if (contentType !== undefined && typeof contentType !== 'function') throw bad('`contentType` must be a function of the path and the request');
+  if (attachment !== undefined && typeof attachment !== 'boolean' && typeof attachment !== 'function') {
+    throw bad('`attachment` must be true, false or a function of the path and the request');
+  }
+  if (highWaterMark !== undefined && (!Number.isSafeInteger(highWaterMark) || highWaterMark <= 0)) throw bad('`highWaterMark` must be a positive integer');
 }
 
 function header(req: RequestLike, name: string): string | undefined {

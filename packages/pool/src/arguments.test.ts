@@ -1,5 +1,6 @@
+import { inspect } from 'node:util';
 import { ECHO_PIPELINE } from '@rocketride-streams/testing';
-import { ValidationError } from '@rocketride-streams/core';
+import { ConnectionError, ValidationError } from '@rocketride-streams/core';
 import { describe, expect, it } from 'vitest';
 import { connectPool, type PoolTask } from './index.js';
 import { dataOps, useEngines } from './test-support/engines.js';
@@ -48,6 +49,17 @@ describe('connectPool(): bad options are a coded ValidationError before any sock
     expect([...a!.requests(), ...b!.requests()]).toEqual([]);
   });
 
+  it('an unparsable engine address with user info is refused without its password (message, cause, inspect)', async () => {
+    const [a] = await h.start(1);
+    for (const engines of [['ws://user:s3cret-pw@127.0.0.1:99999'], [a!.uri, { uri: 'ws://user:s3cret-pw@[::1', name: 'b' }]]) {
+      const got = await refusal(() => connectPool({ engines, auth: 'K', env: {} } as never));
+      expect(got.code).toBe('ERR_INVALID_URI');
+      expect(got.message).toMatch(/^Invalid engine URI: "ws:\/\/\*\*\*@/);
+      expect(inspect(got.error, { depth: null, showHidden: true })).not.toContain('s3cret');
+    }
+    expect(a!.connectionCount()).toBe(0);
+  });
+
   it('ROCKETRIDE_URI as a comma-separated list names the engines', async () => {
     const [a, b] = await h.start(2);
     const pool = h.keep(await connectPool({ auth: 'K', env: { ROCKETRIDE_URI: ` ${a!.uri} , ${b!.uri}` } }));
@@ -57,7 +69,7 @@ describe('connectPool(): bad options are a coded ValidationError before any sock
 });
 
 describe('pool.use(), the PoolTask methods and pool.terminate(): bad arguments are coded errors and nothing is sent', () => {
-  async function ready(): Promise<{ task: PoolTask; sent: () => number; executes: () => number; pool: Awaited<ReturnType<typeof connectPool>> }> {
+  async function ready(): Promise<{ task: PoolTask; sent: () => number; executes: () => number; terminates: () => number; pool: Awaited<ReturnType<typeof connectPool>> }> {
     const engines = await h.start(2);
     const pool = h.keep(await connectPool({ engines: engines.map((e) => e.uri), auth: 'K', env: {} }));
     const task = await pool.use(ECHO_PIPELINE);
@@ -66,6 +78,7 @@ describe('pool.use(), the PoolTask methods and pool.terminate(): bad arguments a
       pool,
       sent: () => engines.reduce((n, e) => n + dataOps(e).length, 0),
       executes: () => engines.reduce((n, e) => n + e.requests().filter((r) => r.command === 'execute').length, 0),
+      terminates: () => engines.reduce((n, e) => n + e.requests().filter((r) => r.command === 'terminate').length, 0),
     };
   }
 
@@ -126,6 +139,43 @@ describe('pool.use(), the PoolTask methods and pool.terminate(): bad arguments a
       expect(got.message).toMatch(/^pool\.(terminate|status\$)\(\) takes a PoolTask of this pool \(from pool\.use\(\)\)$/);
     }
     expect((await refusal(() => pool.events$({ token: 5 } as never))).code).toBe('ERR_INVALID_ARGUMENT');
+  });
+
+  it('terminate() with bad options is ERR_INVALID_ARGUMENT and leaves the task running: no terminate sent, pipes still taken', async () => {
+    const { pool, task, terminates } = await ready();
+    const got = await refusal(() => pool.terminate(task, 5 as never));
+    expect({ code: got.code, message: got.message }).toEqual({ code: 'ERR_INVALID_ARGUMENT', message: 'pool.terminate() options must be an object (got 5)' });
+    expect(terminates()).toBe(0);
+    expect(task.terminated).toBe(false);
+    const result = await task.upload('still running');
+    expect(pool.engines).toContain(result.engine);
+    await pool.terminate(task);
+    expect(task.terminated).toBe(true);
+    expect(terminates()).toBe(2);
+  });
+
+  it('events$() without a task or filter is ERR_INVALID_ARGUMENT, not a stream that never emits', async () => {
+    const { pool } = await ready();
+    for (const target of [undefined, 'tok', 5]) {
+      const got = await refusal(() => pool.events$(target as never));
+      expect(got.code).toBe('ERR_INVALID_ARGUMENT');
+      expect(got.message).toMatch(/^pool\.events\$\(\) takes a PoolTask of this pool or an events filter \{ token \} or \{ projectId, source \} \(got /);
+    }
+  });
+
+  it('events$() and status$() after disconnect() fail ERR_DISCONNECTED, not as a foreign task', async () => {
+    const { pool, task } = await ready();
+    await pool.disconnect();
+    for (const call of [() => pool.events$(task), () => pool.status$(task), () => pool.events$({ token: '*' })]) {
+      let error: unknown;
+      try {
+        call();
+      } catch (e) {
+        error = e;
+      }
+      expect({ code: (error as ConnectionError).code, message: (error as Error).message }).toEqual({ code: 'ERR_DISCONNECTED', message: 'The pool was disconnected' });
+      expect(error).toBeInstanceOf(ConnectionError);
+    }
   });
 
   it('a terminated task and a disconnected pool refuse new pipes with their own codes, sending nothing', async () => {

@@ -3,9 +3,11 @@ import {
   AbortError,
   AuthenticationError,
   type CallOptions,
+  checkCallOptions,
   ConnectionError,
   type ConnectedInfo,
   type DisconnectedInfo,
+  describeValue,
   ExecutionError,
   RocketRideClient,
   type RocketRideError,
@@ -121,18 +123,19 @@ export class RocketRidePool {
    * `useExisting`, so a task that survived a dropped connection is joined), or a fresh start for a
    * replica that never ran. The replica is in rotation once the engine confirmed it on this connection.
    */
-  #restart(task: PoolTask, replica: Replica, signal?: AbortSignal): Promise<Error | undefined> {
+  #restart(task: PoolTask, replica: Replica): Promise<Error | undefined> {
     if (replica.starting || task.terminated || this.#closed) return Promise.resolve(undefined);
     const client = replica.engine.client;
     const generation = client.generation;
     const options: UseOptions = { ...task.useOptions };
     if (replica.token !== undefined) Object.assign(options, { token: replica.token, useExisting: true });
-    if (signal) options.signal = signal;
     let failure: Error | undefined;
     const run = client.use(options).then(
       (result) => {
         replica.token = result.token;
         replica.generation = generation;
+        // terminate() ran while this start was in flight (it saw no token here): stop what the engine just started.
+        if (task.terminated && !this.#closed) client.terminate(result.token).catch(() => {});
       },
       (error: RocketRideError) => {
         failure = error;
@@ -191,7 +194,19 @@ export class RocketRidePool {
     const capacity = use.threads ?? ENGINE_DEFAULT_THREADS;
     const list = chosen.map((e) => new Replica(e, capacity));
     const task = new PoolTask(list, new Router(list, this.#strategy, () => this.#changed()), use, () => this.#closed);
-    const outcomes = await Promise.all(list.map((r) => (r.engine.connected ? this.#restart(task, r, signal) : Promise.resolve(undefined))));
+    if (signal?.aborted) throw new AbortError('pool.use() was aborted', { cause: signal.reason });
+    // Not the caller's signal on each engine's execute: an aborted execute drops the engine's answer, and with it the
+    // token of a task the engine may have started. The starts run on; an abort rejects here at once, and marks the
+    // task terminated, so that each start that still answers stops its task (see #restart).
+    const starting = Promise.all(list.map((r) => (r.engine.connected ? this.#restart(task, r) : Promise.resolve(undefined))));
+    let outcomes: Array<Error | undefined>;
+    try {
+      outcomes = await untilAborted(starting, signal);
+    } catch (aborted) {
+      task.markTerminated(aborted as AbortError);
+      await Promise.allSettled(list.filter((r) => r.token !== undefined).map((r) => r.engine.client.terminate(r.token!)));
+      throw aborted;
+    }
     const refusal = outcomes.find((e) => e !== undefined && !(e instanceof ConnectionError));
     const started = list.filter((r) => r.token !== undefined);
     if (refusal || started.length === 0 || this.#closed) {
@@ -218,6 +233,8 @@ export class RocketRidePool {
   async terminate(task: PoolTask, options?: CallOptions): Promise<void> {
     if (this.#closed) throw this.#closed;
     const own = this.#own(task, 'terminate');
+    // Checked before the task is marked terminated: a bad argument must leave it running and in the pool.
+    checkCallOptions(options, 'pool.terminate()');
     own.markTerminated(new ValidationError('The pool task was terminated; start it again with pool.use()', { code: 'ERR_TASK_TERMINATED' }));
     this.#tasks.delete(own);
     const outcomes = await Promise.allSettled(
@@ -235,7 +252,15 @@ export class RocketRidePool {
 
   /** The engines' events for a PoolTask (each replica's token on its own engine) or a filter applied on every engine, each tagged with `engine`. */
   events$(target: PoolTask | EventsFilter, options?: EventsOptions): Observable<PoolEvent> {
+    // After disconnect() the pool holds no task and no engine any more: say so, rather than call the task foreign.
+    if (this.#closed) throw this.#closed;
     const task = target instanceof PoolTask ? this.#own(target, 'events$') : undefined;
+    // Without this, a missing target was taken for a task with no replica: a stream that never emits.
+    if (task === undefined && (typeof target !== 'object' || target === null)) {
+      throw new ValidationError(`pool.events$() takes a PoolTask of this pool or an events filter { token } or { projectId, source } (got ${describeValue(target)})`, {
+        code: 'ERR_INVALID_ARGUMENT',
+      });
+    }
     const sources = task
       ? task.internalReplicas.map((r) => ({ engine: r.engine, token: () => (r.ready ? r.token : undefined), key: () => `${r.token}\u0000${r.generation}` }))
       : this.#engines.map((e) => ({ engine: e, token: () => undefined, key: () => '' }));
@@ -244,6 +269,7 @@ export class RocketRidePool {
 
   /** The task's TASK_STATUS on each engine and the counters summed over them; a new value on every engine's update. */
   status$(task: PoolTask, options?: TaskStreamOptions): Observable<PoolTaskStatus> {
+    if (this.#closed) throw this.#closed;
     const own = this.#own(task, 'status$');
     const sources = own.internalReplicas.map((r) => ({ engine: r.engine, token: () => (r.ready ? r.token : undefined), key: () => `${r.token}\u0000${r.generation}` }));
     return poolStatus$(sources, this.#changes, options);
@@ -279,6 +305,25 @@ export class RocketRidePool {
   [inspect.custom](_depth: number, options: object): string {
     return `RocketRidePool ${inspect(this.toJSON(), options)}`;
   }
+}
+
+/** `work`, or an AbortError as soon as `signal` aborts (`work` then runs on unobserved). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AbortError('pool.use() was aborted', { cause: signal.reason }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /**

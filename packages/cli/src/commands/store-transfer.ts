@@ -1,6 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat as statLocal, unlink } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { rename, stat as statLocal, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RocketRide } from 'rocketride-streams';
@@ -66,11 +67,15 @@ export async function getCommand(ctx: Context, rr: RocketRide, { values, positio
     await pipeline(source, outputStream(ctx.stdout), { end: !isStdio(ctx.stdout) });
     return EXIT_OK;
   }
+  // Into a hidden sibling renamed over the target once complete: a failed get never leaves a partial file, and never
+  // truncates or deletes a file that was already there.
+  const partial = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.partial`);
   try {
-    await withProgress(ctx, basename(target), () => source.size, () => source.bytesRead, pipeline(source, createWriteStream(target)));
+    await withProgress(ctx, basename(target), () => source.size, () => source.bytesRead, pipeline(source, createWriteStream(partial, { flags: 'wx' })));
+    await rename(partial, target);
   } catch (error) {
-    // Never leave a partial local file behind.
-    await unlink(target).catch(() => undefined);
+    source.destroy();
+    await unlink(partial).catch(() => undefined);
     throw error;
   }
   if (values.json) ctx.stdout.write(`${JSON.stringify({ path: source.path, file: target, bytes: source.bytesRead })}\n`);

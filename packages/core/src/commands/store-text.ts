@@ -24,8 +24,9 @@ export async function readStoreFile(client: StoreHost, path: string, options?: C
     const pieces: Buffer[] = [];
     let offset = 0;
     for (;;) {
-      // One byte more than the size announced at open, so that the last read comes back short and ends the loop.
-      const want = Math.min(MAX_STORE_READ, Math.max(1, (size ?? MAX_STORE_READ) - offset + 1));
+      // One byte more than the size announced at open, so that the last read comes back short and ends the loop; past
+      // that size (the file grew, or the size was wrong) full reads, not one byte per fs_read.
+      const want = size !== undefined && offset <= size ? Math.min(MAX_STORE_READ, size - offset + 1) : MAX_STORE_READ;
       const piece = await fsRead(client, handle, offset, want, options);
       if (piece.byteLength > 0) pieces.push(piece);
       offset += piece.byteLength;

@@ -150,6 +150,12 @@ export async function openStoreHandle(
         release();
         throw new StoreError('fs_open replied without a handle', { code: 'ERR_STORE_PROTOCOL', command: COMMAND, response, path: p });
       }
+      // A handle this client already holds: taking it again would drop the first one's permit for good (one less of
+      // the 64 each time, until every open waits forever).
+      if (state.handles.has(handle)) {
+        release();
+        throw new StoreError('fs_open replied with a handle that is already open', { code: 'ERR_STORE_PROTOCOL', command: COMMAND, response, path: p });
+      }
       state.handles.set(handle, { mode, path: p, release });
       const size = response.body?.size;
       return mode === 'r' && typeof size === 'number' ? { handle, size } : { handle };
@@ -192,7 +198,15 @@ export async function fsRead(
     throw error;
   }
   const data = response.arguments?.data;
-  const bytes = data instanceof Uint8Array ? (Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength)) : EMPTY;
+  // A successful fs_read is always a binary frame, even at the end of the file (PROTOCOL.md §16.C): a reply without
+  // bytes is not an end of file, and more bytes than asked for would run past a range's end.
+  if (!(data instanceof Uint8Array)) {
+    throw new StoreError('fs_read replied without its bytes (not a binary frame)', { code: 'ERR_STORE_PROTOCOL', command: COMMAND, response });
+  }
+  const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (bytes.byteLength > length) {
+    throw new StoreError(`fs_read asked for ${length} bytes but carried ${bytes.byteLength}`, { code: 'ERR_STORE_PROTOCOL', command: COMMAND, response });
+  }
   const size = response.body?.size;
   if (typeof size === 'number' && size !== bytes.byteLength) {
     throw new StoreError(`fs_read announced ${size} bytes but carried ${bytes.byteLength}`, {
@@ -204,7 +218,6 @@ export async function fsRead(
   return bytes;
 }
 
-const EMPTY = Buffer.alloc(0);
 
 /** Appends bytes to a write handle (`fs_write`, one binary frame; a list is sent as fragments, never joined). */
 export async function fsWrite(
@@ -258,6 +271,12 @@ export async function fsListDir(client: StoreHost, path = '', options?: CallOpti
   const signal = checkSignal(options, 'fsListDir');
   const response = await storeRequest<{ entries?: unknown; count?: unknown }>(client, 'fs_list_dir', { path: p }, p, { signal });
   const entries = Array.isArray(response.body?.entries) ? (response.body.entries as StoreEntry[]) : [];
+  // Callers (getAllTemplates, listLogs, the CLI) read `name` and `type` of every entry: one without them would fail
+  // there as an uncoded TypeError.
+  const bad = entries.findIndex((e) => typeof e !== 'object' || e === null || typeof e.name !== 'string' || typeof e.type !== 'string');
+  if (bad !== -1) {
+    throw new StoreError(`fs_list_dir replied with a malformed entry (entries[${bad}] has no name or type)`, { code: 'ERR_STORE_PROTOCOL', command: COMMAND, response, path: p });
+  }
   return { entries, count: typeof response.body?.count === 'number' ? response.body.count : entries.length };
 }
 

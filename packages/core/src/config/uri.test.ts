@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors/index.js';
 import { normalizeUri } from './uri.js';
@@ -44,6 +45,25 @@ describe('normalizeUri (PROTOCOL.md §1.2)', () => {
       })() as ValidationError;
       expect(error).toBeInstanceOf(ValidationError);
       expect(error.code).toBe('ERR_INVALID_URI');
+    }
+  });
+
+  it('an unparsable address with user info is refused without its password, in the message or the cause', () => {
+    for (const [bad, shown] of [
+      ['ws://user:s3cret-pw@h:99999', '"ws://***@h:99999"'],
+      ['user:s3cret-pw@[::1', '"***@[::1"'],
+      ['http://user:s3cret-pw@/x', '"http://***@/x"'],
+    ] as const) {
+      const error = (() => {
+        try {
+          normalizeUri(bad);
+        } catch (e) {
+          return e;
+        }
+      })() as ValidationError;
+      expect(error).toBeInstanceOf(ValidationError);
+      expect({ code: error.code, message: error.message }).toEqual({ code: 'ERR_INVALID_URI', message: expect.stringContaining(shown) });
+      expect(inspect(error, { depth: null, showHidden: true })).not.toContain('s3cret');
     }
   });
 });

@@ -25,6 +25,21 @@ function hasExplicitPort(withScheme: string): boolean {
   return /^\d+$/.test(authority.slice(colon + 1));
 }
 
+/**
+ * The address as an error message may show it: the user info of its authority (`user:password@`),
+ * which is a credential, replaced by `***`, so a refused address never prints its password.
+ */
+function shownUri(input: string): string {
+  const start = SCHEME.test(input) ? input.indexOf('://') + 3 : 0;
+  let end = input.length;
+  for (const ch of ['/', '?', '#']) {
+    const i = input.indexOf(ch, start);
+    if (i !== -1 && i < end) end = i;
+  }
+  const at = input.lastIndexOf('@', end - 1);
+  return JSON.stringify(at < start ? input : `${input.slice(0, start)}***${input.slice(at)}`);
+}
+
 const DEFAULT_SCHEME_PORT: Record<string, string> = { 'http:': '80', 'ws:': '80', 'https:': '443', 'wss:': '443', 'ftp:': '21' };
 
 /**
@@ -48,11 +63,12 @@ export function normalizeUri(input: string, wsPath: string = DEFAULT_WS_PATH): s
   let url: URL;
   try {
     url = new URL(withScheme);
-  } catch (cause) {
-    throw new ValidationError(`Invalid engine URI: ${JSON.stringify(input)}`, { code: 'ERR_INVALID_URI', cause });
+  } catch {
+    // Not the URL error as the cause: its `input` property holds the address with its password.
+    throw new ValidationError(`Invalid engine URI: ${shownUri(input)}`, { code: 'ERR_INVALID_URI' });
   }
   if (url.hostname === '') {
-    throw new ValidationError(`Invalid engine URI (no host): ${JSON.stringify(input)}`, { code: 'ERR_INVALID_URI' });
+    throw new ValidationError(`Invalid engine URI (no host): ${shownUri(input)}`, { code: 'ERR_INVALID_URI' });
   }
   const secure = url.protocol === 'https:' || url.protocol === 'wss:';
   const scheme = secure ? 'wss:' : 'ws:';
@@ -89,10 +105,11 @@ export function httpUri(input: unknown): string {
   let url: URL;
   try {
     url = new URL(withScheme);
-  } catch (cause) {
-    throw new ValidationError(`Invalid engine URI: ${JSON.stringify(input)}`, { code: 'ERR_INVALID_URI', cause });
+  } catch {
+    // Not the URL error as the cause: its `input` property holds the address with its password.
+    throw new ValidationError(`Invalid engine URI: ${shownUri(input)}`, { code: 'ERR_INVALID_URI' });
   }
-  if (url.hostname === '') throw new ValidationError(`Invalid engine URI (no host): ${JSON.stringify(input)}`, { code: 'ERR_INVALID_URI' });
+  if (url.hostname === '') throw new ValidationError(`Invalid engine URI (no host): ${shownUri(input)}`, { code: 'ERR_INVALID_URI' });
   if (url.port === '' && !hasExplicitPort(withScheme) && !url.hostname.includes('rocketride.ai')) url.port = String(DEFAULT_PORT);
   return `${url.protocol}//${url.host}`;
 }

@@ -132,8 +132,9 @@ export class StoreReadSession implements StoreSession {
     if (handle === undefined) throw (this.#ctl.signal.reason as Error | undefined) ?? new AbortError('The store read stream is closed');
     let want = Math.min(this.#readSize, this.#end - this.#offset);
     // Without an end, one byte more than the size announced at open: the last read comes back short, which ends it
-    // without an extra empty read (a file that grew meanwhile is read on).
-    if (this.#end === Number.POSITIVE_INFINITY && this.#size !== undefined) want = Math.min(want, Math.max(1, this.#size - this.#offset + 1));
+    // without an extra empty read. A file that grew meanwhile is read on at the full read size (clamping past the
+    // announced size would read it one byte per fs_read).
+    if (this.#end === Number.POSITIVE_INFINITY && this.#size !== undefined && this.#offset <= this.#size) want = Math.min(want, this.#size - this.#offset + 1);
     const run = this.#client.fsRead(handle, this.#offset, want, { signal: this.#ctl.signal });
     this.#busy = run;
     const chunk = await run;

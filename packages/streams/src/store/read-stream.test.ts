@@ -1,6 +1,8 @@
 // createReadStream / readable: one fs_read at a time, only while the consumer wants data, handle closed on every path.
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RocketRideClient } from '@rocketride-streams/core';
@@ -125,6 +127,43 @@ describe('createReadStream: backpressure and handles', () => {
     await expect(pipeline(store.createReadStream('d.bin'), failing, new Writable({ write: (_c, _e, cb) => cb() }))).rejects.toThrow('consumer failed');
     await until(() => engine.storeHandles().length === 0);
     expect(storeOps(engine).filter((o) => o === 'fs_open').length).toBe(storeOps(engine).filter((o) => o === 'fs_close').length);
+  });
+
+  it('destroy() right after creation, while the handle opens or waits for one, emits no error and holds nothing', async () => {
+    const { engine, client, store } = await h.start();
+    await putFile(client, 'e.txt', Buffer.from('content'));
+    const held = await Promise.all(Array.from({ length: 64 }, () => client.fsOpen('e.txt'))); // every handle taken
+    const waiting = store.createReadStream('e.txt');
+    const opening = () => store.createReadStream('e.txt');
+    const errors: Error[] = [];
+    waiting.on('error', (e) => errors.push(e));
+    await tick();
+    waiting.destroy();
+    await once(waiting, 'close');
+    await Promise.all(held.map((o) => client.fsClose(o.handle)));
+    const fresh = opening();
+    fresh.on('error', (e) => errors.push(e));
+    fresh.destroy();
+    await once(fresh, 'close');
+    expect(errors).toEqual([]);
+    await until(() => engine.storeHandles().length === 0);
+    const failing = opening();
+    failing.destroy(new Error('mine'));
+    const [own] = await once(failing, 'error');
+    expect((own as Error).message).toBe('mine');
+    await until(() => engine.storeHandles().length === 0);
+  });
+
+  it('a file that grew after the open is read on in full pieces, not one byte per fs_read', async () => {
+    const { engine, client, store } = await h.start();
+    await putFile(client, 'grow.bin', Buffer.alloc(0));
+    const stream = store.createReadStream('grow.bin');
+    await once(stream, 'ready');
+    expect(stream.size).toBe(0);
+    const added = randomBytes(300_000);
+    appendFileSync(join(engine.storeDir, 'users/local/files/grow.bin'), added); // another writer appends meanwhile
+    expect((await collect(stream)).equals(added)).toBe(true);
+    expect(storeOps(engine).filter((o) => o === 'fs_read').length).toBeLessThanOrEqual(4);
   });
 
   it('a missing file errors ERR_STORE_NOT_FOUND and holds nothing', async () => {

@@ -53,10 +53,15 @@ export class StoreReadStream extends Readable {
 
   /** Emits `'ready'` (as `fs.ReadStream` does) once the handle is open and `size` is known. */
   override _construct(callback: (error?: Error | null) => void): void {
-    this.#session.open().then(() => {
-      callback();
-      this.emit('ready');
-    }, callback);
+    this.#session.open().then(
+      () => {
+        callback();
+        this.emit('ready');
+      },
+      // destroy() while opening closed the session, which fails the open: that is no error of the stream's (Node
+      // would emit it, crashing a caller that called destroy() without one); destroy(error) still reports its own.
+      (error: Error) => callback(this.destroyed ? null : error),
+    );
   }
 
   override _read(): void {

@@ -56,6 +56,20 @@ describe.each(PROFILES)('createWriteStream (%s)', (profile) => {
     expect(storeRequests(engine, 'fs_delete').map((r) => r.arguments.path)).toEqual([sink.tempPath]);
   });
 
+  it('destroy() right after creation, while the temporary file opens, emits no error and leaves nothing', async () => {
+    const { engine, store } = await h.start({ profile });
+    await store.writeFile('d/f.txt', OLD);
+    const sink = store.createWriteStream('d/f.txt');
+    const errors: Error[] = [];
+    sink.on('error', (e) => errors.push(e));
+    sink.destroy();
+    await once(sink, 'close');
+    expect(errors).toEqual([]);
+    await until(() => engine.storeHandles().length === 0);
+    expect(await store.readFile('d/f.txt', { encoding: 'utf8' })).toBe(OLD);
+    expect((await store.list('d')).map((e) => e.name)).toEqual(['f.txt']);
+  });
+
   it('an abort in the middle fails with ERR_ABORTED and leaves the old content, nothing else', async () => {
     const { engine, store } = await h.start({ profile });
     await store.writeFile('a/f.txt', OLD);

@@ -112,7 +112,12 @@ export class StoreWriteStream extends Writable {
   }
 
   override _construct(callback: (error?: Error | null) => void): void {
-    this.#writer.open().then(() => callback(), callback);
+    // destroy() while opening aborted the writer, which fails the open: no error of the stream's (Node would emit it,
+    // crashing a caller that called destroy() without one); destroy(error) still reports its own.
+    this.#writer.open().then(
+      () => callback(),
+      (error: Error) => callback(this.destroyed ? null : error),
+    );
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
