@@ -3,6 +3,7 @@
  * and their tests need from a client beyond its public API. Not a public API: it changes without notice.
  */
 export { isAbortSignal } from './config/checks.js';
+export { safeCall } from './events/emitter.js';
 export { type DataHost, dataHostOf, type PipeOwner } from './data/host.js';
 export {
   connectionLost,

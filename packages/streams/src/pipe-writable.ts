@@ -3,6 +3,7 @@ import { AbortError, PipeError, type PipelineResult, type RocketRideClient, Vali
 import { checkClient, checkToken } from './option-checks.js';
 import { type PipeOptions, type PipeProgress, resolvePipeOptions } from './options.js';
 import { describe, PipeSession } from './session.js';
+import { safeCall } from '@rocketride-streams/core/internal';
 
 export interface PipeWritableEvents {
   result: [PipelineResult];
@@ -54,7 +55,8 @@ export class PipeWritable extends Writable {
     });
     this.result.catch(() => {});
     this.#session = new PipeSession(client, token, opts, (p) => {
-      options.onProgress?.(p);
+      // A throwing onProgress must not keep 'progress' listeners from their event (each is reported apart).
+      safeCall(options.onProgress, p);
       this.emit('progress', p);
     });
     this.#session.onAbandon = (reason) => {

@@ -1,5 +1,5 @@
 import { ConnectionError, type PipelineResult, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
-import { PipeChannel, type PipeChannelOptions } from '@rocketride-streams/core/internal';
+import { PipeChannel, type PipeChannelOptions, safeCall } from '@rocketride-streams/core/internal';
 import { ByteQueue } from './byte-queue.js';
 import { checkToken } from './option-checks.js';
 import type { PipeProgress, ResolvedPipeOptions } from './options.js';
@@ -223,8 +223,9 @@ export class PipeSession {
     return cut;
   }
 
+  /** Progress goes to an observer: one that throws is reported (`ERR_LISTENER` warning) and the pipe goes on. */
   #report(): void {
-    this.#onProgress?.({ ...this.#progress });
+    if (this.#onProgress !== undefined) safeCall(this.#onProgress, { ...this.#progress });
   }
 }
 
