@@ -10,7 +10,7 @@
  *      alternating 100 ms slices, then alternating every round trip (both see the same moment of a
  *      shared machine), with client CPU µs per round trip.
  *   3. peak RSS of a fresh process streaming BENCH_RSS_MIB through `rocketride.pipe(token)`.
- * Env: BENCH_FILE_MIB (default 256), BENCH_ROUNDS (3), BENCH_MS (2000, per small-request measurement),
+ * Env: BENCH_FILE_MIB (default 256), BENCH_PIPE_ROUNDS (5, rotated order, per-round ratios), BENCH_ROUNDS (3, small requests), BENCH_MS (2000, per small-request measurement),
  * BENCH_PAIRS (20000 alternated round trips), BENCH_RSS_MIB (1024).
  */
 import { randomBytes } from 'node:crypto';
@@ -26,15 +26,16 @@ import { RawClient } from './raw-client.js';
 import { RawPipeClient } from './raw-pipe.js';
 import { childPeakMiB, generatedSource, printPeakMiB } from './rss.js';
 import { machine } from './sim.js';
+import { median, range } from './stats.js';
 
 const MiB = 1024 * 1024;
 const FILE_MIB = Number(process.env.BENCH_FILE_MIB ?? 256);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const PIPE_ROUNDS = Number(process.env.BENCH_PIPE_ROUNDS ?? 5);
 const DURATION = Number(process.env.BENCH_MS ?? 2000);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 20000);
 const RSS_MIB = Number(process.env.BENCH_RSS_MIB ?? 1024);
 const TOKEN = 'BENCH';
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const row = (cells: (string | number)[]) => console.log(`| ${cells.join(' | ')} |`);
 
 /** Wall seconds and this process's CPU seconds (user + system) spent in `fn`. */
@@ -101,24 +102,28 @@ async function main(): Promise<void> {
     };
     await runs.ours();
     await runs.oneInFlight();
-    for (let r = 0; r < ROUNDS; r++) {
-      for (const name of Object.keys(runs) as (keyof typeof runs)[]) {
+    // Each round starts one run later, so no client always follows the same one; ratios are taken per round
+    // (ours and the raw client of the same round see the same moment of a shared machine), then their median.
+    const order = Object.keys(runs) as (keyof typeof runs)[];
+    for (let r = 0; r < PIPE_ROUNDS; r++) {
+      for (let i = 0; i < order.length; i++) {
+        const name = order[(i + r) % order.length]!;
         const m = await measure(runs[name]);
         figures[name].rate.push(FILE_MIB / m.wall);
         figures[name].cpu.push((m.cpu * 1000) / FILE_MIB);
       }
     }
-    const rate = (n: keyof typeof runs) => median(figures[n].rate);
-    const cpu = (n: keyof typeof runs) => median(figures[n].cpu);
-    console.log(`## one pipe, ${FILE_MIB} MiB file, 64 KiB reads (median of ${ROUNDS})\n`);
-    console.log('| client | MiB/s | client CPU ms/MiB | ours ÷ this (throughput) | ours ÷ this (CPU/MiB) |');
-    console.log('| --- | ---: | ---: | ---: | ---: |');
+    const perRound = (n: keyof typeof runs, what: 'rate' | 'cpu') => figures.ours[what].map((x, i) => x / figures[n][what][i]!);
+    console.log(`## one pipe, ${FILE_MIB} MiB file, 64 KiB reads (${PIPE_ROUNDS} rounds, rotated order)\n`);
+    console.log('| client | MiB/s (median) | client CPU ms/MiB (median) | ours ÷ this, throughput (median of per-round ratios) | range | ours ÷ this, CPU/MiB (same) |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const [name, label] of [
       ['ours', 'ours, streams API (`pipeline(file, rocketride.pipe(token))`)'],
       ['oneInFlight', 'raw, one 4 MiB write in flight'],
       ['neverWaits', 'raw, never waits'],
     ] as const) {
-      row([label, rate(name).toFixed(0), cpu(name).toFixed(2), (rate('ours') / rate(name)).toFixed(2), (cpu('ours') / cpu(name)).toFixed(2)]);
+      const rates = perRound(name, 'rate');
+      row([label, median(figures[name].rate).toFixed(0), median(figures[name].cpu).toFixed(2), median(rates).toFixed(2), range(rates, 2), median(perRound(name, 'cpu')).toFixed(2)]);
     }
 
     const small = await RawClient.connect(server.uri, 'bench');

@@ -17,6 +17,7 @@ import { Readable } from 'node:stream';
 import { connectPool } from '@rocketride-streams/pool';
 import { ECHO_PIPELINE, type EngineProcess, startEngineProcess } from '@rocketride-streams/testing';
 import { machine } from './sim.js';
+import { median } from './stats.js';
 
 const MiB = 1024 * 1024;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -24,7 +25,6 @@ const OBJECT_MIB = Number(process.env.BENCH_POOL_OBJECT_MIB ?? 256);
 const FILES = Number(process.env.BENCH_POOL_FILES ?? 100);
 const MAX_ENGINES = Number(process.env.BENCH_POOL_MAX_ENGINES ?? 3);
 const KEY = 'bench-key';
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const row = (cells: (string | number)[]) => console.log(`| ${cells.join(' | ')} |`);
 
 /** CPU seconds (user + system) a process used so far, from /proc (Linux); NaN elsewhere. */

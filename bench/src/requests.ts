@@ -10,6 +10,7 @@ import { RocketRideClient } from '@rocketride-streams/core';
 import { ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { RawClient } from './raw-client.js';
 import { machine, startSim } from './sim.js';
+import { median } from './stats.js';
 
 const DURATION = Number(process.env.BENCH_MS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -47,7 +48,6 @@ async function pair(a: () => Promise<unknown>, b: () => Promise<unknown>, ms: nu
   return [(counts[0]! * 1000) / times[0]!, (counts[1]! * 1000) / times[1]!];
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   const sim = await startSim();

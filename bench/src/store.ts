@@ -26,6 +26,7 @@ import { StoreReadStream, StoreWriteStream } from '@rocketride-streams/streams';
 import { startEngineProcess } from '@rocketride-streams/testing';
 import { RawStoreClient } from './raw-store.js';
 import { machine } from './sim.js';
+import { median, range } from './stats.js';
 
 const MiB = 1024 * 1024;
 const PIECE = 4 * MiB;
@@ -33,12 +34,6 @@ const FILE_MIB = Number(process.env.BENCH_STORE_MIB ?? 256);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WINDOW = Number(process.env.BENCH_STORE_WINDOW ?? 8);
 const KEY = 'bench-key';
-/** The middle value; with an even count, the mean of the two middle ones (never the larger of them). */
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const row = (cells: (string | number)[]) => console.log(`| ${cells.join(' | ')} |`);
 const seconds = async (fn: () => Promise<unknown>): Promise<number> => {
   const t = performance.now();
@@ -203,7 +198,6 @@ async function main(): Promise<void> {
         cpu[name]!.push((user + system) / 1000 / FILE_MIB);
       }
     }
-    const range = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
     console.log(`| run | MiB/s (median of ${ROUNDS}) | MiB/s range | client CPU ms/MiB (median) |\n| --- | ---: | ---: | ---: |`);
     for (const name of Object.keys(runs)) row([name, median(rates[name]!).toFixed(0), range(rates[name]!, 0), median(cpu[name]!).toFixed(2)]);
     // Per round, ours over the raw run of the same round: the machine's load drifts less within a round than across.

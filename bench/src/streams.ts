@@ -21,6 +21,7 @@ import { ECHO_PIPELINE, type EngineProcess, startEngineProcess } from '@rocketri
 import { RawPipeClient } from './raw-pipe.js';
 import { childPeakMiB, generatedSource, printPeakMiB } from './rss.js';
 import { machine } from './sim.js';
+import { median } from './stats.js';
 
 const MiB = 1024 * 1024;
 const FILE_MIB = Number(process.env.BENCH_FILE_MIB ?? 256);
@@ -33,7 +34,6 @@ const seconds = async (fn: () => Promise<unknown>): Promise<number> => {
   await fn();
   return (performance.now() - t) / 1000;
 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const row = (cells: (string | number)[]) => console.log(`| ${cells.join(' | ')} |`);
 
 async function session(sim: EngineProcess): Promise<{ client: RocketRideClient; raw: RawPipeClient; token: string }> {
