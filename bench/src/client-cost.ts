@@ -102,12 +102,14 @@ async function main(): Promise<void> {
     };
     await runs.ours();
     await runs.oneInFlight();
-    // Each round starts one run later, so no client always follows the same one; ratios are taken per round
-    // (ours and the raw client of the same round see the same moment of a shared machine), then their median.
+    // Each round starts one run later and every other round goes the other way round, so no client always
+    // follows the same one (rotation alone keeps the cyclic order); ratios are taken per round (ours and the raw
+    // client of the same round see the same moment of a shared machine), then their median.
     const order = Object.keys(runs) as (keyof typeof runs)[];
     for (let r = 0; r < PIPE_ROUNDS; r++) {
-      for (let i = 0; i < order.length; i++) {
-        const name = order[(i + r) % order.length]!;
+      const cycle = r % 2 === 0 ? order : [...order].reverse();
+      for (let i = 0; i < cycle.length; i++) {
+        const name = cycle[(i + r) % cycle.length]!;
         const m = await measure(runs[name]);
         figures[name].rate.push(FILE_MIB / m.wall);
         figures[name].cpu.push((m.cpu * 1000) / FILE_MIB);
