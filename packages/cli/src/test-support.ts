@@ -25,7 +25,8 @@ export async function buildBin(): Promise<void> {
     esbuildOptions(options) {
       options.alias = {
         'rocketride-streams': `${packages}rocketride-streams/src/index.ts`,
-        '@rocketride-streams/core': `${packages}core/src/index.ts`,
+        // The folder, not its index.ts: esbuild appends a subpath (`@rocketride-streams/core/internal`) to the alias.
+        '@rocketride-streams/core': `${packages}core/src`,
         '@rocketride-streams/streams': `${packages}streams/src/index.ts`,
         '@rocketride-streams/rx': `${packages}rx/src/index.ts`,
         '@rocketride-streams/pool': `${packages}pool/src/index.ts`,
