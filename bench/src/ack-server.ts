@@ -6,7 +6,8 @@
  * `node dist/ack-server.js` prints `PORT <n>` on stdout once listening on 127.0.0.1.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -63,8 +64,20 @@ export interface AckServer {
   stop(): Promise<void>;
 }
 
-export async function startAckServer(): Promise<AckServer> {
-  const child: ChildProcess = spawn(process.execPath, [fileURLToPath(import.meta.url), '--serve'], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * BENCH_PIN=1 (Linux, `taskset`, 2+ CPUs): this process (the clients) on CPU 0 and the ack server on CPU 1, so
+ * the two stop competing for the same cores and the client's own cost is what varies. Returns whether it pinned.
+ */
+export function pinClientAndServer(): boolean {
+  if (process.env.BENCH_PIN !== '1' || availableParallelism() < 2) return false;
+  return spawnSync('taskset', ['-a', '-cp', '0', String(process.pid)], { stdio: 'ignore' }).status === 0;
+}
+
+export async function startAckServer(pinned = false): Promise<AckServer> {
+  const script = [fileURLToPath(import.meta.url), '--serve'];
+  const child: ChildProcess = pinned
+    ? spawn('taskset', ['-c', '1', process.execPath, ...script], { stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn(process.execPath, script, { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {

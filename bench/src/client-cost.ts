@@ -11,7 +11,7 @@
  *      shared machine), with client CPU µs per round trip.
  *   3. peak RSS of a fresh process streaming BENCH_RSS_MIB through `rocketride.pipe(token)`.
  * Env: BENCH_FILE_MIB (default 256), BENCH_PIPE_ROUNDS (5, rotated order, per-round ratios), BENCH_ROUNDS (3, small requests), BENCH_MS (2000, per small-request measurement),
- * BENCH_PAIRS (20000 alternated round trips), BENCH_RSS_MIB (1024).
+ * BENCH_PAIRS (20000 alternated round trips), BENCH_RSS_MIB (1024), BENCH_PIN (1: clients on CPU 0, the server on CPU 1).
  */
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { RocketRide } from 'rocketride-streams';
-import { startAckServer } from './ack-server.js';
+import { pinClientAndServer, startAckServer } from './ack-server.js';
 import { RawClient } from './raw-client.js';
 import { RawPipeClient } from './raw-pipe.js';
 import { childPeakMiB, generatedSource, printPeakMiB } from './rss.js';
@@ -80,8 +80,9 @@ async function alternated(ours: () => Promise<unknown>, raw: () => Promise<unkno
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--rss-child') return rssChild(process.argv[3] as 'ours' | 'raw', process.argv[4]!);
-  console.log(`# client cost against a minimal acking server — ${await machine()}\n`);
-  const server = await startAckServer();
+  const pinned = pinClientAndServer();
+  console.log(`# client cost against a minimal acking server — ${await machine()}${pinned ? '; clients pinned to CPU 0, server to CPU 1 (BENCH_PIN=1)' : ''}\n`);
+  const server = await startAckServer(pinned);
   const dir = await mkdtemp(join(tmpdir(), 'rr-bench-'));
   try {
     const rocketride = new RocketRide({ uri: server.uri, auth: 'bench', env: {} });
