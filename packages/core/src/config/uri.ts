@@ -43,6 +43,26 @@ function shownUri(input: string): string {
 const DEFAULT_SCHEME_PORT: Record<string, string> = { 'http:': '80', 'ws:': '80', 'https:': '443', 'wss:': '443', 'ftp:': '21' };
 
 /**
+ * A user-given engine address parsed: trimmed, `http://` assumed without a `scheme://` prefix, and whether
+ * it names a port. `ERR_INVALID_URI` when it does not parse or has no host; the message shows the address
+ * with its user info as `***`, and the URL error is not kept as the cause (its `input` holds the password).
+ */
+function parseAddress(input: string): { url: URL; explicitPort: boolean } {
+  const trimmed = input.trim();
+  const withScheme = SCHEME.test(trimmed) ? trimmed : `http://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new ValidationError(`Invalid engine URI: ${shownUri(input)}`, { code: 'ERR_INVALID_URI' });
+  }
+  if (url.hostname === '') {
+    throw new ValidationError(`Invalid engine URI (no host): ${shownUri(input)}`, { code: 'ERR_INVALID_URI' });
+  }
+  return { url, explicitPort: hasExplicitPort(withScheme) };
+}
+
+/**
  * Turns whatever a user gives as the engine address into the WebSocket URI, as the official
  * TypeScript SDK does:
  * 1. trim; without a `scheme://` prefix, `http://` is assumed;
@@ -58,22 +78,11 @@ export function normalizeUri(input: string, wsPath: string = DEFAULT_WS_PATH): s
   if (typeof input !== 'string' || input.trim() === '') {
     throw new ValidationError('The engine URI is empty', { code: 'ERR_INVALID_URI' });
   }
-  const trimmed = input.trim();
-  const withScheme = SCHEME.test(trimmed) ? trimmed : `http://${trimmed}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    // Not the URL error as the cause: its `input` property holds the address with its password.
-    throw new ValidationError(`Invalid engine URI: ${shownUri(input)}`, { code: 'ERR_INVALID_URI' });
-  }
-  if (url.hostname === '') {
-    throw new ValidationError(`Invalid engine URI (no host): ${shownUri(input)}`, { code: 'ERR_INVALID_URI' });
-  }
+  const { url, explicitPort } = parseAddress(input);
   const secure = url.protocol === 'https:' || url.protocol === 'wss:';
   const scheme = secure ? 'wss:' : 'ws:';
   let port: string;
-  if (hasExplicitPort(withScheme)) {
+  if (explicitPort) {
     port = url.port === '' ? (DEFAULT_SCHEME_PORT[url.protocol] ?? '') : url.port;
   } else {
     port = url.hostname.includes('rocketride.ai') ? '' : String(DEFAULT_PORT);
@@ -100,16 +109,7 @@ export function httpUri(input: unknown): string {
       code: 'ERR_INVALID_URI',
     });
   }
-  const trimmed = input.trim();
-  const withScheme = SCHEME.test(trimmed) ? trimmed : `http://${trimmed}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    // Not the URL error as the cause: its `input` property holds the address with its password.
-    throw new ValidationError(`Invalid engine URI: ${shownUri(input)}`, { code: 'ERR_INVALID_URI' });
-  }
-  if (url.hostname === '') throw new ValidationError(`Invalid engine URI (no host): ${shownUri(input)}`, { code: 'ERR_INVALID_URI' });
-  if (url.port === '' && !hasExplicitPort(withScheme) && !url.hostname.includes('rocketride.ai')) url.port = String(DEFAULT_PORT);
+  const { url, explicitPort } = parseAddress(input);
+  if (url.port === '' && !explicitPort && !url.hostname.includes('rocketride.ai')) url.port = String(DEFAULT_PORT);
   return `${url.protocol}//${url.host}`;
 }
