@@ -4,6 +4,7 @@
  */
 export { isAbortSignal } from './config/checks.js';
 export { safeCall } from './events/emitter.js';
+export { untilAborted } from './transport/pending.js';
 export { type DataHost, dataHostOf, type PipeOwner } from './data/host.js';
 export {
   connectionLost,

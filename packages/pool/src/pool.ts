@@ -15,6 +15,7 @@ import {
   type UseOptions,
   ValidationError,
 } from '@rocketride-streams/core';
+import { untilAborted } from '@rocketride-streams/core/internal';
 import type { EventsFilter, EventsOptions, TaskStreamOptions } from '@rocketride-streams/rx';
 import { BehaviorSubject, type Observable } from 'rxjs';
 import { type EngineHealth, errorSummary, PoolEngine, Replica } from './engine.js';
@@ -201,7 +202,7 @@ export class RocketRidePool {
     const starting = Promise.all(list.map((r) => (r.engine.connected ? this.#restart(task, r) : Promise.resolve(undefined))));
     let outcomes: Array<Error | undefined>;
     try {
-      outcomes = await untilAborted(starting, signal);
+      outcomes = await untilAborted(starting, signal, 'pool.use()');
     } catch (aborted) {
       task.markTerminated(aborted as AbortError);
       await Promise.allSettled(list.filter((r) => r.token !== undefined).map((r) => r.engine.client.terminate(r.token!)));
@@ -305,25 +306,6 @@ export class RocketRidePool {
   [inspect.custom](_depth: number, options: object): string {
     return `RocketRidePool ${inspect(this.toJSON(), options)}`;
   }
-}
-
-/** `work`, or an AbortError as soon as `signal` aborts (`work` then runs on unobserved). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(new AbortError('pool.use() was aborted', { cause: signal.reason }));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /**

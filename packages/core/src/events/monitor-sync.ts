@@ -2,7 +2,7 @@ import type { DAPResponse } from '../codec/types.js';
 import type { RequestOptions } from '../config/options.js';
 import { ConnectionError } from '../errors/connection-error.js';
 import { RocketRideError } from '../errors/rocketride-error.js';
-import { abortError } from '../transport/pending.js';
+import { abortError, untilAborted } from '../transport/pending.js';
 import { responseError } from '../config/checks.js';
 import { type MonitorKey, MonitorRegistry, opaqueEngineKey, projectEngineKey, type Registration } from './monitors.js';
 import { TaskScopes } from './task-scopes.js';
@@ -43,26 +43,6 @@ function notConnected(): ConnectionError {
   return new ConnectionError('Not connected: the subscription is sent at the next connect', {
     code: 'ERR_NOT_CONNECTED',
     command: 'rrext_monitor',
-  });
-}
-
-/** Waits for `promise`, or rejects as soon as `signal` aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(abortError(signal, what));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError(signal, what));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
   });
 }
 

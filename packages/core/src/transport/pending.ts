@@ -32,6 +32,29 @@ export function abortError(signal: AbortSignal, what: string): AbortError {
 }
 
 /**
+ * Waits for `promise`, or rejects with {@link abortError} as soon as `signal` aborts (`promise` then runs on
+ * unobserved). At once when `signal` is already aborted.
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(abortError(signal, what));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal, what));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
  * A key that is never a sequence number, holding a placeholder so that `entries` is never empty: V8
  * shrinks a Map's table (a new allocation) when its last entry is deleted and grows it again on the
  * next set, which with one request at a time happened on every answer.
