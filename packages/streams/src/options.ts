@@ -48,7 +48,7 @@ export interface PipeOptions {
   mode?: PipeMode;
   /** Sends `provider` with `open`; the engine refuses the pipe when the task's source is another provider. */
   provider?: string;
-  /** Bytes (objects in documents mode) buffered before `write()` returns false. Default 4 MiB (16 objects). */
+  /** Bytes (objects in documents mode) that may wait behind the write in flight before `write()` returns false. Default 4 MiB (16 objects). */
   highWaterMark?: number;
   /** Largest payload of one write request. Default 4 MiB (measured in bench/: the best of 1, 2, 4 and 8 MiB). */
   maxWriteBytes?: number;

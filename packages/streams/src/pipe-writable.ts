@@ -16,6 +16,9 @@ export interface PipeWritableEvents {
  * - The pipe is opened in `_construct`, so the stream can be created synchronously and piped at once.
  * - One write request is in flight at a time; chunks buffered meanwhile are coalesced (`_writev`) into
  *   writes of up to `maxWriteBytes`, and a chunk's callback runs only on the engine's acknowledgement.
+ * - `highWaterMark` bounds what waits beyond the batch being sent: `write()` returns false once that
+ *   much is buffered behind it, and `'drain'` comes as soon as the next batch takes it, not only when
+ *   every byte has been acknowledged. So the source keeps reading while a write is on its way.
  * - `'finish'` is emitted only after the engine answered `close`; the result comes first as a
  *   `'result'` event and is kept in `sink.result`.
  * - `destroy()`, an error, an aborted signal or a lost socket never send `close`: the object is not
@@ -37,6 +40,10 @@ export class PipeWritable extends Writable {
     if (this.#session.closing) this.#session.abandon(new AbortError('The pipe was aborted while closing', { cause: reason }), false);
     else this.destroy(new AbortError('The pipe was aborted; the object was not committed', { cause: reason }));
   };
+  /** The batch being sent, in the buffer's units (bytes, or objects in documents mode); 0 when none is. */
+  #inFlight = 0;
+  /** write() returned false and no 'drain' has followed yet. */
+  #needDrain = false;
   #resolve!: (r: PipelineResult) => void;
   #reject!: (e: Error) => void;
   /** The engine's result for the object, once the pipe closed. Rejects if the stream fails; never unhandled. */
@@ -87,8 +94,34 @@ export class PipeWritable extends Writable {
       if (callback) process.nextTick(callback, bad);
       return false;
     }
-    return super.write(chunk, encoding as BufferEncoding, cb);
+    return this.#roomBehindBatch(super.write(chunk, encoding as BufferEncoding, cb));
   }
+
+  /**
+   * Node's Writable counts the batch being sent in its buffer (its callback waits for the ack), says
+   * "full" at highWaterMark and emits 'drain' only once the buffer is empty, i.e. once every byte has
+   * been acknowledged: a paused source would then wait for each round trip and the next batch would
+   * start with one chunk. Here only what waits behind the batch counts, as docs/DESIGN.md §3 bounds memory
+   * (highWaterMark + the batch).
+   */
+  #roomBehindBatch(nodeSaid: boolean): boolean {
+    if (nodeSaid || this.destroyed || this.writableEnded) return nodeSaid;
+    if (this.writableLength - this.#inFlight < this.writableHighWaterMark) return true;
+    this.#needDrain = true;
+    return false;
+  }
+
+  /** A new batch took the buffer: tell a paused source (after this turn, never from inside a write). */
+  #startBatch(units: number): void {
+    this.#inFlight = units;
+    if (this.#needDrain) process.nextTick(this.#drainIfRoom);
+  }
+
+  readonly #drainIfRoom = (): void => {
+    if (!this.#needDrain || this.destroyed || this.writableLength - this.#inFlight >= this.writableHighWaterMark) return;
+    this.#needDrain = false;
+    this.emit('drain');
+  };
 
   override end(chunk?: unknown, encoding?: unknown, cb?: unknown): this {
     if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') {
@@ -135,15 +168,35 @@ export class PipeWritable extends Writable {
   }
 
   override _write(chunk: unknown, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.#push([chunk]).then(() => callback(), callback);
+    this.#push([chunk], callback);
   }
 
   override _writev(chunks: Array<{ chunk: unknown }>, callback: (error?: Error | null) => void): void {
-    this.#push(chunks.map((c) => c.chunk)).then(() => callback(), callback);
+    this.#push(
+      chunks.map((c) => c.chunk),
+      callback,
+    );
   }
 
-  #push(chunks: unknown[]): Promise<void> {
-    return this.#mode === 'documents' ? this.#session.writeDocuments(chunks) : this.#session.writeBytes(chunks as Uint8Array[]);
+  #push(chunks: unknown[], callback: (error?: Error | null) => void): void {
+    const documents = this.#mode === 'documents';
+    let units = chunks.length;
+    if (!documents) {
+      units = 0;
+      for (const c of chunks) units += (c as Uint8Array).byteLength;
+    }
+    this.#startBatch(units);
+    const sent = documents ? this.#session.writeDocuments(chunks) : this.#session.writeBytes(chunks as Uint8Array[]);
+    sent.then(
+      () => {
+        this.#inFlight = 0;
+        callback();
+      },
+      (error: Error) => {
+        this.#inFlight = 0;
+        callback(error);
+      },
+    );
   }
 
   override _final(callback: (error?: Error | null) => void): void {
