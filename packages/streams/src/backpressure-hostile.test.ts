@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPipe, type PipeWritable } from './pipe-writable.js';
 import { chunks, type Fixture, sha256, startFixture } from './test-support/fixture.js';
@@ -9,7 +8,6 @@ import { chunks, type Fixture, sha256, startFixture } from './test-support/fixtu
 // against the Node stream contracts its users rely on. backpressure.test.ts holds the basic cases.
 
 const KiB = 1024;
-const MiB = 1024 * KiB;
 
 let fx: Fixture | undefined;
 afterEach(async () => {
@@ -103,5 +101,18 @@ describe("the early 'drain' keeps Node's own flag in step", () => {
     sink.end();
     await once(sink, 'finish');
     expect(sha256(lastPipe(fx).received)).toBe(sha256([big, ...data]));
+  });
+
+  it("no 'drain' once end() was called, even when the batch that takes the buffer starts after it", async () => {
+    fx = await startFixture({ ackDelayMs: 50 });
+    const sink = createPipe(fx.client, fx.token, { highWaterMark: 64 * KiB });
+    const drains = drainCounter(sink);
+    await opened(sink);
+    const data = chunks(3, 64 * KiB);
+    expect(data.map((c) => sink.write(c))).toEqual([true, false, false]);
+    sink.end();
+    await once(sink, 'finish');
+    expect(drains.count).toBe(0);
+    expect(sha256(lastPipe(fx).received)).toBe(sha256(data));
   });
 });

@@ -122,7 +122,7 @@ export class PipeWritable extends Writable {
   }
 
   readonly #drainIfRoom = (): void => {
-    if (!this.#needDrain || this.destroyed || this.writableLength - this.#inFlight >= this.writableHighWaterMark) return;
+    if (!this.#needDrain || this.destroyed || this.writableEnded || this.writableLength - this.#inFlight >= this.writableHighWaterMark) return;
     this.#needDrain = false;
     nodeState(this).needDrain = false;
     this.emit('drain');
