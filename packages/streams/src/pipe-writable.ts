@@ -106,7 +106,11 @@ export class PipeWritable extends Writable {
    */
   #roomBehindBatch(nodeSaid: boolean): boolean {
     if (nodeSaid || this.destroyed || this.writableEnded) return nodeSaid;
-    if (this.writableLength - this.#inFlight < this.writableHighWaterMark) return true;
+    if (this.writableLength - this.#inFlight < this.writableHighWaterMark) {
+      // Node has marked itself in need of a drain (counting the batch): clear the mark we did not pass on.
+      if (!this.#needDrain) nodeState(this).needDrain = false;
+      return true;
+    }
     this.#needDrain = true;
     return false;
   }
@@ -118,8 +122,9 @@ export class PipeWritable extends Writable {
   }
 
   readonly #drainIfRoom = (): void => {
-    if (!this.#needDrain || this.destroyed || this.writableLength - this.#inFlight >= this.writableHighWaterMark) return;
+    if (!this.#needDrain || this.destroyed || this.writableEnded || this.writableLength - this.#inFlight >= this.writableHighWaterMark) return;
     this.#needDrain = false;
+    nodeState(this).needDrain = false;
     this.emit('drain');
   };
 
@@ -227,6 +232,13 @@ export class PipeWritable extends Writable {
     callback(error);
   }
 }
+
+/**
+ * Node's own state. Its `needDrain` mark is what `writableNeedDrain` reports (Readable.pipe() and
+ * Writable.toWeb() read it before writing; toWeb then skips the write) and what makes Node emit its own
+ * 'drain' when the buffer is empty: it must follow what write() said, not what Node would have said.
+ */
+const nodeState = (w: Writable): { needDrain: boolean } => (w as unknown as { _writableState: { needDrain: boolean } })._writableState;
 
 function abandoned(): PipeError {
   return new PipeError('The pipe was destroyed before it finished; the object was not committed', { code: 'ERR_PIPE_ABANDONED' });
