@@ -89,6 +89,26 @@ describe('backpressure: highWaterMark counts what waits behind the write in flig
     expect(drainsWhileUnacknowledged).toBeGreaterThanOrEqual(drains - 1); // Node's own 'drain' may end it, at length 0
   });
 
+  it('memory stays within highWaterMark + maxWriteBytes when a batch is larger than one write', async () => {
+    fx = await startFixture({ ackDelayMs: 2 });
+    const data = chunks(128, 64 * KiB); // 8 MiB
+    const sink = createPipe(fx.client, fx.token, { highWaterMark: MiB, maxWriteBytes: 128 * KiB });
+    let peak = 0;
+    const write = sink.write.bind(sink);
+    sink.write = ((...args: Parameters<typeof write>) => {
+      const said = write(...args);
+      peak = Math.max(peak, sink.writableLength);
+      return said;
+    }) as typeof sink.write;
+    await pipeline(Readable.from(data), sink);
+    expect(sha256(lastPipe(fx).received)).toBe(sha256(data));
+    expect(Math.max(...writeSizes(fx))).toBeLessThanOrEqual(128 * KiB);
+    // highWaterMark + maxWriteBytes + the chunk that crossed the mark; counting the whole batch as in
+    // flight would let it reach 2 MiB here.
+    expect(peak).toBeLessThanOrEqual(MiB + 128 * KiB + 64 * KiB);
+    expect(peak).toBeGreaterThan(MiB); // the source did fill the buffer behind the write in flight
+  });
+
   it('highWaterMark 0 keeps its meaning: every write() says "full" and \'drain\' waits for every acknowledgement', async () => {
     fx = await startFixture({ ackDelayMs: 50 });
     const sink = createPipe(fx.client, fx.token, { highWaterMark: 0 });

@@ -16,9 +16,10 @@ export interface PipeWritableEvents {
  * - The pipe is opened in `_construct`, so the stream can be created synchronously and piped at once.
  * - One write request is in flight at a time; chunks buffered meanwhile are coalesced (`_writev`) into
  *   writes of up to `maxWriteBytes`, and a chunk's callback runs only on the engine's acknowledgement.
- * - `highWaterMark` bounds what waits beyond the batch being sent: `write()` returns false once that
+ * - `highWaterMark` bounds what waits behind the write in flight: `write()` returns false once that
  *   much is buffered behind it, and `'drain'` comes as soon as the next batch takes it, not only when
- *   every byte has been acknowledged. So the source keeps reading while a write is on its way.
+ *   every byte has been acknowledged. So the source keeps reading while a write is on its way, and
+ *   memory stays within `highWaterMark + maxWriteBytes`.
  * - `'finish'` is emitted only after the engine answered `close`; the result comes first as a
  *   `'result'` event and is kept in `sink.result`.
  * - `destroy()`, an error, an aborted signal or a lost socket never send `close`: the object is not
@@ -40,8 +41,13 @@ export class PipeWritable extends Writable {
     if (this.#session.closing) this.#session.abandon(new AbortError('The pipe was aborted while closing', { cause: reason }), false);
     else this.destroy(new AbortError('The pipe was aborted; the object was not committed', { cause: reason }));
   };
-  /** The batch being sent, in the buffer's units (bytes, or objects in documents mode); 0 when none is. */
+  /**
+   * How much of the batch being sent does not count against highWaterMark, in the buffer's units: the
+   * batch's objects in documents mode, else its bytes up to `maxWriteBytes` (a larger batch goes out as
+   * several writes, and the rest of it counts as waiting). 0 when nothing is being sent.
+   */
   #inFlight = 0;
+  readonly #maxWriteBytes: number;
   /** write() returned false and no 'drain' has followed yet. */
   #needDrain = false;
   #resolve!: (r: PipelineResult) => void;
@@ -56,6 +62,7 @@ export class PipeWritable extends Writable {
     const documents = opts.mode === 'documents';
     super({ highWaterMark: opts.highWaterMark, objectMode: documents, decodeStrings: !documents });
     this.#mode = opts.mode;
+    this.#maxWriteBytes = opts.maxWriteBytes;
     this.result = new Promise<PipelineResult>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -101,8 +108,8 @@ export class PipeWritable extends Writable {
    * Node's Writable counts the batch being sent in its buffer (its callback waits for the ack), says
    * "full" at highWaterMark and emits 'drain' only once the buffer is empty, i.e. once every byte has
    * been acknowledged: a paused source would then wait for each round trip and the next batch would
-   * start with one chunk. Here only what waits behind the batch counts, as docs/DESIGN.md §3 bounds memory
-   * (highWaterMark + the batch).
+   * start with one chunk. Here what waits behind the write in flight counts, so memory stays within
+   * highWaterMark + maxWriteBytes (docs/DESIGN.md §3).
    */
   #roomBehindBatch(nodeSaid: boolean): boolean {
     if (nodeSaid || this.destroyed || this.writableEnded) return nodeSaid;
@@ -117,8 +124,14 @@ export class PipeWritable extends Writable {
 
   /** A new batch took the buffer: tell a paused source (after this turn, never from inside a write). */
   #startBatch(units: number): void {
-    this.#inFlight = units;
+    this.#inFlight = this.#mode === 'documents' ? units : Math.min(units, this.#maxWriteBytes);
     if (this.#needDrain) process.nextTick(this.#drainIfRoom);
+  }
+
+  /** Any 'drain', ours or Node's own once the buffer is empty, answers the last false. */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'drain') this.#needDrain = false;
+    return super.emit(event, ...args);
   }
 
   readonly #drainIfRoom = (): void => {
@@ -238,7 +251,8 @@ export class PipeWritable extends Writable {
  * Writable.toWeb() read it before writing; toWeb then skips the write) and what makes Node emit its own
  * 'drain' when the buffer is empty: it must follow what write() said, not what Node would have said.
  */
-const nodeState = (w: Writable): { needDrain: boolean } => (w as unknown as { _writableState: { needDrain: boolean } })._writableState;
+const nodeState = (w: Writable): { needDrain?: boolean } =>
+  (w as unknown as { _writableState?: { needDrain?: boolean } })._writableState ?? {};
 
 function abandoned(): PipeError {
   return new PipeError('The pipe was destroyed before it finished; the object was not committed', { code: 'ERR_PIPE_ABANDONED' });
