@@ -46,6 +46,8 @@ export const NOT_NON_NEGATIVE_INT: Bad = [-1, 1.5, Number.NaN, Number.POSITIVE_I
 export const NOT_OBJECT: Bad = [42, 'x', true, null, []];
 /** Bad values of an optional `options` argument: wrong types, and objects that cannot be read. */
 export const BAD_OPTIONS: Bad = [42, 'x', true, null, [], throwingProxy(), throwingGetter('signal')];
+/** Bad values of a required options object whose `field` is read first (the getter is put on that one). */
+export const badRequiredOptions = (field: string): Bad => [undefined, 42, 'x', true, null, [], throwingProxy(), throwingGetter(field)];
 /** Bad values of a JSON payload (an object that goes out on the wire). */
 export const BAD_JSON_OBJECT: Bad = [42, 'x', null, [], cyclic(), throwingProxy()];
 /** Bad store paths: wrong types, traversal, forbidden characters. */
@@ -106,11 +108,18 @@ export async function outcomeOf(result: unknown): Promise<Settled<unknown>> {
   return settle(Promise.resolve(result), 2_000);
 }
 
+/**
+ * Other words that name an argument in the library's messages: `request(command, args)` says "arguments", an
+ * org/team `scopeId` is "the org id", and an overloaded argument is named by what it stands for there
+ * (`setEvents(token, types, 3)`: the pipeId; `getEnv('x')`: the scope; `getTaskToken(42)`: "needs options …").
+ */
+const ALIASES: Record<string, string[]> = { args: ['arguments'], scopeId: ['id'], options: ['pipeId', 'scope'] };
+
 /** The name an error message must carry for a bad `field` (its last segment: `options.signal` → `signal`). */
 function namesField(message: string, field: string): boolean {
   const last = field.split('.').at(-1)!.replace(/\[\d+\]$/, '');
   // Store paths are refused with the engine's own messages (`Path traversal not allowed: …`), which show the path.
-  const names = /path$/i.test(last) || last === 'from' || last === 'to' ? [last, 'path'] : [last];
+  const names = [last, ...(/path$/i.test(last) || last === 'from' || last === 'to' ? ['path'] : []), ...(ALIASES[last] ?? [])];
   return names.some((n) => message.toLowerCase().includes(n.toLowerCase()));
 }
 
