@@ -113,7 +113,15 @@ export async function outcomeOf(result: unknown): Promise<Settled<unknown>> {
  * org/team `scopeId` is "the org id", and an overloaded argument is named by what it stands for there
  * (`setEvents(token, types, 3)`: the pipeId; `getEnv('x')`: the scope; `getTaskToken(42)`: "needs options …").
  */
-const ALIASES: Record<string, string[]> = { args: ['arguments'], scopeId: ['id'], options: ['pipeId', 'scope'] };
+const ALIASES: Record<string, string[]> = {
+  args: ['arguments'],
+  scopeId: ['id'],
+  options: ['pipeId', 'scope', '`path`'],
+  filter: ['projectId', 'token'],
+  types: ['event type'],
+  target: ['PoolTask'],
+  source: ['upload() takes'],
+};
 
 /** The name an error message must carry for a bad `field` (its last segment: `options.signal` → `signal`). */
 function namesField(message: string, field: string): boolean {
