@@ -1,6 +1,6 @@
 import { storeDownloadHandler, storeUploadHandler } from '@rocketride-streams/express';
 import { connectPool, connection$, dashboard$, ofType, type PoolTask, progress$, type RocketRide, type RocketRidePool } from 'rocketride-streams';
-import { BAD_OPTIONS, type Bad, type Entry, NOT_BOOLEAN, NOT_FUNCTION, NOT_NON_EMPTY_STRING, NOT_NON_NEGATIVE_INT, NOT_POSITIVE_INT, NOT_SIGNAL, NOT_STRING, throwingGetter, throwingProxy } from './grid.js';
+import { type Bad, type Entry, NOT_BOOLEAN, NOT_FUNCTION, NOT_NON_EMPTY_STRING, NOT_NON_NEGATIVE_INT, NOT_POSITIVE_INT, NOT_SIGNAL, NOT_STRING, throwingGetter, throwingProxy } from './grid.js';
 import { KEY } from './session.js';
 
 /** What the entries call into: a connected façade client and its token, a pool over the same engine and one of its tasks, a file. */
