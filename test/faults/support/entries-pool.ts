@@ -1,4 +1,5 @@
-import { storeDownloadHandler, storeUploadHandler } from '@rocketride-streams/express';
+import { Readable } from 'node:stream';
+import { receiveStoreUpload, receiveUpload, storeDownloadHandler, storeUploadHandler } from '@rocketride-streams/express';
 import { connectPool, connection$, dashboard$, ofType, type PoolTask, progress$, type RocketRide, type RocketRidePool } from 'rocketride-streams';
 import { type Bad, type Entry, NOT_BOOLEAN, NOT_FUNCTION, NOT_NON_EMPTY_STRING, NOT_NON_NEGATIVE_INT, NOT_POSITIVE_INT, NOT_SIGNAL, NOT_STRING, throwingGetter, throwingProxy } from './grid.js';
 import { KEY } from './session.js';
@@ -23,6 +24,11 @@ function opts(bad: Record<string, unknown>, extra: Record<string, unknown> = {})
   const o: Record<string, unknown> = { ...extra };
   for (const [k, v] of Object.entries(bad)) if (k.startsWith('options.')) o[k.slice('options.'.length)] = v;
   return o;
+}
+
+/** A request whose body was never read (`text/plain`, one byte). */
+function request(): Readable & { headers: Record<string, string>; method: string; url: string } {
+  return Object.assign(Readable.from([Buffer.from('x')]), { headers: { 'content-type': 'text/plain', 'content-length': '1' }, method: 'POST', url: '/u' });
 }
 
 /** The fields of PipeOptions (as in options.test.ts), as `options.*`, plus the options object itself. */
@@ -125,6 +131,24 @@ export function poolEntries(ctx: () => PoolCtx): Record<string, () => Entry> {
       call: (b) => ctx().task.uploadFiles(x(or(b, 'files', [ctx().file])), x(opts(b))),
     }),
     'poolTask.tokenOf': () => ({ fields: { engine: [42, null, {}, undefined] }, call: (b) => ctx().task.tokenOf(x(b.engine)) }),
+    // ---- Express receive functions (a request that was never read) ----
+    'express receiveUpload()': () => ({
+      fields: {
+        options: [42, 'x', null, throwingProxy()],
+        'options.token': [undefined, '', 42, {}],
+        'options.limit': [-1, Number.NaN, 'x', {}],
+        'options.name': NOT_FUNCTION,
+        'options.mimeType': NOT_FUNCTION,
+        'options.pipeOptions': NOT_FUNCTION,
+        'options.onBodyIncomplete': NOT_FUNCTION,
+        'options.multipart': [42, 'x', throwingProxy()],
+      },
+      call: (b) => receiveUpload(c(), request(), opts(b, 'options.token' in b ? {} : { token: t() }) as never),
+    }),
+    'express receiveStoreUpload()': () => ({
+      fields: { options: [42, 'x', null, throwingProxy()], 'options.path': [undefined, 'x', 42], 'options.overwrite': NOT_BOOLEAN, 'options.limit': [-1, Number.NaN, 'x', 1.5], 'options.onBodyIncomplete': NOT_FUNCTION },
+      call: (b) => receiveStoreUpload(c(), request(), opts(b, 'options.path' in b ? {} : { path: () => 'grid/r.bin' }) as never),
+    }),
     // ---- Express store handlers ----
     'express storeUploadHandler()': () => ({
       fields: { options: [42, 'x', null, throwingProxy()], 'options.path': [undefined, 'x', 42, null], 'options.overwrite': NOT_BOOLEAN, 'options.limit': [-1, Number.NaN, 'x', {}, 1.5] },
