@@ -143,11 +143,11 @@ export function poolEntries(ctx: () => PoolCtx): Record<string, () => Entry> {
         'options.onBodyIncomplete': NOT_FUNCTION,
         'options.multipart': [42, 'x', throwingProxy()],
       },
-      call: (b) => receiveUpload(c(), request(), opts(b, 'options.token' in b ? {} : { token: t() }) as never),
+      call: (b) => receiveUpload(c(), request() as never, opts(b, 'options.token' in b ? {} : { token: t() }) as never),
     }),
     'express receiveStoreUpload()': () => ({
       fields: { options: [42, 'x', null, throwingProxy()], 'options.path': [undefined, 'x', 42], 'options.overwrite': NOT_BOOLEAN, 'options.limit': [-1, Number.NaN, 'x', 1.5], 'options.onBodyIncomplete': NOT_FUNCTION },
-      call: (b) => receiveStoreUpload(c(), request(), opts(b, 'options.path' in b ? {} : { path: () => 'grid/r.bin' }) as never),
+      call: (b) => receiveStoreUpload(c(), request() as never, opts(b, 'options.path' in b ? {} : { path: () => 'grid/r.bin' }) as never),
     }),
     // ---- Express store handlers ----
     'express storeUploadHandler()': () => ({
