@@ -1,3 +1,4 @@
+import { KEY } from './session.js';
 import { type RocketRide, RocketRideClient } from 'rocketride-streams';
 import {
   BAD_JSON_OBJECT,
@@ -22,7 +23,7 @@ export interface CommandsCtx {
   fresh(): RocketRide;
 }
 
-const NOT_MS: Bad = [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 40, '1000', {}, null];
+const NOT_MS: Bad = [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 40, '1000', KEY, {}, null];
 const NOT_TYPES: Bad = ['x', 42, null, {}, [42], throwingProxy()];
 const BAD_PROJECT_ID: Bad = [...NOT_NON_EMPTY_STRING, '../x', 'a/b', ' a', 'a*b'];
 const BAD_SCHEDULE: Bad = [42, '', 'never', '@sometimes', '* * *', '99 * * * *', {}, null];

@@ -15,7 +15,7 @@ export interface PoolCtx {
 }
 
 /** Bad grace periods (rx takes any non-negative number of ms up to the timer limit, fractions included). */
-const NOT_MS: Bad = [-1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 40, '1000', {}, null];
+const NOT_MS: Bad = [-1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 40, '1000', KEY, {}, null];
 const or = (bad: Record<string, unknown>, field: string, fallback: unknown): unknown => (field in bad ? bad[field] : fallback);
 const x = <T>(v: unknown) => v as T;
 /** The options object to pass: the bad `options`, or one with the bad `options.*` fields over `extra`. */

@@ -36,13 +36,15 @@ export function cyclic(): Record<string, unknown> {
   return o;
 }
 
+/** A credential given where it does not belong (a careless caller's mix-up): no message may show it. */
+const SECRET = KEY;
 export const NOT_STRING: Bad = [42, true, {}, [], () => 'x', null, Number.NaN];
 export const NOT_NON_EMPTY_STRING: Bad = [...NOT_STRING, ''];
-export const NOT_SIGNAL: Bad = ['x', 42, {}, true, { aborted: false }, null];
-export const NOT_FUNCTION: Bad = ['x', 42, {}, null];
-export const NOT_BOOLEAN: Bad = ['yes', 1, {}, null];
-export const NOT_POSITIVE_INT: Bad = [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60, '4', {}, null];
-export const NOT_NON_NEGATIVE_INT: Bad = [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60, '4', {}, null];
+export const NOT_SIGNAL: Bad = ['x', SECRET, 42, {}, true, { aborted: false }, null];
+export const NOT_FUNCTION: Bad = ['x', SECRET, 42, {}, null];
+export const NOT_BOOLEAN: Bad = ['yes', SECRET, 1, {}, null];
+export const NOT_POSITIVE_INT: Bad = [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60, '4', SECRET, {}, null];
+export const NOT_NON_NEGATIVE_INT: Bad = [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60, '4', SECRET, {}, null];
 export const NOT_OBJECT: Bad = [42, 'x', true, null, []];
 /** Bad values of an optional `options` argument: wrong types, and objects that cannot be read. */
 export const BAD_OPTIONS: Bad = [42, 'x', true, null, [], throwingProxy(), throwingGetter('signal')];
