@@ -1,8 +1,8 @@
 import { RocketRide } from 'rocketride-streams';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commandEntries } from './support/entries-commands.js';
-import { runGrid } from './support/grid.js';
-import { Cases, crashes, settle } from './support/invariants.js';
+import { runGrid, runRandom } from './support/grid.js';
+import { Cases, crashes, SEEDS, settle } from './support/invariants.js';
 import { KEY, openSession, type Session } from './support/session.js';
 
 /**
@@ -11,6 +11,7 @@ import { KEY, openSession, type Session } from './support/session.js';
  * option field, each with its bad values, is refused with a coded ValidationError naming it, before
  * anything reaches the engine (support/grid.ts).
  */
+const RANDOM_RUNS = 80;
 let s: Session;
 const fresh: RocketRide[] = [];
 const cases = new Cases('options-commands');
@@ -45,4 +46,9 @@ describe('fault suite: careless callers of the client commands', () => {
       expect(cases.of(name)).toEqual([]);
     });
   }
+
+  it(`${RANDOM_RUNS} seeded random combinations of bad fields`, { timeout: 60_000 }, async () => {
+    await runRandom(cases, s.engine, entries, SEEDS.optionsCommands, RANDOM_RUNS);
+    expect(cases.of('random')).toEqual([]);
+  });
 });

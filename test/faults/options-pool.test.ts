@@ -5,8 +5,8 @@ import { ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { connectPool, type PoolTask, RocketRide, type RocketRidePool } from 'rocketride-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { poolEntries } from './support/entries-pool.js';
-import { runGrid } from './support/grid.js';
-import { Cases, crashes, settle } from './support/invariants.js';
+import { runGrid, runRandom } from './support/grid.js';
+import { Cases, crashes, SEEDS, settle } from './support/invariants.js';
 import { KEY, openSession, type Session } from './support/session.js';
 
 /**
@@ -14,6 +14,7 @@ import { KEY, openSession, type Session } from './support/session.js';
  * handlers: every argument and option field, each with its bad values, is refused with a coded
  * ValidationError naming it, before anything reaches the engine (support/grid.ts).
  */
+const RANDOM_RUNS = 80;
 let s: Session;
 let pool: RocketRidePool;
 let task: PoolTask;
@@ -44,4 +45,9 @@ describe('fault suite: careless callers of the rx helpers, the pool and the Expr
       expect(cases.of(name)).toEqual([]);
     });
   }
+
+  it(`${RANDOM_RUNS} seeded random combinations of bad fields`, { timeout: 60_000 }, async () => {
+    await runRandom(cases, s.engine, entries, SEEDS.optionsPool, RANDOM_RUNS);
+    expect(cases.of('random')).toEqual([]);
+  });
 });

@@ -1,8 +1,8 @@
 import { RocketRide } from 'rocketride-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeEntries } from './support/entries-store.js';
-import { runGrid } from './support/grid.js';
-import { Cases, crashes } from './support/invariants.js';
+import { runGrid, runRandom } from './support/grid.js';
+import { Cases, crashes, SEEDS } from './support/invariants.js';
 import { openSession, type Session } from './support/session.js';
 
 /**
@@ -10,6 +10,7 @@ import { openSession, type Session } from './support/session.js';
  * the template/log helpers and `client.store` (streams included), each with its bad values, is refused
  * with a coded ValidationError naming it, before anything reaches the engine (support/grid.ts).
  */
+const RANDOM_RUNS = 80;
 let s: Session;
 const cases = new Cases('options-store');
 const entries = storeEntries(() => ({ client: s.client as RocketRide }));
@@ -31,4 +32,9 @@ describe('fault suite: careless callers of the file store', () => {
       expect(cases.of(name)).toEqual([]);
     });
   }
+
+  it(`${RANDOM_RUNS} seeded random combinations of bad fields`, { timeout: 60_000 }, async () => {
+    await runRandom(cases, s.engine, entries, SEEDS.optionsStore, RANDOM_RUNS);
+    expect(cases.of('random')).toEqual([]);
+  });
 });

@@ -1,4 +1,5 @@
 import { Readable, Writable } from 'node:stream';
+import fc from 'fast-check';
 import { ValidationError } from 'rocketride-streams';
 import type { Engine } from '@rocketride-streams/testing';
 import { attempt, type Cases, type Check, describeError, type Settled, settle, sleep } from './invariants.js';
@@ -162,5 +163,23 @@ export async function runCase(engine: Engine, entry: Entry, bad: Record<string, 
 export async function runGrid(cases: Cases, engine: Engine, name: string, entry: Entry): Promise<void> {
   for (const [field, values] of Object.entries(entry.fields)) {
     for (const v of values) await cases.run(name, `${name} ${field}: ${label(v)}`, (check) => runCase(engine, entry, { [field]: v }, check));
+  }
+}
+
+/** `runs` seeded draws of an entry point with two to four of its fields bad at once, as cases of kind `random`. */
+export async function runRandom(cases: Cases, engine: Engine, entries: Record<string, () => Entry>, seed: number, runs: number): Promise<void> {
+  const names = Object.keys(entries);
+  const draws = fc.sample(fc.tuple(fc.nat(), fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 2, maxLength: 4 })), { seed, numRuns: runs });
+  for (const [i, [e, picks]] of draws.entries()) {
+    const name = names[e % names.length]!;
+    const entry = entries[name]!();
+    const fields = Object.entries(entry.fields);
+    const bad: Record<string, unknown> = {};
+    for (const [f, v] of picks) {
+      const [field, values] = fields[f % fields.length]!;
+      bad[field] = values[v % values.length];
+    }
+    const shown = Object.entries(bad).map(([k, v]) => `${k}: ${label(v)}`).join(', ');
+    await cases.run('random', `#${i} ${name} ${shown}`, (check) => runCase(engine, entry, bad, check));
   }
 }
