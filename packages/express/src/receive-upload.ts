@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream/promises';
-import { type PipelineResult, type PipeOptions, type RocketRideError, ValidationError } from 'rocketride-streams';
+import { type PipelineResult, type PipeOptions, readArgument, type RocketRideError, ValidationError } from 'rocketride-streams';
 import { guardBody, precheckBody } from './body-guard.js';
 import type { ByteMeter } from './byte-meter.js';
 import { loadBusboy } from './load-busboy.js';
@@ -125,12 +125,17 @@ function isForm(req: RequestLike): boolean {
 }
 
 export function resolveUploadOptions<Req extends RequestLike>(options: ReceiveUploadOptions<Req>): ResolvedUploadOptions<Req> {
-  const { token, multipart = {} } = options ?? ({} as ReceiveUploadOptions<Req>);
+  // Copied once: a getter or Proxy trap that throws is refused (coded) before the body is touched.
+  if (typeof options === 'object' && options !== null) options = readArgument('upload options', () => ({ ...options }));
+  let { token, multipart = {} } = options ?? ({} as ReceiveUploadOptions<Req>);
   let resolveToken: (req: Req) => Promise<string>;
   if (typeof token === 'function') resolveToken = async (req) => token(req);
   else if (typeof token === 'string' && token.length > 0) resolveToken = async () => token;
   else throw invalid('`token` must be a non-empty string or a function of the request');
   if (typeof multipart !== 'object' || multipart === null) throw invalid('`multipart` must be an object');
+  multipart = readArgument('upload options: multipart', () => ({ ...multipart }));
+  // Called when the body ends early: a non-function would fail there, after the upload started.
+  if (options.onBodyIncomplete !== undefined && typeof options.onBodyIncomplete !== 'function') throw invalid('`onBodyIncomplete` must be a function');
   return {
     token: resolveToken,
     limit: bytes('limit', options.limit, Number.POSITIVE_INFINITY, 0),

@@ -4,6 +4,7 @@ import {
   AbortError,
   ConnectionError,
   mimeTypeOf,
+  readArgument,
   type RocketRideError,
   StoreError,
   type StoreReadStream,
@@ -70,6 +71,8 @@ export function storeDownloadHandler<Req extends RequestLike = RequestLike>(
   rocketride: DownloadClient,
   options: StoreDownloadOptions<Req>,
 ): DownloadRequestHandler<Req> {
+  // Copied once: a getter or Proxy trap that throws is refused (coded) when the handler is made, not on a request.
+  if (typeof options === 'object' && options !== null) options = readArgument('storeDownloadHandler: options', () => ({ ...options }));
   if (typeof options?.path !== 'function') {
     throw new ValidationError('storeDownloadHandler: `path` must be a function of the request', { code: 'ERR_INVALID_ARGUMENT' });
   }

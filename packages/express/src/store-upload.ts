@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream/promises';
-import { type RocketRideError, type StoreWriteStream, ValidationError } from 'rocketride-streams';
+import { readArgument, type RocketRideError, type StoreWriteStream, ValidationError } from 'rocketride-streams';
 import { guardBody, precheckBody } from './body-guard.js';
 import { ERR_CLIENT_DISCONNECTED } from './codes.js';
 import type { RequestLike } from './request-info.js';
@@ -126,10 +126,12 @@ function closed(sink: StoreWriteStream): Promise<void> {
 
 function resolveStoreUpload<Req extends RequestLike>(options: StoreUploadOptions<Req>): ResolvedStoreUpload<Req> {
   if (typeof options !== 'object' || options === null) throw invalid('options must be an object with `path`');
-  const { path, overwrite = true, limit = Number.POSITIVE_INFINITY } = options;
+  const { path, overwrite = true, limit = Number.POSITIVE_INFINITY, onBodyIncomplete } = readArgument('storeUploadHandler: options', () => ({ ...options }) as ReceiveStoreUploadOptions<Req>);
   if (typeof path !== 'function') throw invalid('`path` must be a function of the request');
   if (typeof overwrite !== 'boolean') throw invalid('`overwrite` must be a boolean');
-  if (typeof limit !== 'number' || Number.isNaN(limit) || limit < 0) throw invalid('`limit` must be a number of bytes (0 or more)');
+  // A fraction is no number of bytes (the body would be cut mid-byte-count): refused with the rest.
+  if (onBodyIncomplete !== undefined && typeof onBodyIncomplete !== 'function') throw invalid('`onBodyIncomplete` must be a function');
+  if (typeof limit !== 'number' || Number.isNaN(limit) || limit < 0 || (limit !== Number.POSITIVE_INFINITY && !Number.isInteger(limit))) throw invalid('`limit` must be a number of bytes (0 or more)');
   return { path, overwrite, limit };
 }
 

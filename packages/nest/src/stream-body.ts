@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type ReceiveUploadOptions, receiveUpload, type UploadClient, type UploadedFile } from '@rocketride-streams/express';
-import type { PipelineResult } from 'rocketride-streams';
+import { describeValue, type PipelineResult, readArgument, ValidationError } from 'rocketride-streams';
 import { answerError } from './error-filter.js';
 
 /** Options of {@link streamBody}: those of `receiveUpload()` of `@rocketride-streams/express`, but the token. */
@@ -29,8 +29,14 @@ export async function streamBody<Req extends IncomingMessage>(
   res: ServerResponse,
   options: StreamBodyOptions<Req> = {},
 ): Promise<PipelineResult | UploadedFile[]> {
+  // Options that are not an object were spread into none (streamBody(…, 42) uploaded); a getter or Proxy trap that
+  // throws is refused coded. The token itself is checked by receiveUpload().
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ValidationError(`streamBody(): options must be an object (got ${describeValue(options)})`, { code: 'ERR_INVALID_ARGUMENT' });
+  }
+  const copy = readArgument('streamBody(): options', () => ({ ...options }));
   const outcome = await receiveUpload(rocketride, req, {
-    ...options,
+    ...copy,
     token,
     onBodyIncomplete: (error) => answerError(req, res, error),
   });

@@ -1,4 +1,4 @@
-import { type RocketRideError, type RocketRideEvent, type TaskStatus, ValidationError } from '@rocketride-streams/core';
+import { readArgument, type RocketRideError, type RocketRideEvent, type TaskStatus, ValidationError } from '@rocketride-streams/core';
 import { type EventsFilter, type EventsOptions, events$, status$, type TaskStreamOptions } from '@rocketride-streams/rx';
 import { catchError, combineLatest, distinctUntilChanged, EMPTY, filter, map, merge, type Observable, startWith, switchMap } from 'rxjs';
 import type { PoolEngine } from './engine.js';
@@ -45,7 +45,7 @@ function checkOptions(options: unknown, factory: string): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ValidationError(`pool.${factory}: options must be an object`, { code: 'ERR_INVALID_OPTION' });
   }
-  const { onError, graceMs } = options as Record<string, unknown>;
+  const { onError, graceMs } = readArgument(`pool.${factory}: options`, () => ({ ...(options as Record<string, unknown>) }));
   if (onError !== undefined && typeof onError !== 'function') throw new ValidationError(`pool.${factory}: onError must be a function`, { code: 'ERR_INVALID_OPTION' });
   if (graceMs !== undefined && (typeof graceMs !== 'number' || !Number.isFinite(graceMs) || graceMs < 0)) {
     throw new ValidationError(`pool.${factory}: graceMs must be a non-negative number`, { code: 'ERR_INVALID_OPTION' });

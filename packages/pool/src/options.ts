@@ -1,4 +1,4 @@
-import { checkClientOptions, type ClientOptions, describeValue, ENV_URI, loadEnv } from '@rocketride-streams/core';
+import { checkClientOptions, type ClientOptions, describeValue, ENV_URI, loadEnv, readArgument } from '@rocketride-streams/core';
 import { invalid } from './checks.js';
 
 /** One engine of a pool: its address, and its own credential when it differs from the pool's `auth`. */
@@ -92,7 +92,8 @@ export function checkPoolOptions(options: unknown): CheckedPoolOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw invalid(`connectPool() options must be an object (got ${describeValue(options)})`);
   }
-  const all = options as Record<string, unknown>;
+  // Copied once: a getter or Proxy trap that throws is refused (coded) before any engine is dialled.
+  const all = readArgument('connectPool() options', () => ({ ...options }) as Record<string, unknown>);
   for (const [key, why] of Object.entries(REFUSED)) {
     if (all[key] !== undefined) throw invalid(`connectPool() options.${key} is not a pool option: ${why}`);
   }

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { type PipelineResult, type UseOptions, ValidationError } from '@rocketride-streams/core';
+import { describeValue, type PipelineResult, readArgument, type UseOptions, ValidationError } from '@rocketride-streams/core';
 import {
   createWritable,
   type FileEntry,
@@ -83,6 +83,7 @@ export class PoolTask {
 
   /** The token `engine` issued for this task (undefined before it started there). */
   tokenOf(engine: string): string | undefined {
+    if (typeof engine !== 'string') throw new ValidationError(`poolTask.tokenOf(): engine must be an engine name (got ${describeValue(engine)})`, { code: 'ERR_INVALID_ARGUMENT' });
     return this.#replicas.find((r) => r.engine.name === engine)?.token;
   }
 
@@ -144,7 +145,11 @@ export class PoolTask {
    * committed it. Not retried: a stream cannot be read twice (use `uploadFiles` for files).
    */
   async upload(source: UploadSource, options: UploadOptions & { noEngineWaitMs?: number } = {}): Promise<PipelineResult & { engine: string }> {
-    const { noEngineWaitMs, ...uploadOptions } = options ?? {};
+    // Options that are not an object were taken for none (42, 'x'): refused; an object is copied once.
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      throw new ValidationError(`poolTask.upload() options must be an object (got ${describeValue(options)})`, { code: 'ERR_INVALID_ARGUMENT' });
+    }
+    const { noEngineWaitMs, ...uploadOptions } = readArgument('poolTask.upload() options', () => ({ ...options }));
     resolvePipeOptions(uploadOptions);
     checkWait(noEngineWaitMs, 'poolTask.upload()');
     const refused = this.#refusal();

@@ -9,6 +9,7 @@ import {
   type DisconnectedInfo,
   describeValue,
   ExecutionError,
+  readArgument,
   RocketRideClient,
   type RocketRideError,
   type RocketRideEvent,
@@ -220,10 +221,10 @@ export class RocketRidePool {
   }
 
   #own(task: unknown, method: string): PoolTask {
-    if (!(task instanceof PoolTask) || !this.#tasks.has(task)) {
+    if (!readArgument(`pool.${method}(): task`, () => task instanceof PoolTask) || !this.#tasks.has(task as PoolTask)) {
       throw new ValidationError(`pool.${method}() takes a PoolTask of this pool (from pool.use())`, { code: 'ERR_INVALID_ARGUMENT' });
     }
-    return task;
+    return task as PoolTask;
   }
 
   /**
@@ -255,7 +256,7 @@ export class RocketRidePool {
   events$(target: PoolTask | EventsFilter, options?: EventsOptions): Observable<PoolEvent> {
     // After disconnect() the pool holds no task and no engine any more: say so, rather than call the task foreign.
     if (this.#closed) throw this.#closed;
-    const task = target instanceof PoolTask ? this.#own(target, 'events$') : undefined;
+    const task = readArgument('pool.events$(): target', () => target instanceof PoolTask) ? this.#own(target, 'events$') : undefined;
     // Without this, a missing target was taken for a task with no replica: a stream that never emits.
     if (task === undefined && (typeof target !== 'object' || target === null)) {
       throw new ValidationError(`pool.events$() takes a PoolTask of this pool or an events filter { token } or { projectId, source } (got ${describeValue(target)})`, {

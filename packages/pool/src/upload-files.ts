@@ -1,4 +1,4 @@
-import { AbortError, describeValue, type PipelineResult, RocketRideError } from '@rocketride-streams/core';
+import { AbortError, describeValue, type PipelineResult, readArgument, RocketRideError } from '@rocketride-streams/core';
 import { type FileEntry, type PipeProgress, resolvePipeOptions, upload, type UploadFilesOptions, type UploadOptions } from '@rocketride-streams/streams';
 import { checkWait, DEFAULT_NO_ENGINE_WAIT_MS, invalid } from './checks.js';
 import type { Lease, Router } from './router.js';
@@ -114,6 +114,8 @@ function asError(thrown: unknown): Error {
 
 /** The body of `poolTask.uploadFiles` (see there). */
 export async function uploadFilesOver(router: Router, replicas: number, files: readonly FileEntry[], options: PoolUploadFilesOptions): Promise<PoolFileResult[]> {
+  // Copied once (when it is an object; checkArguments refuses the rest): a throwing getter or Proxy trap is refused, coded.
+  if (typeof options === 'object' && options !== null && !Array.isArray(options)) options = readArgument('uploadFiles() options', () => ({ ...options }));
   const entries = checkArguments(files, options);
   const { concurrency = Math.min(256, 5 * replicas), retries = 3, retryUnknown = false, noEngineWaitMs = DEFAULT_NO_ENGINE_WAIT_MS, onProgress, onResult, signal } = options;
   const { concurrency: _c, retries: _r, retryUnknown: _u, noEngineWaitMs: _w, onProgress: _p, onResult: _o, ...common } = options;

@@ -1,4 +1,4 @@
-import { describeValue, type UseOptions } from '@rocketride-streams/core';
+import { describeValue, readArgument, type UseOptions } from '@rocketride-streams/core';
 import { invalid } from './checks.js';
 
 /** Options of `pool.use()`: those of `rocketride.use()` (without the pipeline), plus how many engines run it. */
@@ -29,7 +29,8 @@ export function checkUse(
     throw invalid(`pool.use() pipeline must be a pipeline object or the path of a pipeline file (got ${describeValue(pipeline)})`, 'ERR_INVALID_PIPELINE');
   }
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw invalid(`pool.use() options must be an object (got ${describeValue(options)})`);
-  const { replicas = 'all', signal, threads, ttl, useExisting, ...rest } = options as PoolUseOptions & Record<string, unknown>;
+  const copy = readArgument('pool.use() options', () => ({ ...options }));
+  const { replicas = 'all', signal, threads, ttl, useExisting, ...rest } = copy as PoolUseOptions & Record<string, unknown>;
   if (replicas !== 'all' && (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1 || replicas > engines)) {
     throw invalid(`pool.use() options.replicas must be 'all' or an integer from 1 to ${engines}, the number of engines (got ${describeValue(replicas)})`);
   }

@@ -147,6 +147,10 @@ export class RocketRide extends RocketRideClient {
 
   /** @internal attaches the embedded engine, closed with the client. */
   adoptEngine(engine: Engine): void {
+    // Checked here: disconnect() calls engine.close(), which a careless value would fail with a TypeError.
+    if (typeof engine !== 'object' || engine === null || typeof (engine as { close?: unknown }).close !== 'function') {
+      throw new ValidationError('adoptEngine(): engine must be a simulator from startEngine()', { code: 'ERR_INVALID_ARGUMENT' });
+    }
     this.#engine = engine;
   }
 

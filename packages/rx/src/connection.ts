@@ -1,6 +1,7 @@
 import type { ConnectedInfo, DisconnectedInfo, ReconnectingInfo, RocketRideClient, RocketRideError } from '@rocketride-streams/core';
 import { Observable, shareReplay } from 'rxjs';
 import { sharedFor } from './registry.js';
+import { checkClient } from './arguments.js';
 
 /** The client's connection state, as `connection$` reports it. */
 export type ConnectionState =
@@ -37,6 +38,7 @@ function current(client: RocketRideClient): ConnectionState {
  * an attempt, so reconnect attempts stay `reconnecting` until they succeed.
  */
 export function connection$(client: RocketRideClient): Observable<ConnectionState> {
+  checkClient(client, 'connection$');
   return sharedFor(client, 'connection', (lifecycle) =>
     new Observable<ConnectionState>((subscriber) => {
       lifecycle.claim();

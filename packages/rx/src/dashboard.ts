@@ -1,4 +1,5 @@
-import { type DashboardSnapshot, MAX_TIMER_MS, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
+import { type DashboardSnapshot, MAX_TIMER_MS, readArgument, type RocketRideClient, ValidationError } from '@rocketride-streams/core';
+import { checkClient } from './arguments.js';
 import { exhaustMap, type Observable, ReplaySubject, share, timer } from 'rxjs';
 
 /** Options of `dashboard$`. */
@@ -15,7 +16,7 @@ function checkInterval(options: unknown): number {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ValidationError('dashboard$: options must be an object', { code: 'ERR_INVALID_OPTION' });
   }
-  const { interval } = options as Record<string, unknown>;
+  const interval = readArgument('dashboard$: options', () => (options as Record<string, unknown>).interval);
   if (interval === undefined) return DEFAULT_DASHBOARD_INTERVAL_MS;
   if (typeof interval !== 'number' || !Number.isFinite(interval) || interval <= 0 || interval > MAX_TIMER_MS) {
     throw new ValidationError(`dashboard$: interval must be a number of milliseconds above 0 and at most ${MAX_TIMER_MS}`, {
@@ -34,6 +35,7 @@ function checkInterval(options: unknown): number {
  * @throws ValidationError `ERR_INVALID_OPTION` for a bad `interval`, before anything is sent.
  */
 export function dashboard$(client: RocketRideClient, options?: DashboardOptions): Observable<DashboardSnapshot> {
+  checkClient(client, 'dashboard$', ['getDashboard']);
   const interval = checkInterval(options);
   return timer(0, interval).pipe(
     exhaustMap(() => client.getDashboard()),

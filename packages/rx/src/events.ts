@@ -1,4 +1,4 @@
-import { type RocketRideClient, RocketRideError, type RocketRideEvent, ValidationError } from '@rocketride-streams/core';
+import { readArgument, type RocketRideClient, RocketRideError, type RocketRideEvent, ValidationError } from '@rocketride-streams/core';
 import { Observable, share, timer } from 'rxjs';
 import { type EventsFilter, type NormalizedFilter, normalizeFilter } from './filter.js';
 import { sharedFor } from './registry.js';
@@ -110,7 +110,7 @@ function monitorSource(
  */
 export function events$(client: RocketRideClient, filter: EventsFilter, options: EventsOptions = {}): Observable<RocketRideEvent> {
   checkStreamOptions(options, 'events$');
-  const normalized = normalizeFilter(filter);
+  const normalized = readArgument('events$: filter', () => normalizeFilter(filter));
   const grace = options.graceMs ?? DEFAULT_GRACE_MS;
   if (!Number.isFinite(grace) || grace < 0) {
     throw new ValidationError('graceMs must be a non-negative number', { code: 'ERR_INVALID_OPTION' });

@@ -1,5 +1,6 @@
 import { PipeError } from '@rocketride-streams/core';
 import { Observable } from 'rxjs';
+import { checkClient } from './arguments.js';
 
 /** Progress of one sink, as `PipeWritable` reports it. */
 export interface SinkProgress {
@@ -35,6 +36,8 @@ export interface ProgressSource {
  * finishing (destroyed: the object was not committed). Unsubscribing removes every listener.
  */
 export function progress$(sink: ProgressSource): Observable<SinkProgress> {
+  // Checked at the call, as the other factories do: a careless progress$(undefined) failed with a TypeError on subscribe.
+  checkClient(sink, 'progress$: sink', ['on', 'off']);
   return new Observable<SinkProgress>((subscriber) => {
     if (sink.progress !== undefined) subscriber.next({ ...sink.progress });
     if (sink.writableFinished === true) {

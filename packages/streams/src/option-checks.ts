@@ -22,7 +22,9 @@ export const invalidOption = (message: string): ValidationError => new Validatio
 /** A short, secret-free description of a bad value for an error message. */
 export function shown(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'string') return value.length > 40 ? `a string of ${value.length} characters` : JSON.stringify(value);
+  // Only a short string is shown (a mode or endpoint typo): a longer one in an option's place may be a credential
+  // passed by mistake, and a message must never carry one.
+  if (typeof value === 'string') return value.length > 8 ? `a string of ${value.length} characters` : JSON.stringify(value);
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') {

@@ -1,4 +1,4 @@
-import { lookupMimeType } from '@rocketride-streams/core';
+import { lookupMimeType, readArgument } from '@rocketride-streams/core';
 import {
   checkFunction,
   checkInteger,
@@ -120,8 +120,13 @@ export interface ResolvedPipeOptions {
 export function checkPipeOptions(options: unknown): void {
   checkOptionsObject(options);
   if (options === undefined) return;
-  const o = options as PipeOptions;
-  checkObjinfo(o.objinfo);
+  // A getter or Proxy trap that throws while the fields are read is refused (coded), naming what could not be read.
+  readArgument('options', () => checkPipeFields(options as PipeOptions));
+}
+
+function checkPipeFields(o: PipeOptions): void {
+  const objinfo = o.objinfo;
+  readArgument('objinfo', () => checkObjinfo(objinfo));
   checkString(o.name, 'name');
   checkInteger(o.size, 'size', 0, Number.MAX_SAFE_INTEGER);
   checkString(o.mimeType, 'mimeType');
@@ -138,7 +143,7 @@ export function checkPipeOptions(options: unknown): void {
 
 export function resolvePipeOptions(options: PipeOptions = {}): ResolvedPipeOptions {
   checkPipeOptions(options);
-  const objinfo: Record<string, unknown> = { ...options.objinfo };
+  const objinfo: Record<string, unknown> = readArgument('objinfo', () => ({ ...options.objinfo }));
   if (options.name !== undefined) objinfo.name = options.name;
   if (options.size !== undefined) objinfo.size = options.size;
   const name = typeof objinfo.name === 'string' ? objinfo.name : undefined;

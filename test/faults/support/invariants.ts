@@ -3,7 +3,7 @@ import { RocketRideError } from '@rocketride-streams/core';
 import type { Engine } from '@rocketride-streams/testing';
 
 /** Seeds of the generators: fixed, so every run draws the same cases. */
-export const SEEDS = { hostile: 0x5eed01, frames: 0x5eed02, aborts: 0x5eed03, options: 0x5eed04, secrets: 0x5eed05 } as const;
+export const SEEDS = { hostile: 0x5eed01, frames: 0x5eed02, aborts: 0x5eed03, options: 0x5eed04, secrets: 0x5eed05, optionsStore: 0x5eed06, optionsCommands: 0x5eed07, optionsPool: 0x5eed08 } as const;
 
 /** How long any single operation of a case may take to settle (generous: a loaded 2-core machine). */
 export const SETTLE_MS = 8_000;

@@ -1,5 +1,5 @@
 import type { ValidationErrorCode } from '../errors/codes.js';
-import { checkCallOptions, checkRequestOptions, checkSignal, describe } from '../config/validate.js';
+import { checkCallOptions, checkRequestOptions, checkSignal, describe, readArgument } from '../config/validate.js';
 import { normalizeUri } from '../config/uri.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { RestartOptions, UseOptions } from '../commands/tasks.js';
@@ -38,9 +38,22 @@ export function checkRequest(command: unknown, args: unknown, options: unknown):
   checkRequestOptions(options, 'request()');
 }
 
+/** Throws `code` unless `value` can be sent as JSON (no cycle, no BigInt, no throwing getter). */
+function checkJson(value: unknown, name: string, code: ValidationErrorCode = 'ERR_INVALID_PIPELINE'): void {
+  try {
+    JSON.stringify(value);
+  } catch (cause) {
+    throw new ValidationError(`${name} cannot be sent as JSON (a cycle, a BigInt or an unreadable field)`, { code, cause });
+  }
+}
+
 /** `setConnectionParams({ uri?, auth? })`. */
 export function checkConnectionParams(params: unknown): void {
   if (!isPlainObject(params)) throw invalid(`setConnectionParams() needs an object (got ${describe(params)})`);
+  readArgument('setConnectionParams(): params', () => checkConnectionFields(params));
+}
+
+function checkConnectionFields(params: Record<string, unknown>): void {
   if (params.uri !== undefined && (typeof params.uri !== 'string' || params.uri.trim() === '')) {
     const got = typeof params.uri === 'string' ? 'an empty string' : describe(params.uri);
     throw invalid(`setConnectionParams(): uri must be a non-empty engine address (got ${got})`, 'ERR_INVALID_URI');
@@ -73,10 +86,12 @@ export function checkProbe(uri: unknown, options: unknown): number | undefined {
 /** An env map (`setEnv(env)`, `use({ env })`): an object of string values; a copy of it. */
 export function checkEnvMap(env: unknown, what: string): Record<string, string> {
   if (!isPlainObject(env)) throw invalid(`${what}: env must be an object of strings (got ${describe(env)})`);
-  for (const [k, v] of Object.entries(env)) {
+  // Copied once: a getter or Proxy trap that throws is refused (coded), and is not run again later.
+  const copy = readArgument(`${what}: env`, () => ({ ...env }));
+  for (const [k, v] of Object.entries(copy)) {
     if (typeof v !== 'string') throw invalid(`${what}: env.${k} must be a string (got ${describe(v)})`);
   }
-  return { ...(env as Record<string, string>) };
+  return copy as Record<string, string>;
 }
 
 const TRACE_LEVELS = new Set(['none', 'metadata', 'summary', 'full']);
@@ -88,10 +103,15 @@ export function checkUseOptions(options: unknown): asserts options is UseOptions
   if (!isPlainObject(options)) {
     throw invalid(`use() needs an options object with filepath or pipeline (got ${describe(options)})`);
   }
-  const o = options as Record<string, unknown>;
+  readArgument('use() options', () => checkUseFields(options));
+}
+
+function checkUseFields(o: Record<string, unknown>): void {
   if (o.pipeline !== undefined && !isPlainObject(o.pipeline)) {
     throw invalid(`use(): pipeline must be a JSON object (got ${describe(o.pipeline)})`, 'ERR_INVALID_PIPELINE');
   }
+  // A cyclic pipeline would overflow the stack in the \${ROCKETRIDE_*} substitution (a RangeError, uncoded).
+  if (o.pipeline !== undefined) checkJson(o.pipeline, 'use(): pipeline');
   if (o.pipeline === undefined && (typeof o.filepath !== 'string' || o.filepath === '')) {
     throw invalid(`use(): give pipeline, or filepath as a non-empty string (got ${describe(o.filepath)})`, 'ERR_INVALID_PIPELINE');
   }
@@ -121,6 +141,10 @@ export function checkUseOptions(options: unknown): asserts options is UseOptions
 /** `restart(options)`: a token, or a projectId and source to look it up; an optional pipeline. */
 export function checkRestartOptions(options: unknown): asserts options is RestartOptions {
   if (!isPlainObject(options)) throw invalid(`restart() needs an options object (got ${describe(options)})`);
+  readArgument('restart() options', () => checkRestartFields(options));
+}
+
+function checkRestartFields(options: Record<string, unknown>): void {
   for (const name of ['token', 'projectId', 'source']) optionalString(options[name], `restart(): ${name}`);
   if (options.token === undefined && (options.projectId === undefined || options.source === undefined)) {
     throw invalid('restart() needs a token, or a projectId and a source to look it up');
@@ -133,7 +157,11 @@ export function checkRestartOptions(options: unknown): asserts options is Restar
 
 /** `getTaskToken({ projectId, source, signal? })`. */
 export function checkTaskTokenOptions(options: unknown): void {
-  if (!isPlainObject(options)) throw invalid(`getTaskToken() needs { projectId, source } (got ${describe(options)})`);
+  if (!isPlainObject(options)) throw invalid(`getTaskToken() needs options { projectId, source } (got ${describe(options)})`);
+  readArgument('getTaskToken() options', () => checkTaskTokenFields(options));
+}
+
+function checkTaskTokenFields(options: Record<string, unknown>): void {
   for (const name of ['projectId', 'source']) {
     if (options[name] === undefined) throw invalid(`getTaskToken(): ${name} must be a non-empty string (got undefined)`);
     optionalString(options[name], `getTaskToken(): ${name}`);
@@ -144,9 +172,13 @@ export function checkTaskTokenOptions(options: unknown): void {
 /** `addMonitor`/`removeMonitor(key, types, options)`: the key's shape (one of the two forms), the types, the options. */
 export function checkMonitorCall(key: MonitorKey, types: unknown, options: MonitorOptions | undefined, what: string): void {
   if (!isPlainObject(key)) throw invalid(`${what}: the key must be { token } or { projectId, source } (got ${describe(key)})`);
+  readArgument(`${what}: the key`, () => checkMonitorKey(key, what));
+  if (!Array.isArray(types)) throw invalid(`${what}: types must be an array of event type names (got ${describe(types)})`);
+  checkCallOptions(options, what);
+}
+
+function checkMonitorKey(key: Record<string, unknown>, what: string): void {
   if ('token' in key && ('projectId' in key || 'source' in key)) {
     throw invalid(`${what}: the key must be { token } or { projectId, source }, not both`);
   }
-  if (!Array.isArray(types)) throw invalid(`${what}: types must be an array of event type names (got ${describe(types)})`);
-  checkCallOptions(options, what);
 }

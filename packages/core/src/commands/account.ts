@@ -4,6 +4,7 @@ import { ExecutionError } from '../errors/execution-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import type { ConnectResult } from '../schema/connect-result.js';
 import { responseError } from '../config/checks.js';
+import { readArgument } from '../config/validate.js';
 import { isRecord } from '../config/shape.js';
 import { type CommandHost, checkCallOptions } from './host.js';
 
@@ -34,7 +35,7 @@ function invalid(message: string): ValidationError {
 }
 
 function checkEnv(env: unknown): asserts env is Record<string, string> {
-  if (!isRecord(env) || !Object.values(env).every((v) => typeof v === 'string')) throw invalid('env must be an object of string values');
+  if (!isRecord(env) || !readArgument('env', () => Object.values(env)).every((v) => typeof v === 'string')) throw invalid('env must be an object of string values');
 }
 
 /** The command and arguments of an env subcommand for `scope` (with its id, when given). */
@@ -77,7 +78,8 @@ export class AccountApi {
   async me(subcommand: AccountMeSubcommand, args: Record<string, unknown> = {}, options?: CallOptions): Promise<Record<string, unknown>> {
     if (typeof subcommand !== 'string' || !SUBCOMMANDS.includes(subcommand)) throw invalid(`subcommand must be one of ${SUBCOMMANDS.join(', ')}`);
     if (!isRecord(args)) throw invalid('args must be an object');
-    return this.send('rrext_account_me', subcommand, args, options);
+    // Copied once: a getter or Proxy trap that throws is refused (coded) before anything is sent.
+    return this.send('rrext_account_me', subcommand, readArgument('args', () => ({ ...args })), options);
   }
 
   private async send(command: string, subcommand: string, args: Record<string, unknown>, options: CallOptions | undefined): Promise<Record<string, unknown>> {
@@ -148,8 +150,9 @@ export class AccountApi {
   }
 
   /** Updates the account profile (official name; SaaS only). */
-  updateProfile(fields: Record<string, unknown>, options?: CallOptions): Promise<Record<string, unknown>> {
-    return this.me('update', fields, options);
+  async updateProfile(fields: Record<string, unknown>, options?: CallOptions): Promise<Record<string, unknown>> {
+    if (!isRecord(fields)) throw invalid('fields must be an object');
+    return this.me('update', readArgument('fields', () => ({ ...fields })), options);
   }
 
   /** The same as {@link updateProfile}. */
@@ -158,7 +161,9 @@ export class AccountApi {
   }
 
   /** Sets the default team (SaaS only). */
-  setDefaultTeam(teamId: string, options?: CallOptions): Promise<Record<string, unknown>> {
+  async setDefaultTeam(teamId: string, options?: CallOptions): Promise<Record<string, unknown>> {
+    // Checked here: the engine would get (and store) whatever was given.
+    if (typeof teamId !== 'string' || teamId.trim() === '') throw invalid('teamId must be a non-empty string');
     return this.me('set_default_team', { teamId }, options);
   }
 

@@ -5,6 +5,7 @@ import type { PipelineResult } from '../schema/pipeline-result.js';
 import { Question } from '../schema/question.js';
 import type { ChatOptions } from '../data/chat.js';
 import { requireOptions, requireSignal, requireString } from '../config/checks.js';
+import { readArgument } from '../config/validate.js';
 import { isRecord } from '../config/shape.js';
 
 /** What the database helper needs: `chat()` (it adds no wire command). */
@@ -36,8 +37,10 @@ export type DatabaseDialect = 'postgres' | 'mysql' | 'neo4j';
 function checkToken(options: unknown): asserts options is { token: string; signal?: AbortSignal } {
   requireOptions(options);
   if (options === undefined) throw new ValidationError('options must be an object', { code: 'ERR_INVALID_ARGUMENT' });
-  requireString(options.token, 'token');
-  requireSignal(options.signal, 'options.signal');
+  readArgument('options', () => {
+    requireString(options.token, 'token');
+    requireSignal(options.signal, 'options.signal');
+  });
 }
 
 function firstAnswer(result: PipelineResult): unknown {

@@ -4,6 +4,7 @@ import { ExecutionError } from '../errors/execution-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { isRecord } from '../config/shape.js';
 import { type CommandHost, callTool, checkCallOptions } from './host.js';
+import { readArgument } from '../config/validate.js';
 
 /** A deployment as the engine stores it: a pipeline plus a schedule. */
 export interface DeploymentRecord {
@@ -120,8 +121,10 @@ export class DeployApi {
   add(pipeline: Record<string, unknown>, schedule?: string, options?: CallOptions): Promise<DeploymentRecord>;
   async add(pipeline: Record<string, unknown>, second?: string | ({ schedule?: string } & CallOptions), third?: CallOptions): Promise<DeploymentRecord> {
     requirePipeline(pipeline);
-    if (Object.keys(pipeline).length === 0) throw new ValidationError('pipeline is required', { code: 'ERR_INVALID_ARGUMENT' });
-    validateProjectId(pipeline.project_id, 'pipeline.project_id');
+    readArgument('pipeline', () => {
+      if (Object.keys(pipeline).length === 0) throw new ValidationError('pipeline is required', { code: 'ERR_INVALID_ARGUMENT' });
+      validateProjectId(pipeline.project_id, 'pipeline.project_id');
+    });
     const { schedule, options } = addArguments(second, third);
     if (schedule !== undefined) validateSchedule(schedule);
     const opts = checkCallOptions(options);
@@ -153,6 +156,7 @@ export class DeployApi {
   async update(projectId: string, changes: DeploymentChanges = {}, options?: CallOptions): Promise<void> {
     validateProjectId(projectId);
     if (!isRecord(changes)) throw new ValidationError('changes must be an object', { code: 'ERR_INVALID_ARGUMENT' });
+    changes = readArgument('changes', () => ({ pipeline: changes.pipeline, schedule: changes.schedule }));
     if (changes.pipeline !== undefined) requirePipeline(changes.pipeline);
     if (changes.schedule !== undefined) validateSchedule(changes.schedule);
     const opts = checkCallOptions(options);

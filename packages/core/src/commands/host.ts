@@ -6,6 +6,7 @@ import type { TypedEmitter } from '../events/emitter.js';
 import { ExecutionError } from '../errors/execution-error.js';
 import { responseError } from '../config/checks.js';
 import { requireOptions, requireSignal } from '../config/checks.js';
+import { readArgument } from '../config/validate.js';
 
 /**
  * The narrow part of the client the server-tool commands (deployments, dashboard, profiling, account,
@@ -37,7 +38,7 @@ export interface StoreHost extends CommandHost, Pick<TypedEmitter, 'on'> {
 /** Checks a `{ signal }` options argument before anything is sent (coded ValidationError). */
 export function checkCallOptions(options: unknown): CallOptions | undefined {
   requireOptions(options);
-  requireSignal((options as CallOptions | undefined)?.signal, 'options.signal');
+  readArgument('options', () => requireSignal((options as CallOptions | undefined)?.signal, 'options.signal'));
   return options as CallOptions | undefined;
 }
 

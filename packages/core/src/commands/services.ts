@@ -1,5 +1,5 @@
 import type { CallOptions } from '../config/options.js';
-import { checkCallOptions, describe } from '../config/validate.js';
+import { checkCallOptions, describe, readArgument } from '../config/validate.js';
 import { RocketRideError } from '../errors/rocketride-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { requireObject, requireString, responseError } from '../config/checks.js';
@@ -53,7 +53,7 @@ export async function validate(
 ): Promise<Record<string, unknown>> {
   requireObject(pipeline, 'pipeline');
   checkCallOptions(options, 'validate()');
-  const inner = (pipeline as { pipeline?: unknown }).pipeline;
+  const inner = readArgument('validate(): pipeline', () => (pipeline as { pipeline?: unknown }).pipeline);
   if (inner !== undefined && (typeof inner !== 'object' || inner === null || Array.isArray(inner))) {
     throw new ValidationError(`validate(): pipeline.pipeline must be a JSON object (got ${describe(inner)})`, { code: 'ERR_INVALID_PIPELINE' });
   }
@@ -61,8 +61,10 @@ export async function validate(
   const p = wrapped ? inner : pipeline;
   const args: Record<string, unknown> = { pipeline: p };
   // The TS SDK's form, validate({ pipeline, source }): its source counts (an explicit option wins).
-  const outerSource = wrapped ? (pipeline as { source?: unknown }).source : undefined;
-  const source = options?.source ?? outerSource;
+  const outerSource = wrapped ? readArgument('validate(): pipeline', () => (pipeline as { source?: unknown }).source) : undefined;
+  // Only a missing source falls back (`source: null` is a careless caller's value, refused below).
+  const given = readArgument('validate() options', () => options?.source);
+  const source = given !== undefined ? given : outerSource;
   if (source !== undefined) {
     if (typeof source !== 'string' || source === '') {
       throw new ValidationError(`validate(): source must be a non-empty string (got ${describe(source)})`, { code: 'ERR_INVALID_ARGUMENT' });

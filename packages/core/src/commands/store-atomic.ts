@@ -20,6 +20,7 @@ import { ConnectionError } from '../errors/connection-error.js';
 import type { RocketRideError } from '../errors/rocketride-error.js';
 import { StoreError } from '../errors/store-error.js';
 import { ValidationError } from '../errors/validation-error.js';
+import { describe, readArgument } from '../config/validate.js';
 import { abortError } from '../transport/pending.js';
 import type { StoreHost } from './host.js';
 import { fsClose, fsDelete, fsRename, fsStat, fsWrite, openStoreHandle } from './store.js';
@@ -124,14 +125,18 @@ export class AtomicStoreWriter implements StoreSession {
   /** @throws ValidationError for a bad path or option, before anything is sent. */
   constructor(client: StoreHost, path: string, options: AtomicWriteOptions = {}) {
     this.path = storeEntryPath(path);
-    const overwrite = options.overwrite ?? true;
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      throw new ValidationError(`options must be an object (got ${describe(options)})`, { code: 'ERR_INVALID_ARGUMENT' });
+    }
+    const given = readArgument('options', () => ({ overwrite: options.overwrite, signal: options.signal }));
+    const overwrite = given.overwrite === undefined ? true : given.overwrite;
     if (typeof overwrite !== 'boolean') throw new ValidationError('overwrite must be a boolean', { code: 'ERR_INVALID_ARGUMENT' });
-    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    if (given.signal !== undefined && !(given.signal instanceof AbortSignal)) {
       throw new ValidationError('options.signal must be an AbortSignal', { code: 'ERR_INVALID_ARGUMENT' });
     }
     this.#client = client;
     this.#overwrite = overwrite;
-    this.#signal = options.signal;
+    this.#signal = given.signal;
     this.tempPath = siblingPath(this.path, 'partial');
   }
 

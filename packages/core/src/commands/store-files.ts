@@ -5,6 +5,7 @@
  */
 import type { CallOptions } from '../config/options.js';
 import { ValidationError } from '../errors/validation-error.js';
+import { checkCallOptions, readArgument } from '../config/validate.js';
 import type { StoreHost } from './host.js';
 import { fsDelete, fsListDir } from './store.js';
 import { requireStoreId } from './store-paths.js';
@@ -34,12 +35,18 @@ function requireObjectArg(value: unknown, name: string): asserts value is Record
   }
 }
 
+/** The options argument, checked and copied once: a getter or Proxy trap that throws is refused (coded), not re-run later. */
+function optionsArg<T>(value: T): T {
+  requireObjectArg(value, 'options');
+  return readArgument('options', () => ({ ...value }));
+}
+
 /** Saves a pipeline as a template (overwrites one with the same id). */
 export async function saveTemplate(
   client: StoreHost,
   options: { templateId: string; pipeline: Record<string, unknown> } & CallOptions,
 ): Promise<void> {
-  requireObjectArg(options, 'options');
+  options = optionsArg(options);
   requireStoreId(options.templateId, 'templateId');
   requireObjectArg(options.pipeline, 'pipeline');
   await fsWriteJson(client, templatePath(options.templateId), options.pipeline, { signal: options.signal });
@@ -47,20 +54,21 @@ export async function saveTemplate(
 
 /** A saved template's pipeline. @throws StoreError `ERR_STORE_NOT_FOUND` when there is none. */
 export async function getTemplate(client: StoreHost, options: { templateId: string } & CallOptions): Promise<Record<string, unknown>> {
-  requireObjectArg(options, 'options');
+  options = optionsArg(options);
   requireStoreId(options.templateId, 'templateId');
   return fsReadJson<Record<string, unknown>>(client, templatePath(options.templateId), { signal: options.signal });
 }
 
 /** Deletes a template. @throws StoreError `ERR_STORE_NOT_FOUND` when there is none. */
 export async function deleteTemplate(client: StoreHost, options: { templateId: string } & CallOptions): Promise<void> {
-  requireObjectArg(options, 'options');
+  options = optionsArg(options);
   requireStoreId(options.templateId, 'templateId');
   await fsDelete(client, templatePath(options.templateId), { signal: options.signal });
 }
 
 /** Every template, in listing order; files that cannot be read or parsed are skipped (as in the SDKs). */
 export async function getAllTemplates(client: StoreHost, options?: CallOptions): Promise<TemplateSummary[]> {
+  checkCallOptions(options, 'getAllTemplates()');
   const signal = options?.signal;
   const listing = await fsListDir(client, '.templates', { signal });
   const out: TemplateSummary[] = [];
@@ -88,11 +96,12 @@ export async function saveLog(
   client: StoreHost,
   options: { projectId: string; source: string; contents: Record<string, unknown> } & CallOptions,
 ): Promise<string> {
-  requireObjectArg(options, 'options');
+  options = optionsArg(options);
   requireStoreId(options.projectId, 'projectId');
   requireStoreId(options.source, 'source');
   requireObjectArg(options.contents, 'contents');
-  const startTime = (options.contents.body as { startTime?: unknown } | undefined)?.startTime;
+  const contents = options.contents;
+  const startTime = readArgument('contents', () => (contents.body as { startTime?: unknown } | undefined)?.startTime);
   if (typeof startTime !== 'number' && typeof startTime !== 'string') {
     throw new ValidationError('contents.body.startTime is required (a number or a string)', { code: 'ERR_INVALID_ARGUMENT' });
   }
@@ -103,7 +112,6 @@ export async function saveLog(
 }
 
 function logPath(options: { projectId: string; name: string }): string {
-  requireObjectArg(options, 'options');
   requireStoreId(options.projectId, 'projectId');
   requireStoreId(options.name, 'name');
   return `.logs/${options.projectId}/${options.name}`;
@@ -111,17 +119,19 @@ function logPath(options: { projectId: string; name: string }): string {
 
 /** A saved log. @throws StoreError `ERR_STORE_NOT_FOUND` when there is none. */
 export async function getLog(client: StoreHost, options: { projectId: string; name: string } & CallOptions): Promise<Record<string, unknown>> {
-  return fsReadJson<Record<string, unknown>>(client, logPath(options), { signal: options.signal });
+  const o = optionsArg(options);
+  return fsReadJson<Record<string, unknown>>(client, logPath(o), { signal: o.signal });
 }
 
 /** Deletes a log. @throws StoreError `ERR_STORE_NOT_FOUND` when there is none. */
 export async function deleteLog(client: StoreHost, options: { projectId: string; name: string } & CallOptions): Promise<void> {
-  await fsDelete(client, logPath(options), { signal: options.signal });
+  const o = optionsArg(options);
+  await fsDelete(client, logPath(o), { signal: o.signal });
 }
 
 /** A project's logs (only `<source>-…` ones when `source` is given), oldest first by `modified`. */
 export async function listLogs(client: StoreHost, options: { projectId: string; source?: string } & CallOptions): Promise<LogSummary[]> {
-  requireObjectArg(options, 'options');
+  options = optionsArg(options);
   requireStoreId(options.projectId, 'projectId');
   if (options.source !== undefined) requireStoreId(options.source, 'source');
   const listing = await fsListDir(client, `.logs/${options.projectId}`, { signal: options.signal });

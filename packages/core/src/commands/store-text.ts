@@ -6,6 +6,7 @@
 import type { CallOptions } from '../config/options.js';
 import { StoreError } from '../errors/store-error.js';
 import { ValidationError } from '../errors/validation-error.js';
+import { describe } from '../config/validate.js';
 import type { StoreHost } from './host.js';
 import { fsClose, fsOpen, fsRead, MAX_STORE_READ } from './store.js';
 import { AtomicStoreWriter, type AtomicWriteOptions } from './store-atomic.js';
@@ -68,6 +69,10 @@ export async function writeStoreFile(
 
 /** JSON text of `value`, indented by `space`; refuses what JSON cannot represent. */
 export function storeJson(value: unknown, space: number | string = 2): string {
+  // JSON.stringify silently ignores a space it cannot use (-1, NaN, an object): a careless caller's value is refused.
+  if (!(typeof space === 'string' || (Number.isInteger(space) && space >= 0 && space <= 10))) {
+    throw new ValidationError(`space must be an integer from 0 to 10 or a string (got ${describe(space)})`, { code: 'ERR_INVALID_ARGUMENT' });
+  }
   let text: string | undefined;
   try {
     text = JSON.stringify(value, null, space);

@@ -9,6 +9,7 @@ import type { CallOptions } from '../config/options.js';
 import { ConnectionError } from '../errors/connection-error.js';
 import { StoreError } from '../errors/store-error.js';
 import { ValidationError } from '../errors/validation-error.js';
+import { describe, readArgument } from '../config/validate.js';
 import { abortError } from '../transport/pending.js';
 import type { StoreHost } from './host.js';
 import { storeFailure } from './store-errors.js';
@@ -63,7 +64,11 @@ async function storeRequest<B>(
 }
 
 function checkSignal(options: CallOptions | undefined, what: string): AbortSignal | undefined {
-  const signal = options?.signal;
+  // Options that are not an object (`fsStat(p, 'x')`), or that cannot be read, are refused, not ignored.
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new ValidationError(`${what}(): options must be an object (got ${describe(options)})`, { code: 'ERR_INVALID_ARGUMENT' });
+  }
+  const signal = readArgument(`${what}(): options`, () => options?.signal);
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new ValidationError('options.signal must be an AbortSignal', { code: 'ERR_INVALID_ARGUMENT' });
   }
@@ -247,7 +252,8 @@ export async function fsWrite(
 export async function fsClose(client: StoreHost, handle: string, mode?: StoreMode, options?: CallOptions): Promise<void> {
   requireHandle(handle);
   const state = storeState(client);
-  const m = mode ?? state.handles.get(handle)?.mode ?? 'r';
+  // Only a missing mode defaults (`null` is a careless caller's value, refused as fsOpen refuses it).
+  const m = mode === undefined ? (state.handles.get(handle)?.mode ?? 'r') : mode;
   requireMode(m);
   const signal = checkSignal(options, 'fsClose');
   const closing = client.request<unknown>(COMMAND, { subcommand: 'fs_close', handle, mode: m }).then((response) => {

@@ -1,4 +1,5 @@
 import type { ValidationErrorCode } from '../errors/codes.js';
+import { RocketRideError } from '../errors/rocketride-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { type CallOptions, type ClientOptions, DEFAULTS, type RequestOptions } from './options.js';
 
@@ -106,16 +107,30 @@ export function checkSignal(signal: unknown, what: string): asserts signal is Ab
   }
 }
 
+/**
+ * Runs `read`, which reads fields of a caller's argument: a getter or a Proxy trap that throws there becomes
+ * ValidationError `ERR_INVALID_ARGUMENT` naming `what` (the caller's error is the `cause`, never in the message);
+ * this library's own coded errors pass through.
+ */
+export function readArgument<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (cause) {
+    if (cause instanceof RocketRideError) throw cause;
+    throw new ValidationError(`${what} could not be read (a getter or Proxy trap threw)`, { code: 'ERR_INVALID_ARGUMENT', cause });
+  }
+}
+
 /** Checks the `{ signal }` options of a command; throws `ERR_INVALID_ARGUMENT`. */
 export function checkCallOptions(options: unknown, what: string): asserts options is CallOptions | undefined {
   if (options === undefined) return;
   if (!isPlainObject(options)) throw argumentError(`${what} options must be an object (got ${describe(options)})`);
-  checkSignal(options.signal, `${what} options`);
+  readArgument(`${what} options`, () => checkSignal(options.signal, `${what} options`));
 }
 
 /** Checks the `{ signal, timeout }` options of a request; throws `ERR_INVALID_ARGUMENT`. */
 export function checkRequestOptions(options: unknown, what: string): asserts options is RequestOptions | undefined {
   checkCallOptions(options, what);
-  const timeout = (options as RequestOptions | undefined)?.timeout;
+  const timeout = readArgument(`${what} options`, () => (options as RequestOptions | undefined)?.timeout);
   if (timeout !== undefined) checkInteger(timeout, `${what} options.timeout (ms)`, 0, MAX_TIMER_MS, 'ERR_INVALID_ARGUMENT');
 }

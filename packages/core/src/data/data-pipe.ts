@@ -3,6 +3,7 @@ import type { PipelineResult } from '../schema/pipeline-result.js';
 import { requireBytes, requireFunction, requireObjinfo, requireOptions, requireSignal, requireString, requireTimeout } from '../config/checks.js';
 import type { SSECallback } from '../events/sse-routes.js';
 import { dataHostOf, type PipeOwner } from './host.js';
+import { readArgument } from '../config/validate.js';
 import { mimeTypeOf } from './mime.js';
 import { PipeChannel } from './pipe-channel.js';
 
@@ -76,11 +77,11 @@ export class DataPipe {
     options: DataPipeOptions = {},
   ) {
     requireString(token, 'token');
-    requireObjinfo(objinfo, 'objinfo', true);
+    readArgument('objinfo', () => requireObjinfo(objinfo, 'objinfo', true));
     if (mimeType !== undefined) requireString(mimeType, 'mimeType');
-    checkDataPipeOptions(options);
-    this.options = { ...options };
-    this.objinfo = { ...objinfo };
+    readArgument('options', () => checkDataPipeOptions(options));
+    this.options = readArgument('options', () => ({ ...options }));
+    this.objinfo = readArgument('objinfo', () => ({ ...objinfo }));
     this.mimeType = mimeType ?? mimeTypeOf(this.objinfo.name);
     const o = this.options;
     this.channel = new PipeChannel(client, token, this.objinfo, this.mimeType, {

@@ -1,4 +1,5 @@
 import { RocketRideError } from '../errors/rocketride-error.js';
+import { ValidationError } from '../errors/validation-error.js';
 import type { ConnectResult } from '../schema/connect-result.js';
 import type { RocketRideEvent } from '../schema/events.js';
 
@@ -71,6 +72,17 @@ function warn(error: RocketRideError): void {
 }
 
 /**
+ * A listener must be a function and the event a name: a careless `on('connected', 42)` was kept and failed at every
+ * emit instead of at the call. @throws ValidationError `ERR_INVALID_ARGUMENT`.
+ */
+function checkListener(name: unknown, listener: unknown, method: string): void {
+  if (typeof name !== 'string' || name === '') {
+    throw new ValidationError(`${method}(): the event name must be a non-empty string`, { code: 'ERR_INVALID_ARGUMENT' });
+  }
+  if (typeof listener !== 'function') throw new ValidationError(`${method}(): the listener must be a function`, { code: 'ERR_INVALID_ARGUMENT' });
+}
+
+/**
  * A small typed event emitter. Listeners run synchronously in registration order. A listener that
  * throws stops neither the others nor the client: its exception becomes an `ERR_LISTENER` error,
  * emitted as `'listenerError'` when something listens to that, else (and when a `'listenerError'`
@@ -80,6 +92,7 @@ export class TypedEmitter {
   private readonly listeners: { [K in ClientEventName]?: Array<Listener<K>> } = {};
 
   on<K extends ClientEventName>(name: K, listener: Listener<K>): this {
+    checkListener(name, listener, 'on');
     const list = this.listeners[name] as Array<Listener<K>> | undefined;
     if (list === undefined) (this.listeners as Record<string, unknown>)[name] = [listener];
     else list.push(listener);
@@ -87,6 +100,7 @@ export class TypedEmitter {
   }
 
   off<K extends ClientEventName>(name: K, listener: Listener<K>): this {
+    checkListener(name, listener, 'off');
     const list = this.listeners[name] as Array<Listener<K>> | undefined;
     if (list === undefined) return this;
     const i = list.lastIndexOf(listener);
@@ -95,6 +109,7 @@ export class TypedEmitter {
   }
 
   once<K extends ClientEventName>(name: K, listener: Listener<K>): this {
+    checkListener(name, listener, 'once');
     const wrapper: Listener<K> = (payload) => {
       this.off(name, wrapper);
       listener(payload);

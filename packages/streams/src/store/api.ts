@@ -20,6 +20,7 @@ import {
   ValidationError,
   writeStoreFile,
 } from '@rocketride-streams/core';
+import { storeOptions } from './options.js';
 import type { StoreReadOptions } from './read-session.js';
 import { StoreReadStream } from './read-stream.js';
 import { createStoreReadable } from './web-readable.js';
@@ -76,6 +77,7 @@ export class StoreApi {
   readFile(path: string, options?: CallOptions & { encoding?: undefined }): Promise<Buffer>;
   readFile(path: string, options: CallOptions & { encoding: BufferEncoding }): Promise<string>;
   async readFile(path: string, options: CallOptions & { encoding?: BufferEncoding } = {}): Promise<Buffer | string> {
+    options = storeOptions(options);
     if (options.encoding !== undefined && !Buffer.isEncoding(options.encoding)) {
       throw new ValidationError(`Unknown encoding: ${String(options.encoding)}`, { code: 'ERR_INVALID_ARGUMENT' });
     }
@@ -85,9 +87,16 @@ export class StoreApi {
 
   /** Writes a whole store file atomically from bytes, text, or an (async) iterable of chunks. */
   async writeFile(path: string, data: StoreWriteData, options: AtomicWriteOptions = {}): Promise<void> {
+    options = storeOptions(options);
     if (typeof data === 'string' || data instanceof Uint8Array) return writeStoreFile(this.client, path, data, options);
     const iterable = data as { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown } | null;
-    if (iterable === null || typeof iterable !== 'object' || (typeof iterable[Symbol.iterator] !== 'function' && typeof iterable[Symbol.asyncIterator] !== 'function')) {
+    const bad =
+      iterable === null ||
+      typeof iterable !== 'object' ||
+      (typeof iterable[Symbol.iterator] !== 'function' && typeof iterable[Symbol.asyncIterator] !== 'function') ||
+      // An array is checked whole before anything is sent (a lazy iterable fails at its bad chunk).
+      (Array.isArray(data) && !data.every((d) => typeof d === 'string' || d instanceof Uint8Array));
+    if (bad) {
       throw new ValidationError('data must be a string, a Uint8Array, or an iterable of them', { code: 'ERR_INVALID_DATA' });
     }
     // The sink watches the signal itself, so an abort fails with this library's coded AbortError.
@@ -105,7 +114,8 @@ export class StoreApi {
   writeJson(path: string, value: unknown, options: AtomicWriteOptions & { space?: number | string } = {}): Promise<void> {
     let text: string;
     try {
-      text = storeJson(value, options.space ?? 2);
+      options = storeOptions(options);
+      text = storeJson(value, options.space === undefined ? 2 : options.space);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -139,6 +149,7 @@ export class StoreApi {
    */
   async rm(path: string, options: StoreRmOptions = {}): Promise<void> {
     const p = storeEntryPath(path);
+    options = storeOptions(options);
     const recursive = flag(options.recursive, 'recursive');
     const force = flag(options.force, 'force');
     const signal = options.signal;
@@ -166,6 +177,7 @@ export class StoreApi {
     try {
       source = storeEntryPath(from, 'from');
       target = storeEntryPath(to, 'to');
+      options = storeOptions(options);
       overwrite = flag(options.overwrite, 'overwrite');
     } catch (error) {
       return Promise.reject(error);

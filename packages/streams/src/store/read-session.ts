@@ -10,6 +10,7 @@ import {
   storeEntryPath,
   ValidationError,
 } from '@rocketride-streams/core';
+import { storeOptions } from './options.js';
 
 /** Options of `createReadStream` and `readable`. */
 export interface StoreReadOptions {
@@ -65,12 +66,13 @@ export class StoreReadSession implements StoreSession {
   /** @throws ValidationError for a bad path or option, before anything is sent. */
   constructor(client: RocketRideClient, path: string, options: StoreReadOptions = {}) {
     this.path = storeEntryPath(path);
+    options = storeOptions<StoreReadOptions>(options);
     const start = checkIndex(options.start, 'start') ?? 0;
     const end = checkIndex(options.end, 'end');
     if (end !== undefined && end < start) {
       throw new ValidationError(`end (${end}) must not be before start (${start})`, { code: 'ERR_INVALID_ARGUMENT' });
     }
-    const hwm = options.highWaterMark ?? DEFAULT_STORE_READ_HIGH_WATER_MARK;
+    const hwm = options.highWaterMark === undefined ? DEFAULT_STORE_READ_HIGH_WATER_MARK : options.highWaterMark;
     if (!Number.isSafeInteger(hwm) || hwm <= 0) {
       throw new ValidationError('highWaterMark must be a positive integer', { code: 'ERR_INVALID_ARGUMENT' });
     }

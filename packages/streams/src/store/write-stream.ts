@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { storeOptions } from './options.js';
 import { AbortError, AtomicStoreWriter, type RocketRideClient, StoreError, ValidationError } from '@rocketride-streams/core';
 import { ByteQueue } from '../byte-queue.js';
 import { DEFAULT_HIGH_WATER_MARK, DEFAULT_MAX_WRITE_BYTES } from '../options.js';
@@ -47,6 +48,7 @@ export class StoreWriteStream extends Writable {
 
   /** @throws ValidationError for a bad path or option, before anything is sent. */
   constructor(client: RocketRideClient, path: string, options: StoreWriteOptions = {}) {
+    options = storeOptions<StoreWriteOptions>(options);
     const hwm = positive(options.highWaterMark, 'highWaterMark', DEFAULT_HIGH_WATER_MARK);
     const maxWrite = positive(options.maxWriteBytes, 'maxWriteBytes', DEFAULT_MAX_WRITE_BYTES);
     const writer = new AtomicStoreWriter(client, path, { overwrite: options.overwrite });
