@@ -22,10 +22,12 @@ export const groups = {
   'pipe-channel': {
     mutate: ['src/data/pipe-channel.ts'],
     // Its own tests, and the socket tests of DataPipe (built on the channel): reconnect guard, commit
-    // outcomes and timeouts, SSE open/close, a poisoned text pipe. Not pipe-arguments (refused before a
-    // channel exists) nor pipe-open-unknown-task (pipeOpen alone).
+    // outcomes and timeouts, SSE open/close, a poisoned text pipe; one-shot-reconnect for the
+    // connection guard `sameConnection` (send() checks it between its steps). Not pipe-arguments
+    // (refused before a channel exists) nor pipe-open-unknown-task (pipeOpen alone).
     include: [
       'test/data/pipe-channel*.test.ts',
+      'test/connection/one-shot-reconnect.test.ts',
       'test/data/data-pipe-reconnect.test.ts',
       'test/data/pipe-commit.test.ts',
       'test/data/pipe-sse.test.ts',
