@@ -232,6 +232,22 @@ describe('a step taken after the connection ended, before the channel heard of i
     expect(steps()).toEqual(['open', 'open']);
   });
 
+  it('after logout() (the socket stays open) a write sends nothing and fails with ERR_CONNECTION_LOST', async () => {
+    const held = await setup();
+    const failures: Failures = [];
+    let bStep: Promise<Error & { code?: string }> | undefined;
+    let b: PipeChannel | undefined;
+    const a = new PipeChannel(client!, 'TK', {}, 'text/plain', { onFailure: () => (bStep = caught(b!.write(new Uint8Array([1])))) });
+    await opened(held, a, 1);
+    b = await opened(held, channel(failures), 2);
+    await client!.logout().catch(() => undefined);
+    const error = await bStep!;
+    expect(error).toMatchObject({ code: 'ERR_CONNECTION_LOST' });
+    expect(failures).toEqual([[error, true]]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(steps()).toEqual(['open', 'open']);
+  });
+
   it("B's own lostError is the error, and B needs no onFailure", async () => {
     const mine = new ConnectionError('mine', { code: 'ERR_CONNECTION_LOST' });
     const held = await setup();
