@@ -104,4 +104,14 @@ describe("PipeWritable's 'drain'", () => {
     expect(destroyed).toBe(true);
     expect(drains.count).toBe(0);
   });
+
+  it('write() after destroy() says false even with room in the buffer: the source must not keep writing', async () => {
+    fx = await startFixture({ ackDelayMs: 20 });
+    const sink = createPipe(fx.client, fx.token, { highWaterMark: 64 * KiB });
+    sink.on('error', () => {});
+    await opened(sink);
+    sink.destroy();
+    expect(sink.writableLength).toBe(0);
+    expect(sink.write(Buffer.alloc(KiB, 1), () => {})).toBe(false);
+  });
 });
