@@ -29,13 +29,12 @@ export function selectedGroup(groups: Record<string, MutationGroup>): MutationGr
 export function mutationConfig(options: { packageName: string; include: string[] }) {
   const packageDir = process.cwd();
   const names = ['core', 'testing', 'streams', 'rx', 'nest', 'express', 'cli'];
-  const alias = names.map((name) => ({
-    find: new RegExp(`^@rocketride-streams/${name}$`),
-    replacement:
-      name === options.packageName
-        ? join(packageDir, 'src/index.ts')
-        : join(root, 'packages', name, 'src/index.ts'),
-  }));
+  const source = (name: string, file: string) =>
+    name === options.packageName ? join(packageDir, 'src', file) : join(root, 'packages', name, 'src', file);
+  const alias = names.map((name) => ({ find: new RegExp(`^@rocketride-streams/${name}$`), replacement: source(name, 'index.ts') }));
+  // streams takes PipeChannel and helpers from core/internal: without this alias they would come from
+  // core's dist/, a second copy of core beside the sources (other error classes, other data hosts).
+  alias.push({ find: /^@rocketride-streams\/core\/internal$/, replacement: source('core', 'internal.ts') });
   return defineConfig({
     resolve: { alias },
     test: {

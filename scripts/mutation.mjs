@@ -10,6 +10,7 @@ const all = {
   codec: 'core',
   pending: 'core',
   'pipe-protocol': 'core',
+  'pipe-channel': 'core',
   utf8: 'streams',
   'byte-queue': 'streams',
   session: 'streams',

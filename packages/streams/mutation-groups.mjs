@@ -15,5 +15,5 @@ export const groups = {
   utf8: { mutate: ['src/utf8.ts'], include: ['src/utf8.test.ts'] },
   'byte-queue': { mutate: ['src/byte-queue.ts'], include: ['src/byte-queue.test.ts'] },
   session: { mutate: ['src/session.ts'], include: pipeTests },
-  'pipe-writable': { mutate: ['src/pipe-writable.ts'], include: [...pipeTests, 'src/pipe-writable-errors.test.ts', 'src/pipe-writable-calls.test.ts'] },
+  'pipe-writable': { mutate: ['src/pipe-writable.ts'], include: [...pipeTests, 'src/pipe-writable-errors.test.ts', 'src/pipe-writable-calls.test.ts', 'src/pipe-writable-drain.test.ts', 'src/backpressure*.test.ts'] },
 };

@@ -125,6 +125,7 @@ export class PipeWritable extends Writable {
   /** A new batch took the buffer: tell a paused source (after this turn, never from inside a write). */
   #startBatch(units: number): void {
     this.#inFlight = this.#mode === 'documents' ? units : Math.min(units, this.#maxWriteBytes);
+    // Stryker disable next-line ConditionalExpression: #drainIfRoom checks #needDrain itself first; this only saves a tick
     if (this.#needDrain) process.nextTick(this.#drainIfRoom);
   }
 

@@ -88,6 +88,7 @@ export class PipeChannel {
   #failure: Error | undefined;
   #id: number | undefined;
   #host: DataHost | undefined;
+  // Stryker disable next-line UnaryOperator: read only by the connection guard of a write or close, which only an opened channel reaches (open() sets it)
   #generation = -1;
   #writeTimeout = DEFAULT_WRITE_TIMEOUT_MS;
   /** Aborted when the channel fails or is abandoned: cancels its requests in flight locally. */
@@ -147,6 +148,7 @@ export class PipeChannel {
     this.#cancel = new AbortController();
     this.#unsubscribe = host.onConnectionLost(this.#onConnectionLost);
     const args: Record<string, unknown> = { subcommand: 'open', object: this.object, mimeType: this.mimeType, token: this.token };
+    // Stryker disable next-line ConditionalExpression: an undefined provider is dropped by JSON.stringify, so the frame on the wire is the same
     if (this.options.provider !== undefined) args.provider = this.options.provider;
     return host.request<{ pipe_id?: number }>(COMMAND, args, { signal: this.#signalFor(signal) }).then(this.#opened, this.#openRejected);
   }
@@ -182,6 +184,7 @@ export class PipeChannel {
 
   #sendWrite(data: Uint8Array | readonly Uint8Array[], signal: AbortSignal | undefined): Promise<void> {
     const host = this.#host!;
+    // Stryker disable next-line ConditionalExpression: without it the write goes to the client, which refuses it once the connection is gone (nothing sent), and the loss hook fails the channel in the same turn, so the write rejects with the same lost error (pipe-channel-states.test.ts checks both); the close guard below is not equivalent
     if (!sameConnection(host, this.#generation)) return Promise.reject(this.#lost());
     this.#busy = true;
     return host
@@ -208,12 +211,14 @@ export class PipeChannel {
   };
 
   readonly #writeRejected = (error: unknown): never => {
+    // Stryker disable next-line BooleanLiteral: the channel fails on the next line, and every later call checks the state before #busy
     this.#busy = false;
     return this.#stepFailed(writeFailure(error, this.#id!, this.#writeTimeout));
   };
 
   /** After an acknowledgement: the next queued write, else a close that waited for the queue. */
   #next(): void {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: #fail empties the queue and the pending close, so a failed channel finds nothing to send here
     if (this.#state === 'failed') return;
     const write = this.#queue.shift();
     if (write !== undefined) {
@@ -254,6 +259,7 @@ export class PipeChannel {
   #signalFor(given: AbortSignal | undefined): AbortSignal {
     const own = this.#cancel!.signal;
     if (given === undefined) return own;
+    // Stryker disable next-line ConditionalExpression: combining the same caller signal again gives an equal signal; this only saves the allocation
     if (given !== this.#given) {
       this.#given = given;
       this.#combined = AbortSignal.any([given, own]);
@@ -276,6 +282,7 @@ export class PipeChannel {
    * (`CLOSE_ABORT_GRACE_MS`); `close()` still reports the real outcome. Nothing once closed or failed.
    */
   abandon(reason: Error): void {
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,StringLiteral: without it a closed channel (close sent) aborts a controller nothing listens to any more, and a failed one either does the same or calls #fail, which returns at once when failed
     if (this.#state === 'closed' || this.#state === 'failed') return;
     if (this.#closeSent) {
       this.#cancel!.abort(reason);
@@ -314,12 +321,14 @@ export class PipeChannel {
   }
 
   #fail(error: Error): void {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: every caller of #fail (open, abandon, the loss hook, #lost from a step, #stepFailed) checks first that the channel has not failed
     if (this.#state === 'failed') return;
     this.#state = 'failed';
     this.#failure = error;
     this.#release();
     this.#cancel?.abort(error);
     const queue = this.#queue;
+    // Stryker disable next-line ArrayDeclaration: the queue of a failed channel is never read again (#next stops at the failed state, write() at the state check)
     this.#queue = [];
     for (const write of queue) write.reject(error);
     const close = this.#pendingClose;

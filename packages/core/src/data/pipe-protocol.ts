@@ -105,6 +105,7 @@ export function openRequest(
   signal: AbortSignal | undefined,
 ): Promise<number> {
   const args: Record<string, unknown> = { subcommand: 'open', object, mimeType, token };
+  // Stryker disable next-line ConditionalExpression: an undefined provider is dropped by JSON.stringify, so the frame on the wire is the same
   if (provider !== undefined) args.provider = provider;
   return host.request<{ pipe_id?: number }>(COMMAND, args, signal === undefined ? undefined : { signal }).then(openedPipeId);
 }
