@@ -2,40 +2,18 @@ import { once } from 'node:events';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createPipe, type PipeWritable } from './pipe-writable.js';
+import { createPipe } from './pipe-writable.js';
 import { chunks, type Fixture, sha256, startFixture } from './test-support/fixture.js';
+import { countDrains, KiB, lastPipe, MiB, opened, writeSizes } from './test-support/backpressure.js';
 
 // The early 'drain' of PipeWritable (highWaterMark counts what waits behind the write in flight)
 // against the Node stream contracts its users rely on. backpressure.test.ts holds the basic cases.
-
-const KiB = 1024;
-const MiB = 1024 * KiB;
 
 let fx: Fixture | undefined;
 afterEach(async () => {
   await fx?.close();
   fx = undefined;
 });
-
-const lastPipe = (f: Fixture) => f.engine.pipes().at(-1)!;
-const writeSizes = (f: Fixture) =>
-  f.engine
-    .requests()
-    .filter((r) => r.arguments.subcommand === 'write')
-    .map((r) => r.dataBytes);
-
-/** Resolves once the sink is constructed: its pipe is open (the first progress report) and writes go straight out. */
-const opened = async (sink: PipeWritable): Promise<void> => {
-  await once(sink, 'progress');
-  await new Promise((r) => setImmediate(r));
-};
-
-/** Counts 'drain' events. */
-const drainCounter = (sink: PipeWritable): { readonly count: number } => {
-  const c = { count: 0 };
-  sink.on('drain', () => c.count++);
-  return c;
-};
 
 describe("the early 'drain' keeps Node's own flag in step", () => {
   it("writableNeedDrain is false once 'drain' was emitted, while the batch that took the buffer is unacknowledged", async () => {
@@ -82,7 +60,7 @@ describe("the early 'drain' keeps Node's own flag in step", () => {
   it("one 'drain' for each write() that said false: none when the buffer empties later, none for a lone big chunk", async () => {
     fx = await startFixture({ ackDelayMs: 20 });
     const sink = createPipe(fx.client, fx.token, { highWaterMark: 128 * KiB, maxWriteBytes: 256 * KiB });
-    const drains = drainCounter(sink);
+    const drains = countDrains(sink);
     await opened(sink);
     // A chunk of one write (over highWaterMark, within maxWriteBytes) into an idle sink goes out at once:
     // nothing waits behind it.
@@ -119,7 +97,7 @@ describe("the early 'drain' keeps Node's own flag in step", () => {
   it("no 'drain' once end() was called, even when the batch that takes the buffer starts after it", async () => {
     fx = await startFixture({ ackDelayMs: 50 });
     const sink = createPipe(fx.client, fx.token, { highWaterMark: 64 * KiB });
-    const drains = drainCounter(sink);
+    const drains = countDrains(sink);
     await opened(sink);
     const data = chunks(3, 64 * KiB);
     expect(data.map((c) => sink.write(c))).toEqual([true, false, false]);
@@ -134,7 +112,7 @@ describe('the early drain against the rest of the Writable contract', () => {
   it("cork(): the acknowledgement of the write in flight starts nothing and emits no 'drain'; uncork() sends one write, then 'drain'", async () => {
     fx = await startFixture({ ackDelayMs: 50 });
     const sink = createPipe(fx.client, fx.token, { highWaterMark: 128 * KiB });
-    const drains = drainCounter(sink);
+    const drains = countDrains(sink);
     await opened(sink);
     const data = chunks(4, 64 * KiB);
     expect(sink.write(data[0])).toBe(true); // on its way
@@ -158,7 +136,7 @@ describe('the early drain against the rest of the Writable contract', () => {
     fx = await startFixture({ ackDelayMs: 50 });
     const sink = createPipe(fx.client, fx.token, { highWaterMark: 64 * KiB });
     sink.on('error', () => {});
-    const drains = drainCounter(sink);
+    const drains = countDrains(sink);
     await opened(sink);
     const pipeId = sink.pipeId;
     sink.cork();
@@ -173,7 +151,7 @@ describe('the early drain against the rest of the Writable contract', () => {
   it("a writer that writes from inside its 'drain' listener (the Node docs' loop) delivers every chunk in order", async () => {
     fx = await startFixture({ ackDelayMs: 5 });
     const sink = createPipe(fx.client, fx.token, { highWaterMark: 96 * KiB, maxWriteBytes: 128 * KiB });
-    const drains = drainCounter(sink);
+    const drains = countDrains(sink);
     const data = chunks(64, 16 * KiB);
     let i = 0;
     let falses = 0;
@@ -198,7 +176,7 @@ describe('the early drain against the rest of the Writable contract', () => {
   it('a chunk larger than highWaterMark and maxWriteBytes goes out in maxWriteBytes writes, and its drain waits for all of them', async () => {
     fx = await startFixture({ ackDelayMs: 30 });
     const sink = createPipe(fx.client, fx.token, { highWaterMark: 64 * KiB, maxWriteBytes: 256 * KiB });
-    const drains = drainCounter(sink);
+    const drains = countDrains(sink);
     await opened(sink);
     const [small, huge] = [chunks(1, 16 * KiB)[0]!, chunks(1, MiB)[0]!];
     expect(sink.write(small)).toBe(true);

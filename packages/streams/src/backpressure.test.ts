@@ -2,30 +2,15 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createPipe, type PipeWritable } from './pipe-writable.js';
+import { createPipe } from './pipe-writable.js';
 import { chunks, type Fixture, sha256, startFixture } from './test-support/fixture.js';
-
-const KiB = 1024;
-const MiB = 1024 * KiB;
+import { KiB, lastPipe, MiB, opened, trackPeak, writeSizes } from './test-support/backpressure.js';
 
 let fx: Fixture | undefined;
 afterEach(async () => {
   await fx?.close();
   fx = undefined;
 });
-
-const lastPipe = (f: Fixture) => f.engine.pipes().at(-1)!;
-const writeSizes = (f: Fixture) =>
-  f.engine
-    .requests()
-    .filter((r) => r.arguments.subcommand === 'write')
-    .map((r) => r.dataBytes);
-
-/** Resolves once the sink is constructed: its pipe is open (the first progress report) and writes go straight out. */
-const opened = async (sink: PipeWritable): Promise<void> => {
-  await once(sink, 'progress');
-  await new Promise((r) => setImmediate(r));
-};
 
 describe('backpressure: highWaterMark counts what waits behind the write in flight', () => {
   it('write() says "full" only once highWaterMark waits behind the batch being sent', async () => {
@@ -60,15 +45,9 @@ describe('backpressure: highWaterMark counts what waits behind the write in flig
     fx = await startFixture({ ackDelayMs: 5 });
     const data = chunks(256, 64 * KiB); // 16 MiB
     const sink = createPipe(fx.client, fx.token, { highWaterMark: MiB, maxWriteBytes: MiB });
-    let peak = 0;
     let drains = 0;
     let drainsWhileUnacknowledged = 0;
-    const write = sink.write.bind(sink);
-    sink.write = ((...args: Parameters<typeof write>) => {
-      const said = write(...args);
-      peak = Math.max(peak, sink.writableLength);
-      return said;
-    }) as typeof sink.write;
+    const seen = trackPeak(sink);
     sink.on('drain', () => {
       drains++;
       // The batch being sent stays in the Writable's buffer until its acknowledgement.
@@ -84,7 +63,7 @@ describe('backpressure: highWaterMark counts what waits behind the write in flig
     expect(sizes.filter((n) => n === MiB).length).toBeGreaterThanOrEqual(15);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(MiB);
     // Memory: highWaterMark behind a batch of at most highWaterMark (+ the chunk that filled it).
-    expect(peak).toBeLessThanOrEqual(2 * MiB + 64 * KiB);
+    expect(seen.peak).toBeLessThanOrEqual(2 * MiB + 64 * KiB);
     expect(drains).toBeGreaterThan(0);
     expect(drainsWhileUnacknowledged).toBeGreaterThanOrEqual(drains - 1); // Node's own 'drain' may end it, at length 0
   });
@@ -93,20 +72,14 @@ describe('backpressure: highWaterMark counts what waits behind the write in flig
     fx = await startFixture({ ackDelayMs: 2 });
     const data = chunks(128, 64 * KiB); // 8 MiB
     const sink = createPipe(fx.client, fx.token, { highWaterMark: MiB, maxWriteBytes: 128 * KiB });
-    let peak = 0;
-    const write = sink.write.bind(sink);
-    sink.write = ((...args: Parameters<typeof write>) => {
-      const said = write(...args);
-      peak = Math.max(peak, sink.writableLength);
-      return said;
-    }) as typeof sink.write;
+    const seen = trackPeak(sink);
     await pipeline(Readable.from(data), sink);
     expect(sha256(lastPipe(fx).received)).toBe(sha256(data));
     expect(Math.max(...writeSizes(fx))).toBeLessThanOrEqual(128 * KiB);
     // highWaterMark + maxWriteBytes + the chunk that crossed the mark; counting the whole batch as in
     // flight would let it reach 2 MiB here.
-    expect(peak).toBeLessThanOrEqual(MiB + 128 * KiB + 64 * KiB);
-    expect(peak).toBeGreaterThan(MiB); // the source did fill the buffer behind the write in flight
+    expect(seen.peak).toBeLessThanOrEqual(MiB + 128 * KiB + 64 * KiB);
+    expect(seen.peak).toBeGreaterThan(MiB); // the source did fill the buffer behind the write in flight
   });
 
   it('highWaterMark 0 keeps its meaning: every write() says "full" and \'drain\' waits for every acknowledgement', async () => {

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPipe, type PipeWritable } from './pipe-writable.js';
+import { createPipe } from './pipe-writable.js';
 import { chunks, type Fixture, sha256, startFixture } from './test-support/fixture.js';
+import { countDrains, KiB, opened } from './test-support/backpressure.js';
 
 /**
  * When PipeWritable's own 'drain' comes (the rule "highWaterMark counts what waits behind the batch
@@ -10,27 +11,11 @@ import { chunks, type Fixture, sha256, startFixture } from './test-support/fixtu
  * after destroy().
  */
 
-const KiB = 1024;
-
 let fx: Fixture | undefined;
 afterEach(async () => {
   await fx?.close();
   fx = undefined;
 });
-
-const opened = async (sink: PipeWritable): Promise<void> => {
-  await once(sink, 'progress');
-  await new Promise((r) => setImmediate(r));
-};
-
-function countDrains(sink: PipeWritable): { count: number; lengths: number[] } {
-  const seen = { count: 0, lengths: [] as number[] };
-  sink.on('drain', () => {
-    seen.count++;
-    seen.lengths.push(sink.writableLength);
-  });
-  return seen;
-}
 
 describe("PipeWritable's 'drain'", () => {
   it('never comes when write() never said "full"', async () => {
