@@ -6,7 +6,8 @@ import { sseHandler, uploadHandler } from '@rocketride-streams/express';
 import { ECHO_PIPELINE } from '@rocketride-streams/testing';
 import { connect, RocketRide, RocketRideClient, ValidationError, events$, sse$, status$, task$ } from 'rocketride-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attempt, Cases, type Check, crashes, describeError, SEEDS, type Settled, settle, sleep } from './support/invariants.js';
+import { attempt, Cases, type Check, crashes, describeError, SEEDS, settle, sleep } from './support/invariants.js';
+import { outcomeOf } from './support/grid.js';
 import { KEY, openSession, type Session } from './support/session.js';
 
 /**
@@ -148,38 +149,6 @@ function pipeFields(): Record<string, Bad> {
     onProgress: NOT_FUNCTION,
     objinfo: NOT_OBJECT,
   };
-}
-
-/** Whatever an entry point returned, its failure (or success) within the bound. */
-async function outcomeOf(result: unknown): Promise<Settled<unknown>> {
-  if (result && typeof (result as { subscribe?: unknown }).subscribe === 'function' && typeof (result as { pipe?: unknown }).pipe === 'function') {
-    // An Observable: its first error (or a value/completion: not refused).
-    let sub: { unsubscribe(): void } | undefined;
-    const o = await settle(
-      new Promise<unknown>((resolve, reject) => {
-        sub = (result as { subscribe: (o: object) => { unsubscribe(): void } }).subscribe({ next: (v: unknown) => resolve(v), error: reject, complete: () => resolve('completed') });
-      }),
-      300,
-    );
-    sub?.unsubscribe();
-    return o.status === 'hung' ? { status: 'resolved', value: 'subscribed without error' } : o;
-  }
-  if (result && typeof (result as { on?: unknown }).on === 'function' && 'result' in (result as object)) {
-    // A pipe() stream: it fails at once with a coded error, or it is a working stream.
-    const stream = result as { on: (e: string, l: (e: unknown) => void) => void; result: Promise<unknown>; destroy: () => void };
-    const failed = new Promise<unknown>((_, reject) => stream.on('error', reject));
-    const o = await settle(Promise.race([failed, stream.result]), 300);
-    stream.destroy();
-    return o.status === 'hung' ? { status: 'resolved', value: 'a live stream' } : o;
-  }
-  if (result && 'result' in (result as object) && typeof (result as { getWriter?: unknown }).getWriter === 'function') {
-    const w = result as { result: Promise<unknown>; abort: () => Promise<void> };
-    const o = await settle(w.result, 300);
-    void w.abort().catch(() => {});
-    return o.status === 'hung' ? { status: 'resolved', value: 'a live stream' } : o;
-  }
-  if (typeof result === 'function') return { status: 'resolved', value: 'a handler' };
-  return settle(Promise.resolve(result), BOUND_MS);
 }
 
 async function runCase(entry: Entry, bad: Record<string, unknown>, check: Check): Promise<void> {

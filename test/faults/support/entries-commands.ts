@@ -1,19 +1,6 @@
 import { KEY } from './session.js';
 import { type RocketRide, RocketRideClient } from 'rocketride-streams';
-import {
-  BAD_JSON_OBJECT,
-  BAD_OPTIONS,
-  type Bad,
-  badRequiredOptions,
-  type Entry,
-  NOT_BOOLEAN,
-  NOT_NON_EMPTY_STRING,
-  NOT_OBJECT,
-  NOT_SIGNAL,
-  NOT_STRING,
-  throwingGetter,
-  throwingProxy,
-} from './grid.js';
+import { type Bad, BAD_JSON_OBJECT, BAD_OPTIONS, badRequiredOptions, callOptions, type Entry, NOT_BOOLEAN, NOT_NON_EMPTY_STRING, NOT_OBJECT, NOT_SIGNAL, NOT_STRING, opts, or, throwingGetter, throwingProxy } from './grid.js';
 
 /** What the entries call into: a connected façade client, its task token, and a factory of unconnected clients. */
 export interface CommandsCtx {
@@ -29,16 +16,6 @@ const BAD_PROJECT_ID: Bad = [...NOT_NON_EMPTY_STRING, '../x', 'a/b', ' a', 'a*b'
 const BAD_SCHEDULE: Bad = [42, '', 'never', '@sometimes', '* * *', '99 * * * *', {}, null];
 const NOT_TARGET: Bad = [42, '', {}, [], true];
 
-const or = (bad: Record<string, unknown>, field: string, fallback: unknown): unknown => (field in bad ? bad[field] : fallback);
-/** `options` (bad as a whole) and `options.signal` of a `(…, options?: CallOptions)` method. */
-const callOptions = (): Record<string, Bad> => ({ options: BAD_OPTIONS, 'options.signal': NOT_SIGNAL });
-/** The options object to pass: the bad `options`, or one with the bad `options.*` fields over `extra`. */
-function opts(bad: Record<string, unknown>, extra: Record<string, unknown> = {}): unknown {
-  if ('options' in bad) return bad.options;
-  const o: Record<string, unknown> = { ...extra };
-  for (const [k, v] of Object.entries(bad)) if (k.startsWith('options.')) o[k.slice('options.'.length)] = v;
-  return o;
-}
 const x = <T>(v: unknown) => v as T;
 
 /**

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { receiveStoreUpload, receiveUpload, storeDownloadHandler, storeUploadHandler } from '@rocketride-streams/express';
 import { connectPool, connection$, dashboard$, ofType, type PoolTask, progress$, type RocketRide, type RocketRidePool } from 'rocketride-streams';
-import { type Bad, type Entry, NOT_BOOLEAN, NOT_FUNCTION, NOT_NON_EMPTY_STRING, NOT_NON_NEGATIVE_INT, NOT_POSITIVE_INT, NOT_SIGNAL, NOT_STRING, throwingGetter, throwingProxy } from './grid.js';
+import { type Bad, type Entry, NOT_BOOLEAN, NOT_FUNCTION, NOT_NON_EMPTY_STRING, NOT_NON_NEGATIVE_INT, NOT_POSITIVE_INT, NOT_SIGNAL, NOT_STRING, opts, or, throwingGetter, throwingProxy } from './grid.js';
 import { KEY } from './session.js';
 
 /** What the entries call into: a connected façade client and its token, a pool over the same engine and one of its tasks, a file. */
@@ -16,15 +16,7 @@ export interface PoolCtx {
 
 /** Bad grace periods (rx takes any non-negative number of ms up to the timer limit, fractions included). */
 const NOT_MS: Bad = [-1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 40, '1000', KEY, {}, null];
-const or = (bad: Record<string, unknown>, field: string, fallback: unknown): unknown => (field in bad ? bad[field] : fallback);
 const x = <T>(v: unknown) => v as T;
-/** The options object to pass: the bad `options`, or one with the bad `options.*` fields over `extra`. */
-function opts(bad: Record<string, unknown>, extra: Record<string, unknown> = {}): unknown {
-  if ('options' in bad) return bad.options;
-  const o: Record<string, unknown> = { ...extra };
-  for (const [k, v] of Object.entries(bad)) if (k.startsWith('options.')) o[k.slice('options.'.length)] = v;
-  return o;
-}
 
 /** A request whose body was never read (`text/plain`, one byte). */
 function request(): Readable & { headers: Record<string, string>; method: string; url: string } {

@@ -1,5 +1,5 @@
 import type { RocketRide } from 'rocketride-streams';
-import { BAD_ENTRY_PATH, BAD_JSON_OBJECT, BAD_OPTIONS, BAD_PATH, type Bad, type Entry, NOT_BOOLEAN, NOT_NON_EMPTY_STRING, NOT_NON_NEGATIVE_INT, NOT_POSITIVE_INT, NOT_SIGNAL } from './grid.js';
+import { type Bad, BAD_ENTRY_PATH, BAD_JSON_OBJECT, BAD_OPTIONS, BAD_PATH, callOptions, type Entry, NOT_BOOLEAN, NOT_NON_EMPTY_STRING, NOT_NON_NEGATIVE_INT, NOT_POSITIVE_INT, NOT_SIGNAL, opts, or } from './grid.js';
 
 /** What the entries call into: a connected façade client. */
 export interface StoreCtx {
@@ -10,16 +10,6 @@ const BAD_ID: Bad = [...NOT_NON_EMPTY_STRING, 'a/b', 'a\\b', '..', 'a*b'];
 const NOT_MODE: Bad = ['x', 'rw', 42, null, {}];
 const NOT_BYTES: Bad = [42, null, {}, [42], [new Uint8Array(1), 'x'], true];
 
-/** `options` (bad as a whole) and `options.signal` of a `(…, options?: CallOptions)` method. */
-const callOptions = (): Record<string, Bad> => ({ options: BAD_OPTIONS, 'options.signal': NOT_SIGNAL });
-/** The options object to pass: the bad `options`, or `{ signal }` with a bad signal. */
-function opts(bad: Record<string, unknown>, extra: Record<string, unknown> = {}): unknown {
-  if ('options' in bad) return bad.options;
-  const o: Record<string, unknown> = { ...extra };
-  for (const [k, v] of Object.entries(bad)) if (k.startsWith('options.')) o[k.slice('options.'.length)] = v;
-  return o;
-}
-const or = (bad: Record<string, unknown>, field: string, fallback: unknown): unknown => (field in bad ? bad[field] : fallback);
 
 /**
  * The file store's entry points: the client's `fs*` commands and template/log helpers (core), and

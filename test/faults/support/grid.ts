@@ -75,6 +75,18 @@ export const label = (v: unknown): string => {
   }
 };
 
+/** A bad value of `field` when the case has one, else the valid `fallback`. */
+export const or = (bad: Record<string, unknown>, field: string, fallback: unknown): unknown => (field in bad ? bad[field] : fallback);
+/** `options` (bad as a whole) and `options.signal` of a `(…, options?: CallOptions)` method. */
+export const callOptions = (): Record<string, Bad> => ({ options: BAD_OPTIONS, 'options.signal': NOT_SIGNAL });
+/** The options object to pass: the bad `options`, or one with the bad `options.*` fields over `extra`. */
+export function opts(bad: Record<string, unknown>, extra: Record<string, unknown> = {}): unknown {
+  if ('options' in bad) return bad.options;
+  const o: Record<string, unknown> = { ...extra };
+  for (const [k, v] of Object.entries(bad)) if (k.startsWith('options.')) o[k.slice('options.'.length)] = v;
+  return o;
+}
+
 /** Whatever an entry point returned: its failure within a short bound, or what it is (a live stream, a handler, a value). */
 export async function outcomeOf(result: unknown): Promise<Settled<unknown>> {
   if (result && typeof (result as { subscribe?: unknown }).subscribe === 'function' && typeof (result as { pipe?: unknown }).pipe === 'function') {
