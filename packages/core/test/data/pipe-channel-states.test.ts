@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RocketRideClient } from '../../src/client/client.js';
-import type { DAPRequest, DAPResponse } from '../../src/codec/types.js';
+import type { DAPResponse } from '../../src/codec/types.js';
 import type { RequestOptions } from '../../src/config/options.js';
 import { type DataHost, dataHostOf, type PipeOwner, registerDataHost } from '../../src/data/host.js';
 import { PipeChannel } from '../../src/data/pipe-channel.js';
 import { ConnectionError, PipeError, ValidationError } from '../../src/errors/index.js';
 import { guardProcess } from '../../src/test-helpers/process-guard.js';
-import { defaultHandler, type RawContext, type RawServer, startRawServer } from '../../src/test-helpers/raw-server.js';
+import { answer, caught, type Held, holding, stepsReceived, until } from '../helpers/held-steps.js';
+import { type RawServer, startRawServer } from '../../src/test-helpers/raw-server.js';
 
 /**
  * PipeChannel's states at their edges, against a raw server that answers each `rrext_process` step
@@ -27,9 +28,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-type Step = 'open' | 'write' | 'close';
-type Held = Record<Step, Array<{ request: DAPRequest; ctx: RawContext }>>;
-
 /** A client whose `request()` lets a test act between an answer and the caller's reaction to it. */
 class SlowCaller extends RocketRideClient {
   beforeAnswer: ((args: Record<string, unknown> | undefined) => void) | undefined;
@@ -48,38 +46,13 @@ class SlowCaller extends RocketRideClient {
 /** A server that holds every `rrext_process` request until the test answers it. */
 async function setup(): Promise<Held> {
   const held: Held = { open: [], write: [], close: [] };
-  server = await startRawServer((request, ctx) => {
-    if (request.command !== 'rrext_process') return defaultHandler(request, ctx);
-    held[request.arguments?.subcommand as Step].push({ request, ctx });
-  });
+  server = await startRawServer(holding(held));
   client = new SlowCaller({ uri: server.uri, auth: 'K', env: {} });
   await client.connect();
   return held;
 }
 
-function answer(held: Held, step: Step, pipeId = 7): void {
-  const next = held[step].shift();
-  if (next === undefined) throw new Error(`no ${step} is waiting`);
-  if (step === 'open') next.ctx.reply({ pipe_id: pipeId });
-  else if (step === 'close') next.ctx.reply({ name: 'a.bin', objectId: 'o1' });
-  else next.ctx.reply();
-}
-
-const steps = (): string[] =>
-  server!.received.filter((r) => r.command === 'rrext_process').map((r) => String(r.arguments?.subcommand));
-
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  if (!check()) throw new Error('condition never held');
-}
-
-const caught = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e as Error & { code?: string },
-  );
+const steps = (): string[] => stepsReceived(server!);
 
 type Failures = Array<[Error, boolean]>;
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RocketRideClient } from '../../src/client/client.js';
-import type { DAPRequest } from '../../src/codec/types.js';
 import { PipeChannel } from '../../src/data/pipe-channel.js';
 import { AbortError, ConnectionError, PipeError } from '../../src/errors/index.js';
 import { guardProcess } from '../../src/test-helpers/process-guard.js';
-import { defaultHandler, type RawContext, type RawServer, startRawServer } from '../../src/test-helpers/raw-server.js';
+import { answer, caught, type Held, holding, stepsReceived, until } from '../helpers/held-steps.js';
+import { type RawServer, startRawServer } from '../../src/test-helpers/raw-server.js';
 
 /**
  * PipeChannel, the one state machine of a data pipe, against a raw server that answers each
@@ -25,47 +25,16 @@ afterEach(async () => {
   server = undefined;
 });
 
-type Step = 'open' | 'write' | 'close';
-/** Unanswered `rrext_process` requests, by step, in arrival order. */
-type Held = Record<Step, Array<{ request: DAPRequest; ctx: RawContext }>>;
-
 /** A server that holds every `rrext_process` request until the test answers it (`answer()`). */
 async function setup(clientOptions: { persist?: boolean } = {}) {
   const held: Held = { open: [], write: [], close: [] };
-  server = await startRawServer((request, ctx) => {
-    if (request.command !== 'rrext_process') return defaultHandler(request, ctx);
-    held[request.arguments?.subcommand as Step].push({ request, ctx });
-  });
+  server = await startRawServer(holding(held));
   client = new RocketRideClient({ uri: server.uri, auth: 'K', env: {}, reconnectDelay: 5, maxReconnectDelay: 5, ...clientOptions });
   await client.connect();
   return held;
 }
 
-/** Answers the oldest held request of `step` (pipe 7 for `open`, a result for `close`). */
-function answer(held: Held, step: Step): void {
-  const next = held[step].shift();
-  if (next === undefined) throw new Error(`no ${step} is waiting`);
-  if (step === 'open') next.ctx.reply({ pipe_id: 7 });
-  else if (step === 'close') next.ctx.reply({ name: 'a.bin', objectId: 'o1' });
-  else next.ctx.reply();
-}
-
-/** The `rrext_process` steps the server received, in order. */
-const steps = (): string[] =>
-  server!.received.filter((r) => r.command === 'rrext_process').map((r) => String(r.arguments?.subcommand));
-
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  if (!check()) throw new Error('condition never held');
-}
-
-const caught = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e as Error & { code?: string },
-  );
+const steps = (): string[] => stepsReceived(server!);
 
 function channel(failures: Array<[Error, boolean]> = []): PipeChannel {
   return new PipeChannel(client!, 'TK', { name: 'a.bin' }, 'application/octet-stream', {

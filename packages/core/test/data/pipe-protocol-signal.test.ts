@@ -4,6 +4,7 @@ import type { DAPRequest } from '../../src/codec/types.js';
 import { pipeClose, pipeOpen } from '../../src/data/pipe-protocol.js';
 import { AbortError, PipeError } from '../../src/errors/index.js';
 import { guardProcess } from '../../src/test-helpers/process-guard.js';
+import { caught, until } from '../helpers/held-steps.js';
 import { defaultHandler, type RawContext, type RawServer, startRawServer } from '../../src/test-helpers/raw-server.js';
 
 /**
@@ -35,19 +36,6 @@ async function setup(): Promise<Array<{ request: DAPRequest; ctx: RawContext }>>
   await client.connect();
   return held;
 }
-
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 400 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  if (!check()) throw new Error('condition never held');
-}
-
-const caught = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e as Error & { code?: string },
-  );
 
 describe('pipeOpen({ signal })', () => {
   it('an abort while the engine holds the open ends the wait with ERR_ABORTED', async () => {
